@@ -1,0 +1,836 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * fusermount.c - the setuid helper's main: start-up hardening, argv,
+ * mode dispatch.  The only file that prints diagnostics and chooses exit
+ * codes; the modules return negative errno values or verdicts.
+ *
+ * Flow of a mount (see README "Design"):
+ *   harden -> privs_reduce (run as the caller) -> parse argv -> resolve
+ *   path -> prepare: device, fuse.conf, mount_max, pin and check the
+ *   mountpoint, every option -> classic: finish, send fd
+ *                            -> --sync-init: send fd, wait proceed,
+ *                               finish, send status
+ *   finish = mount onto the pinned fd, verify it, record it in utab.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <linux/capability.h>
+#include <poll.h>
+#include <pthread.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include "mount.h"
+#include "mounts.h"
+#include "policy.h"
+#include "privs.h"
+#include "proto.h"
+#include "unmount.h"
+
+#ifndef FUSE_CONF
+#define FUSE_CONF "/etc/fuse.conf"
+#endif
+#ifndef FM_VERSION
+#define FM_VERSION "3.19.0"
+#endif
+#define FM_PREPARE_TIMEOUT 60	/* seconds; a hung mountpoint stat */
+#define FM_FINISH_TIMEOUT 120	/* seconds; a daemon that never INITs */
+
+static const char *progname = "fusermount3";
+
+static void msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void msg(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+#define die(...) do { msg(__VA_ARGS__); exit(EXIT_FAILURE); } while (0)
+
+/* ------------------------------------------------------------ start-up */
+
+struct env {
+	char *commfd;		/* _FUSE_COMMFD */
+	char *device;		/* FUSE_KERN_DEVICE */
+	char *backend;		/* FUSERMOUNT3_BACKEND, only when not AT_SECURE */
+};
+
+static char *env_copy(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v ? strdup(v) : NULL;
+}
+
+/* Takes the few variables we use; nothing else ever sees the caller's
+ * environment (libmount's LIBMOUNT_* included). */
+static void env_take(struct env *e)
+{
+	e->commfd = env_copy("_FUSE_COMMFD");
+	e->device = env_copy("FUSE_KERN_DEVICE");
+	e->backend = getauxval(AT_SECURE) ? NULL : env_copy("FUSERMOUNT3_BACKEND");
+	clearenv();
+}
+
+/* fds 0-2 open, known signal state, before anything is opened. */
+static void harden(void)
+{
+	sigset_t s;
+
+	for (int fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) == -1 &&
+		    open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
+			_exit(EXIT_FAILURE);
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGALRM, SIG_DFL);	/* the time limits rely on it */
+	sigemptyset(&s);
+	sigaddset(&s, SIGALRM);
+	sigprocmask(SIG_UNBLOCK, &s, NULL);
+	umask(033);
+}
+
+/* ---------------------------------------------------------------- argv */
+
+struct args {
+	bool unmount, lazy, quiet, auto_unmount_only, sync_init;
+	const char *opts;
+	const char *commfd;
+	const char *mnt;
+};
+
+static void usage(void)
+{
+	printf("%s: [options] mountpoint\n"
+	       "Options:\n"
+	       " -h\t\t    print help\n"
+	       " -V\t\t    print version\n"
+	       " -o opt[,opt...]    mount options\n"
+	       " -u\t\t    unmount\n"
+	       " -q\t\t    quiet\n"
+	       " -z\t\t    lazy unmount\n", progname);
+	exit(EXIT_FAILURE);	/* as the reference: scripts may rely on it */
+}
+
+enum { OPT_AUTO_UNMOUNT = 256, OPT_COMM_FD, OPT_SYNC_INIT };
+
+static const struct option long_opts[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "options", required_argument, NULL, 'o' },
+	{ "unmount", no_argument, NULL, 'u' },
+	{ "lazy", no_argument, NULL, 'z' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "auto-unmount", no_argument, NULL, OPT_AUTO_UNMOUNT },
+	{ "comm-fd", required_argument, NULL, OPT_COMM_FD },
+	{ "sync-init", no_argument, NULL, OPT_SYNC_INIT },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void take_option(int ch, struct args *a)
+{
+	switch (ch) {
+	case 'h': usage(); break;
+	case 'V': printf("fusermount3 version: %s\n", FM_VERSION); exit(0);
+	case 'o': a->opts = optarg; break;
+	case 'u': a->unmount = true; break;
+	case 'z': a->lazy = true; break;
+	case 'q': a->quiet = true; break;
+	case OPT_AUTO_UNMOUNT: a->unmount = a->auto_unmount_only = true; break;
+	case OPT_COMM_FD: a->commfd = optarg; break;
+	case OPT_SYNC_INIT: a->sync_init = true; break;
+	default: exit(EXIT_FAILURE);	/* getopt has said why */
+	}
+}
+
+static void parse_args(int argc, char **argv, struct args *a)
+{
+	int ch;
+
+	memset(a, 0, sizeof(*a));
+	a->opts = "";
+	if (argc < 1)
+		die("missing mountpoint argument");
+	while ((ch = getopt_long(argc, argv, "hVo:uzq", long_opts, NULL)) != -1)
+		take_option(ch, a);
+	if (a->lazy && !a->unmount)
+		die("-z can only be used with -u");
+	if (optind >= argc)
+		die("missing mountpoint argument");
+	if (argc - optind > 1)
+		die("extra arguments after the mountpoint");
+	a->mnt = argv[optind];
+}
+
+/* ---------------------------------------------------------------- path */
+
+struct mpath {
+	char *abs, *parent, *last;
+};
+
+static int split_resolved(const char *rp, const char *last, struct mpath *p)
+{
+	size_t n = strlen(rp);
+
+	p->parent = strdup(rp);
+	p->last = strdup(last);
+	p->abs = malloc(n + strlen(last) + 2);
+	if (!p->parent || !p->last || !p->abs)
+		return -ENOMEM;
+	sprintf(p->abs, "%s%s%s", rp, rp[n - 1] == '/' ? "" : "/", last);
+	return 0;
+}
+
+/* Parent resolved with realpath(3) as the caller; the last component is
+ * kept literally, so a symlink there stays a symlink. */
+static int resolve(const char *orig, struct mpath *p)
+{
+	char *copy = strdup(orig), *slash, *rp;
+	const char *last;
+	size_t n;
+	int e;
+
+	if (!copy)
+		return -ENOMEM;
+	for (n = strlen(copy); n > 1 && copy[n - 1] == '/'; n--)
+		copy[n - 1] = '\0';
+	slash = strrchr(copy, '/');
+	last = slash ? slash + 1 : copy;
+	if (!strcmp(last, ".") || !strcmp(last, "..") || !strcmp(copy, "/")) {
+		rp = realpath(copy, NULL);
+		last = ".";
+	} else if (slash) {
+		*slash = '\0';
+		rp = realpath(slash == copy ? "/" : copy, NULL);
+	} else {
+		rp = realpath(".", NULL);
+	}
+	e = rp ? split_resolved(rp, last, p) : -errno;
+	free(rp);
+	free(copy);
+	return e;
+}
+
+/* ------------------------------------------------------------- unmount */
+
+static int cmd_unmount(const struct privs *pv, const struct mpath *p,
+		       const struct args *a)
+{
+	struct um_req q = { pv, p->abs, p->parent, p->last, a->lazy, NULL };
+	int err;
+
+	switch (unmount_run(&q, &err)) {
+	case UM_OK:
+		return 0;
+	case UM_PARENT:
+		msg("failed to chdir to %s: %s", p->parent, strerror(err));
+		break;
+	case UM_UMOUNT:
+		if (!a->quiet)
+			msg("failed to unmount %s: %s", p->abs, strerror(err));
+		break;
+	case UM_NOT_FOUND:
+	case UM_ALIVE:
+		if (!a->quiet)
+			msg("entry for %s not found in /etc/mtab", p->abs);
+		break;
+	}
+	return EXIT_FAILURE;
+}
+
+/* ------------------------------------------------------- mount: prepare */
+
+struct mctx {
+	const struct privs *pv;
+	const struct args *a;
+	const struct env *env;
+	struct mpath path;
+	int cfd, devfd, parentfd, pinfd;
+	const char *devname;
+	mode_t rootmode;
+	struct fuse_conf conf;
+	struct mount_opts o;
+	struct mount_done done;
+	struct mnt_ref ref;		/* the new mount */
+	char *target;			/* its mount point, as the kernel says */
+	bool in_utab;
+};
+
+static int comm_fd(const struct args *a, const struct env *env)
+{
+	const char *s = a->commfd ? a->commfd : env->commfd;
+	long fd;
+	int e;
+
+	if (!s)
+		die("old style mounting not supported");
+	if (proto_parse_fd(s, &fd))
+		die("invalid _FUSE_COMMFD: %s", s);
+	e = proto_check_fd((int)fd);
+	if (e == -ENOTSOCK)
+		die("file descriptor %li is not a socket, can't send fuse fd", fd);
+	if (e)
+		die("fstat of comm fd %li failed: %s", fd, strerror(-e));
+	return (int)fd;
+}
+
+static const char *device_name(const struct env *env)
+{
+	const char *d = env->device;
+	struct stat st;
+
+	if (!d)
+		return "/dev/fuse";
+	if (strncmp(d, "/dev/", 5) != 0) {
+		fprintf(stderr, "fuse: invalid device name from FUSE_KERN_DEVICE: "
+			"%s (must start with /dev/)\n", d);
+		return "/dev/fuse";
+	}
+	if (stat(d, &st) == 0 && !S_ISCHR(st.st_mode)) {
+		fprintf(stderr, "fuse: invalid device from FUSE_KERN_DEVICE: %s "
+			"(not a character device)\n", d);
+		return "/dev/fuse";
+	}
+	return d;
+}
+
+static void open_device(struct mctx *c)
+{
+	c->devname = device_name(c->env);
+	c->devfd = open(c->devname, O_RDWR | O_CLOEXEC);
+	if (c->devfd >= 0)
+		return;
+	if (errno == ENODEV || errno == ENOENT)
+		die("fuse device %s not found. Kernel module not loaded?", c->devname);
+	die("failed to open %s: %s", c->devname, strerror(errno));
+}
+
+static void conf_diag(void *arg, enum conf_diag d, int line, const char *text)
+{
+	(void)arg;
+	switch (d) {
+	case CONF_LINE_TOO_LONG:
+		msg("reading %s: line %i too long", FUSE_CONF, line);
+		break;
+	case CONF_NO_FINAL_NEWLINE:
+		msg("reading %s: missing newline at end of file", FUSE_CONF);
+		break;
+	case CONF_BAD_MOUNT_MAX:
+		msg("invalid mount_max = %s in %s at line %i", text, FUSE_CONF, line);
+		break;
+	case CONF_UNKNOWN_KEY:
+		msg("unknown parameter in %s at line %i: '%s'", FUSE_CONF, line, text);
+		break;
+	}
+}
+
+/* Opened as the caller.  Benign errors leave the defaults; others (EMFILE,
+ * ENOMEM, ...) stop us, so no one can force the defaults on purpose. */
+static void read_conf(struct fuse_conf *conf)
+{
+	FILE *f = fopen(FUSE_CONF, "re");
+	int e;
+
+	conf_defaults(conf);
+	if (!f) {
+		e = errno;
+		if (e == ENOENT)
+			return;
+		msg("failed to open %s: %s", FUSE_CONF, strerror(e));
+		if (e == EACCES || e == ELOOP || e == ENAMETOOLONG ||
+		    e == ENOTDIR || e == EOVERFLOW)
+			return;
+		exit(EXIT_FAILURE);
+	}
+	e = conf_parse(f, conf, conf_diag, NULL);
+	fclose(f);
+	if (e)
+		die("reading %s: read failed", FUSE_CONF);
+}
+
+static void check_mount_max(const struct mctx *c)
+{
+	long total, mine;
+	int e;
+
+	if (c->pv->root || c->conf.mount_max < 0)
+		return;
+	e = mounts_count_fuse(c->pv->uid, &total, &mine);
+	if (e)
+		die("failed to list mounts: %s", strerror(-e));
+	if (policy_mount_max_reached(&c->conf, total))
+		die("too many FUSE filesystems mounted; mount_max=N can be set in %s",
+		    FUSE_CONF);
+}
+
+static void mountpoint_verdict(const struct mctx *c, enum mp_status st,
+			       unsigned long fs_type)
+{
+	const char *mnt = c->path.abs, *name = policy_fstype_name(fs_type);
+
+	switch (st) {
+	case MP_OK:
+		return;
+	case MP_NOT_OWNER:
+		die("mountpoint %s not owned by user", mnt);
+	case MP_NO_WRITE:
+		die("user has no write access to mountpoint %s", mnt);
+	case MP_BAD_TYPE:
+		die("mountpoint %s is not a directory or a regular file", mnt);
+	case MP_FSTYPE:
+		if (name)
+			die("mounting over filesystem type %#010lx (%s) is forbidden",
+			    fs_type, name);
+		die("mounting over filesystem type %#010lx is forbidden", fs_type);
+	}
+}
+
+static bool writable_by_caller(int fd)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	return access(path, W_OK) == 0;	/* real ids == the caller's */
+}
+
+/* Opens the mountpoint O_PATH relative to its parent, without following
+ * a symlink, and decides on that very inode: it is what we mount on. */
+static void pin_mountpoint(struct mctx *c)
+{
+	int nofollow = c->pv->root ? 0 : O_NOFOLLOW;
+	struct mp_facts f = { .uid = c->pv->uid };
+	struct statfs sfs;
+	struct stat st;
+
+	c->parentfd = open(c->path.parent, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (c->parentfd < 0)
+		die("failed to access mountpoint %s: %s", c->path.abs, strerror(errno));
+	c->pinfd = openat(c->parentfd, c->path.last, O_PATH | O_CLOEXEC | nofollow);
+	if (c->pinfd < 0 || fstat(c->pinfd, &st) || fstatfs(c->pinfd, &sfs))
+		die("failed to access mountpoint %s: %s", c->path.abs, strerror(errno));
+	f.mode = st.st_mode;
+	f.owner = st.st_uid;
+	f.writable = writable_by_caller(c->pinfd);
+	f.fs_type = (unsigned long)sfs.f_type;
+	mountpoint_verdict(c, policy_mountpoint(&f), f.fs_type);
+	c->rootmode = S_ISDIR(st.st_mode) ? S_IFDIR : S_IFREG;
+}
+
+static void unsafe_option(void *arg, const char *opt)
+{
+	(void)arg;
+	msg("unsafe option %s ignored", opt);
+}
+
+static void parse_options(struct mctx *c)
+{
+	struct opt_ctx ctx = {
+		.root = c->pv->root,
+		.may_allow_other = c->conf.user_allow_other,
+		.unsafe = unsafe_option,
+	};
+	struct opt_error e;
+	int n;
+
+	if (opts_parse(c->a->opts, &ctx, &c->o, &e) == 0)
+		return;
+	n = (int)e.len;
+	switch (e.status) {
+	case OPT_NEED_ALLOW_OTHER:
+		die("option %.*s only allowed if 'user_allow_other' is set in %s",
+		    n, e.opt, FUSE_CONF);
+	case OPT_BLKDEV:
+		die("option blkdev is privileged");
+	case OPT_TOO_LONG:
+		die("mount options too long");
+	case OPT_BAD_VALUE:
+		die("invalid value in option '%.*s'", n, e.opt);
+	case OPT_NOMEM:
+		die("failed to allocate memory");
+	case OPT_UNKNOWN:
+	case OPT_OK:
+		break;
+	}
+	die("unknown option '%.*s'", n, e.opt);
+}
+
+/* Everything that can refuse a mount runs here, before anything is sent. */
+static void prepare(struct mctx *c)
+{
+	alarm(FM_PREPARE_TIMEOUT);
+	open_device(c);
+	read_conf(&c->conf);
+	check_mount_max(c);
+	pin_mountpoint(c);
+	parse_options(c);
+	alarm(0);
+}
+
+/* -------------------------------------------------------- mount: finish */
+
+/*
+ * In --sync-init mode the kernel's FUSE_INIT waits inside CMD_CREATE for
+ * the library's server.  If the library goes away meanwhile nobody will
+ * answer, so a guard thread watches the socket while (and only while) the
+ * mount is not yet attached, and ends the helper: nothing is left behind.
+ */
+static atomic_int guard_state = 1;	/* 0 armed, 1 idle, 2 fired */
+static int guard_sock = -1;
+
+static void *guard_main(void *arg)
+{
+	struct pollfd p = { .fd = guard_sock, .events = POLLRDHUP };
+	int armed = 0;
+
+	(void)arg;
+	while (poll(&p, 1, -1) == -1 && errno == EINTR)
+		;
+	if (atomic_compare_exchange_strong(&guard_state, &armed, 2)) {
+		msg("connection closed while the filesystem was starting");
+		_exit(EXIT_FAILURE);
+	}
+	return NULL;
+}
+
+static void guard_hook(bool begin)
+{
+	int expect = begin ? 1 : 0;
+
+	if (guard_sock < 0)
+		return;
+	if (!atomic_compare_exchange_strong(&guard_state, &expect, begin ? 0 : 1))
+		for (;;)
+			pause();	/* the guard fired and is exiting */
+}
+
+static void guard_start(int sock)
+{
+	pthread_t t;
+
+	guard_sock = sock;
+	if (pthread_create(&t, NULL, guard_main, NULL) == 0)
+		pthread_detach(t);
+	else
+		guard_sock = -1;	/* the alarm still bounds the wait */
+}
+
+static int run_backend(struct mctx *c, struct mount_err *e)
+{
+	struct mount_req r = {
+		.devfd = c->devfd, .devname = c->devname, .pinfd = c->pinfd,
+		.rootmode = c->rootmode, .uid = c->pv->uid, .gid = c->pv->gid,
+		.root = c->pv->root, .o = &c->o, .blocking = guard_hook,
+	};
+	const char *b = c->env->backend;
+	int err = -ENOSYS;
+
+	c->done.mntfd = -1;
+	if (c->pv->can_mount)
+		privs_raise(CAP_SYS_ADMIN);
+	if (!b || strcmp(b, "legacy") != 0)
+		err = fsmount_mount(&r, &c->done, e);
+	if (err == -ENOSYS && !(b && strcmp(b, "fsmount") == 0))
+		err = legacy_mount(&r, &c->done, e);
+	privs_lower();
+	return err;
+}
+
+/* The mount must be where we pinned it, FUSE, and the caller's. */
+static int verify_mount(struct mctx *c)
+{
+	struct mnt_ref pin;
+	struct mnt_info mi;
+	int e;
+
+	e = c->done.mntfd >= 0 ? mounts_id_at(c->done.mntfd, "", &c->ref)
+			       : mounts_id_at(c->parentfd, c->path.last, &c->ref);
+	if (!e)
+		e = mounts_id_at(c->pinfd, "", &pin);
+	if (!e)
+		e = mounts_info(&c->ref, &mi);
+	if (e)
+		return e;
+	if (mi.parent.id != pin.id || !mounts_is_fuse(&mi) ||
+	    (!c->pv->root && (!mi.has_user_id || mi.user_id != c->pv->uid ||
+			      !mi.nosuid || !mi.nodev)))
+		e = -EPERM;
+	c->target = mi.target;
+	return e;
+}
+
+static void undo_mount(struct mctx *c)
+{
+	char path[64];
+	int fd = c->done.mntfd >= 0 ? c->done.mntfd : c->pinfd;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	privs_raise(CAP_SYS_ADMIN);
+	if (umount2(path, MNT_DETACH))
+		msg("failed to undo the mount: %s", strerror(errno));
+	privs_lower();
+	if (c->in_utab && privs_fsroot_begin(c->pv) == 0) {
+		utab_remove(c->target);
+		privs_fsroot_end(c->pv);
+	}
+}
+
+static char *utab_options(const struct mctx *c)
+{
+	const struct passwd *pw = c->pv->root ? NULL : getpwuid(c->pv->uid);
+	const char *x = c->o.x_opts;
+	char *s = NULL;
+
+	if (!c->pv->root && !pw)
+		return NULL;
+	if (asprintf(&s, "%s%s%s%s", pw ? "user=" : "", pw ? pw->pw_name : "",
+		     pw && x ? "," : "", x ? x : "") < 0)
+		return NULL;
+	return s;
+}
+
+/* Optional bookkeeping for mount(8) and friends: a failure only warns. */
+static void record_utab(struct mctx *c)
+{
+	char *opts;
+	int e;
+
+	if (!utab_present())
+		return;
+	opts = utab_options(c);
+	if (!opts || !*opts) {
+		if (!opts)
+			msg("could not determine username; not recorded in %s", FM_UTAB);
+		free(opts);
+		return;
+	}
+	e = privs_fsroot_begin(c->pv);
+	if (!e) {
+		e = utab_add(c->done.source, c->target, c->done.type, opts);
+		privs_fsroot_end(c->pv);
+	}
+	if (e)
+		msg("failed to record the mount in %s: %s", FM_UTAB, strerror(-e));
+	c->in_utab = !e;
+	free(opts);
+}
+
+static void report_mount_error(int err, const struct mount_err *e)
+{
+	if (e->detail[0] && strcmp(e->detail, "mount options too long") == 0)
+		msg("%s", e->detail);
+	else if (e->detail[0])
+		msg("mount failed: %s (%s: %s)", strerror(-err), e->step, e->detail);
+	else
+		msg("mount failed: %s", strerror(-err));
+}
+
+/* 0, or -errno after saying why; no mount is left on failure. */
+static int finish(struct mctx *c)
+{
+	struct mount_err e = { .step = "mount" };
+	int err;
+
+	alarm(FM_FINISH_TIMEOUT);
+	err = run_backend(c, &e);
+	alarm(0);
+	if (err) {
+		report_mount_error(err, &e);
+		return err;
+	}
+	err = verify_mount(c);
+	if (err) {
+		msg("mount on %s failed verification: %s", c->path.abs,
+		    strerror(-err));
+		undo_mount(c);
+		return err;
+	}
+	record_utab(c);
+	return 0;
+}
+
+/* ------------------------------------------------------ auto_unmount */
+
+/* The watcher outlives the daemon's start: it holds nothing but the
+ * socket, ignores the terminal's signals, and writes nowhere. */
+static int detach(int sock)
+{
+	int null;
+	sigset_t all;
+
+	if (sock < 3)
+		sock = fcntl(sock, F_DUPFD_CLOEXEC, 3);
+	if (sock < 0)
+		return -1;
+	close_range(3, (unsigned int)sock - 1, 0);
+	close_range((unsigned int)sock + 1, ~0U, 0);
+	null = open("/dev/null", O_RDWR);
+	if (null < 0)
+		return -1;
+	dup2(null, 0);
+	dup2(null, 1);
+	dup2(null, 2);
+	if (null > 2)
+		close(null);
+	setsid();
+	if (chdir("/") != 0)
+		return -1;
+	sigfillset(&all);
+	sigdelset(&all, SIGALRM);
+	sigprocmask(SIG_BLOCK, &all, NULL);
+	return sock;
+}
+
+static int watch(const struct privs *pv, const struct mpath *p, int sock,
+		 const struct mnt_ref *ref)
+{
+	struct um_req q = { pv, p->abs, p->parent, p->last, true, ref };
+	int err;
+
+	sock = detach(sock);
+	if (sock < 0)
+		return EXIT_FAILURE;
+	proto_wait_eof(sock);
+	unmount_if_dead(&q, &err);
+	return EXIT_SUCCESS;
+}
+
+static int cmd_auto_unmount(const struct privs *pv, const struct mpath *p,
+			    const struct args *a, const struct env *env)
+{
+	struct um_req q = { pv, p->abs, p->parent, p->last, true, NULL };
+	struct mnt_ref ref;
+	int sock = comm_fd(a, env), err;
+
+	if (unmount_find(&q, &ref, &err) != UM_OK)
+		die("%s is not a FUSE mount of the caller", p->abs);
+	return watch(pv, p, sock, &ref);
+}
+
+/* ---------------------------------------------------------- protocols */
+
+static void release(struct mctx *c)
+{
+	if (c->done.mntfd >= 0)
+		close(c->done.mntfd);
+	close(c->devfd);
+	close(c->pinfd);
+	close(c->parentfd);
+	c->done.mntfd = -1;
+}
+
+static int after_mount(struct mctx *c)
+{
+	release(c);
+	if (c->o.auto_unmount)
+		return watch(c->pv, &c->path, c->cfd, &c->ref);
+	privs_drop_all();
+	return EXIT_SUCCESS;
+}
+
+static int send_fd_or_say(struct mctx *c)
+{
+	int e = proto_send_fd(c->cfd, c->devfd);
+
+	if (e)
+		fprintf(stderr, "sending file descriptor: %s\n", strerror(-e));
+	return e;
+}
+
+static int cmd_mount_classic(struct mctx *c)
+{
+	prepare(c);
+	if (finish(c))
+		return EXIT_FAILURE;
+	if (send_fd_or_say(c)) {
+		undo_mount(c);
+		return EXIT_FAILURE;
+	}
+	return after_mount(c);
+}
+
+static int wait_proceed(struct mctx *c)
+{
+	int e = proto_wait_proceed(c->cfd, FM_PROCEED_TIMEOUT_SEC);
+
+	if (e == -ECONNRESET)
+		msg("connection closed while waiting for signal");
+	else if (e == -ETIMEDOUT)
+		msg("timed out after %i seconds waiting for signal",
+		    FM_PROCEED_TIMEOUT_SEC);
+	else if (e)
+		msg("error receiving signal: %s", strerror(-e));
+	if (e == -ETIMEDOUT)
+		proto_send_status(c->cfd, -ETIMEDOUT);
+	return e;
+}
+
+static int cmd_mount_sync_init(struct mctx *c)
+{
+	int err, e;
+
+	prepare(c);
+	if (send_fd_or_say(c) || wait_proceed(c))
+		return EXIT_FAILURE;
+	guard_start(c->cfd);
+	err = finish(c);
+	if (err) {
+		proto_send_status(c->cfd, err < 0 ? err : -EIO);
+		return EXIT_FAILURE;
+	}
+	e = proto_send_status(c->cfd, 0);
+	if (e) {
+		msg("failed to send mount status: %s", strerror(-e));
+		undo_mount(c);
+		return EXIT_FAILURE;
+	}
+	return after_mount(c);
+}
+
+/* ---------------------------------------------------------------- main */
+
+int main(int argc, char **argv)
+{
+	struct env env;
+	struct privs pv;
+	struct args a;
+	struct mctx c = { .cfd = -1, .devfd = -1, .parentfd = -1, .pinfd = -1 };
+	int e;
+
+	harden();
+	if (argc > 0 && argv[0])
+		progname = argv[0];
+	env_take(&env);
+	e = privs_reduce(&pv);
+	if (e)
+		die("failed to drop privileges: %s", strerror(-e));
+	parse_args(argc, argv, &a);
+	e = resolve(a.mnt, &c.path);
+	if (e && !*a.mnt)
+		die("invalid mountpoint ''");
+	if (e)
+		die("bad mount point %s: %s", a.mnt, strerror(-e));
+	if (a.auto_unmount_only)
+		return cmd_auto_unmount(&pv, &c.path, &a, &env);
+	if (a.unmount)
+		return cmd_unmount(&pv, &c.path, &a);
+	c.pv = &pv;
+	c.a = &a;
+	c.env = &env;
+	c.cfd = comm_fd(&a, &env);
+	return a.sync_init ? cmd_mount_sync_init(&c) : cmd_mount_classic(&c);
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * mounts.h - reading the mount table and writing utab.
+ *
+ * Mounts are identified by mount ID, never by path string: statx(2)
+ * gives the ID of whatever is mounted at a name (without sending a FUSE
+ * request, so a hung server cannot block us) and statmount(2) describes
+ * that one mount in constant time.  Kernels without statmount (< 6.8)
+ * fall back to libmount's parse of /proc/self/mountinfo, by the old ID.
+ */
+#ifndef FM_MOUNTS_H
+#define FM_MOUNTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct mnt_ref {
+	uint64_t id;
+	bool unique;		/* 64-bit unique ID (statmount) or old ID */
+};
+
+struct mnt_info {
+	struct mnt_ref parent;
+	char fstype[16];	/* "fuse", "fuseblk", ...; no subtype */
+	bool has_user_id;
+	uid_t user_id;		/* FUSE superblock option user_id= */
+	bool nosuid, nodev;
+	char *target;		/* mount point path, malloc'ed */
+};
+
+/* ID of the mount at dirfd/name (name "" = dirfd itself); no symlinks. */
+int mounts_id_at(int dirfd, const char *name, struct mnt_ref *ref);
+int mounts_info(const struct mnt_ref *ref, struct mnt_info *mi);
+void mounts_info_free(struct mnt_info *mi);
+bool mounts_is_fuse(const struct mnt_info *mi);
+/* FUSE mounts in this namespace: all of them, and those of uid. */
+int mounts_count_fuse(uid_t uid, long *total, long *of_uid);
+/* Parses user_id= from a superblock option string (exact, delimited). */
+bool mounts_parse_user_id(const char *opts, uid_t *uid);
+
+#define FM_UTAB "/run/mount/utab"
+bool utab_present(void);
+/* Both run with the caller's fsuid switched to root by the caller. */
+int utab_add(const char *source, const char *target, const char *type,
+	     const char *opts);
+int utab_remove(const char *target);
+
+#endif

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * privs.h - least privilege with libcap-ng.
+ *
+ * After privs_reduce() a setuid-root helper runs as the caller (real,
+ * effective and saved uid/gid; supplementary groups kept) with only
+ *   CAP_SYS_ADMIN               mount, umount
+ *   CAP_SETUID, CAP_SETGID      fsuid 0 around the utab update, so the
+ *                               files libmount writes stay root-owned
+ * in the permitted set and nothing effective; the bounding set is empty
+ * and the process is not dumpable.  A capability is made effective only
+ * around the call that needs it.
+ */
+#ifndef FM_PRIVS_H
+#define FM_PRIVS_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct privs {
+	uid_t uid;		/* the caller's real ids */
+	gid_t gid;
+	bool root;		/* real uid 0: no user restrictions */
+	bool can_mount;		/* CAP_SYS_ADMIN permitted */
+	bool can_fsroot;	/* CAP_SETUID and CAP_SETGID permitted */
+};
+
+int privs_reduce(struct privs *p);
+int privs_raise(int cap);
+void privs_lower(void);
+/* Filesystem identity root (fsuid/fsgid 0) for writing root's files. */
+int privs_fsroot_begin(const struct privs *p);
+void privs_fsroot_end(const struct privs *p);
+/* Gives up every capability for good; 0 or -errno. */
+int privs_drop_all(void);
+/* -EPERM when the process could become root again. */
+int privs_verify(const struct privs *p);
+
+#endif

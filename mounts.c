@@ -1,0 +1,317 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* mounts.c - mount IDs, statmount/listmount, libmount fallback, utab. */
+#include <errno.h>
+#include <fcntl.h>
+#include <libmount.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "mounts.h"
+
+#ifndef STATX_MNT_ID
+#define STATX_MNT_ID 0x1000U
+#endif
+#ifndef STATX_MNT_ID_UNIQUE
+#define STATX_MNT_ID_UNIQUE 0x4000U
+#endif
+
+/* uapi of Linux 6.8+, absent from the installed headers */
+#define FM_NR_statmount 457
+#define FM_NR_listmount 458
+#define SM_MNT_BASIC 0x2U
+#define SM_MNT_POINT 0x10U
+#define SM_FS_TYPE 0x20U
+#define SM_MNT_OPTS 0x80U
+#define FM_LSMT_ROOT 0xffffffffffffffffULL
+#define FM_ATTR_NOSUID 0x2U
+#define FM_ATTR_NODEV 0x4U
+
+struct fm_mnt_id_req {
+	uint32_t size, spare;
+	uint64_t mnt_id, param;
+};
+
+struct fm_statmount {
+	uint32_t size, mnt_opts;
+	uint64_t mask;
+	uint32_t sb_dev_major, sb_dev_minor;
+	uint64_t sb_magic;
+	uint32_t sb_flags, fs_type;
+	uint64_t mnt_id, mnt_parent_id;
+	uint32_t mnt_id_old, mnt_parent_id_old;
+	uint64_t mnt_attr, mnt_propagation, mnt_peer_group, mnt_master;
+	uint64_t propagate_from;
+	uint32_t mnt_root, mnt_point;
+	uint64_t mnt_ns_id;
+	uint32_t fs_subtype, sb_source, opt_num, opt_array;
+	uint32_t opt_sec_num, opt_sec_array;
+	uint64_t supported_mask;
+	uint32_t uidmap_num, uidmap, gidmap_num, gidmap;
+	uint64_t spare2[43];
+	char str[];
+};
+
+int mounts_id_at(int dirfd, const char *name, struct mnt_ref *ref)
+{
+	int flags = AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT;
+	struct statx sx;
+
+	if (*name == '\0')
+		flags |= AT_EMPTY_PATH;
+	if (statx(dirfd, name, flags, STATX_MNT_ID_UNIQUE, &sx) == -1)
+		return -errno;
+	if (sx.stx_mask & STATX_MNT_ID_UNIQUE) {
+		ref->unique = true;
+	} else if (sx.stx_mask & STATX_MNT_ID) {
+		ref->unique = false;
+	} else {
+		return -ENOSYS;
+	}
+	ref->id = sx.stx_mnt_id;
+	return 0;
+}
+
+bool mounts_parse_user_id(const char *opts, uid_t *uid)
+{
+	static const char key[] = "user_id=";
+	const char *p = opts;
+
+	for (;;) {
+		char *end;
+		unsigned long v;
+
+		if (strncmp(p, key, sizeof(key) - 1) == 0) {
+			p += sizeof(key) - 1;
+			if (*p < '0' || *p > '9')
+				return false;
+			errno = 0;
+			v = strtoul(p, &end, 10);
+			if (errno || (*end != ',' && *end != '\0') ||
+			    v > (uid_t)-1 - 1)
+				return false;
+			*uid = (uid_t)v;
+			return true;
+		}
+		p = strchr(p, ',');
+		if (!p)
+			return false;
+		p++;
+	}
+}
+
+/* statmount into a buffer that grows on EOVERFLOW; NULL + errno. */
+static struct fm_statmount *statmount_get(uint64_t id, uint64_t mask)
+{
+	struct fm_mnt_id_req req = { .size = 24, .mnt_id = id, .param = mask };
+	size_t size = 4096;
+
+	for (;;) {
+		struct fm_statmount *sm = malloc(size);
+
+		if (!sm)
+			return NULL;
+		if (syscall(FM_NR_statmount, &req, sm, size, 0) == 0)
+			return sm;
+		free(sm);
+		if (errno != EOVERFLOW || size >= (1U << 20))
+			return NULL;
+		size *= 4;
+	}
+}
+
+static int info_statmount(uint64_t id, struct mnt_info *mi)
+{
+	uint64_t mask = SM_MNT_BASIC | SM_MNT_POINT | SM_FS_TYPE | SM_MNT_OPTS;
+	struct fm_statmount *sm = statmount_get(id, mask);
+
+	if (!sm)
+		return -errno;
+	mi->parent.id = sm->mnt_parent_id;
+	mi->parent.unique = true;
+	if (sm->mask & SM_FS_TYPE)
+		snprintf(mi->fstype, sizeof(mi->fstype), "%s", sm->str + sm->fs_type);
+	if (sm->mask & SM_MNT_OPTS)
+		mi->has_user_id = mounts_parse_user_id(sm->str + sm->mnt_opts,
+						       &mi->user_id);
+	mi->nosuid = sm->mnt_attr & FM_ATTR_NOSUID;
+	mi->nodev = sm->mnt_attr & FM_ATTR_NODEV;
+	mi->target = (sm->mask & SM_MNT_POINT) ? strdup(sm->str + sm->mnt_point)
+					      : NULL;
+	free(sm);
+	return mi->target ? 0 : -ENOMEM;
+}
+
+static void info_from_fs(struct libmnt_fs *fs, struct mnt_info *mi)
+{
+	const char *type = mnt_fs_get_fstype(fs);
+	const char *opts = mnt_fs_get_fs_options(fs);
+	const char *vfs = mnt_fs_get_vfs_options(fs);
+	size_t n = type ? strcspn(type, ".") : 0;
+
+	mi->parent.id = (uint64_t)mnt_fs_get_parent_id(fs);
+	mi->parent.unique = false;
+	snprintf(mi->fstype, sizeof(mi->fstype), "%.*s", (int)n, type ? type : "");
+	mi->has_user_id = opts && mounts_parse_user_id(opts, &mi->user_id);
+	mi->nosuid = vfs && mnt_optstr_get_option(vfs, "nosuid", NULL, NULL) == 0;
+	mi->nodev = vfs && mnt_optstr_get_option(vfs, "nodev", NULL, NULL) == 0;
+	mi->target = strdup(mnt_fs_get_target(fs) ? mnt_fs_get_target(fs) : "");
+}
+
+static struct libmnt_table *mountinfo(void)
+{
+	return mnt_new_table_from_file("/proc/self/mountinfo");
+}
+
+static int info_libmount(uint64_t id, struct mnt_info *mi)
+{
+	struct libmnt_table *tb = mountinfo();
+	struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
+	struct libmnt_fs *fs;
+	int e = -ENOENT;
+
+	while (tb && it && mnt_table_next_fs(tb, it, &fs) == 0) {
+		if ((uint64_t)mnt_fs_get_id(fs) != id)
+			continue;
+		info_from_fs(fs, mi);
+		e = mi->target ? 0 : -ENOMEM;
+		break;
+	}
+	if (!tb || !it)
+		e = -ENOMEM;
+	mnt_free_iter(it);
+	mnt_unref_table(tb);
+	return e;
+}
+
+int mounts_info(const struct mnt_ref *ref, struct mnt_info *mi)
+{
+	memset(mi, 0, sizeof(*mi));
+	/* statx(2) gives unique IDs exactly when statmount(2) exists */
+	if (ref->unique)
+		return info_statmount(ref->id, mi);
+	return info_libmount(ref->id, mi);
+}
+
+void mounts_info_free(struct mnt_info *mi)
+{
+	free(mi->target);
+	mi->target = NULL;
+}
+
+bool mounts_is_fuse(const struct mnt_info *mi)
+{
+	return strcmp(mi->fstype, "fuse") == 0 || strcmp(mi->fstype, "fuseblk") == 0;
+}
+
+/* Counting with listmount + statmount; -ENOSYS on old kernels. */
+static int count_listmount(uid_t uid, long *total, long *mine)
+{
+	uint64_t ids[512], last = 0;
+	long n;
+
+	do {
+		struct fm_mnt_id_req req = { .size = 24, .mnt_id = FM_LSMT_ROOT,
+					     .param = last };
+
+		n = syscall(FM_NR_listmount, &req, ids, 512, 0);
+		if (n < 0)
+			return -errno;
+		for (long i = 0; i < n; i++) {
+			struct mnt_info mi;
+			int e = info_statmount(ids[i], &mi);
+
+			if (e == -ENOENT)	/* gone meanwhile */
+				continue;
+			if (e)
+				return e;
+			if (mounts_is_fuse(&mi)) {
+				(*total)++;
+				*mine += mi.has_user_id && mi.user_id == uid;
+			}
+			mounts_info_free(&mi);
+		}
+		if (n > 0)
+			last = ids[n - 1];
+	} while (n == 512);
+	return 0;
+}
+
+static int count_libmount(uid_t uid, long *total, long *mine)
+{
+	struct libmnt_table *tb = mountinfo();
+	struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
+	struct libmnt_fs *fs;
+	int e = (tb && it) ? 0 : -ENOMEM;
+
+	while (!e && mnt_table_next_fs(tb, it, &fs) == 0) {
+		struct mnt_info mi;
+
+		memset(&mi, 0, sizeof(mi));
+		info_from_fs(fs, &mi);
+		if (mounts_is_fuse(&mi)) {
+			(*total)++;
+			*mine += mi.has_user_id && mi.user_id == uid;
+		}
+		mounts_info_free(&mi);
+	}
+	mnt_free_iter(it);
+	mnt_unref_table(tb);
+	return e;
+}
+
+int mounts_count_fuse(uid_t uid, long *total, long *of_uid)
+{
+	int e;
+
+	*total = *of_uid = 0;
+	e = count_listmount(uid, total, of_uid);
+	if (e != -ENOSYS)
+		return e;
+	*total = *of_uid = 0;
+	return count_libmount(uid, total, of_uid);
+}
+
+bool utab_present(void)
+{
+	struct stat st;
+
+	return lstat(FM_UTAB, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static int utab_apply(struct libmnt_fs *fs, const char *umount_target)
+{
+	struct libmnt_update *upd = mnt_new_update();
+	int rc;
+
+	if (!upd)
+		return -ENOMEM;
+	rc = mnt_update_set_fs(upd, 0, umount_target, fs);
+	if (rc == 0)
+		rc = mnt_update_table(upd, NULL);
+	else if (rc == 1)	/* nothing for utab in it */
+		rc = 0;
+	mnt_free_update(upd);
+	return rc < 0 ? rc : 0;
+}
+
+int utab_add(const char *source, const char *target, const char *type,
+	     const char *opts)
+{
+	struct libmnt_fs *fs = mnt_new_fs();
+	int rc = -ENOMEM;
+
+	if (fs && !mnt_fs_set_source(fs, source) && !mnt_fs_set_target(fs, target) &&
+	    !mnt_fs_set_fstype(fs, type) && !mnt_fs_set_options(fs, opts))
+		rc = utab_apply(fs, NULL);
+	mnt_unref_fs(fs);
+	return rc;
+}
+
+int utab_remove(const char *target)
+{
+	return utab_apply(NULL, target);
+}

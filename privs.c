@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* privs.c - see include/privs.h for the model. */
+#include <cap-ng.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/fsuid.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "privs.h"
+
+/* Kept effective for a root caller so it can reach any path, as root. */
+static const int root_base[] = { CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH };
+static const int needed[] = { CAP_SYS_ADMIN, CAP_SETUID, CAP_SETGID };
+static bool base_effective;
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static void add_all(capng_type_t t, const int *caps, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		capng_update(CAPNG_ADD, t, (unsigned int)caps[i]);
+}
+
+static bool held(int cap)
+{
+	return capng_have_capability(CAPNG_PERMITTED, (unsigned int)cap);
+}
+
+/*
+ * setuid root, caller not root: narrow the capability sets and clear the
+ * bounding set while still root, then become the caller with KEEPCAPS so
+ * the permitted set survives the uid change (the kernel empties the
+ * effective set).  capng_change_id() is not used: it would drop
+ * CAP_SETUID/CAP_SETGID, which the utab update needs.
+ */
+static int reduce_setuid(const struct privs *p)
+{
+	capng_clear(CAPNG_SELECT_BOTH);
+	add_all(CAPNG_PERMITTED, needed, N(needed));
+	capng_update(CAPNG_ADD, CAPNG_EFFECTIVE, CAP_SETUID);
+	capng_update(CAPNG_ADD, CAPNG_EFFECTIVE, CAP_SETGID);
+	if (capng_apply(CAPNG_SELECT_BOTH))
+		return -EPERM;
+	if (prctl(PR_SET_KEEPCAPS, 1) || setresgid(p->gid, p->gid, p->gid) ||
+	    setresuid(p->uid, p->uid, p->uid) || prctl(PR_SET_KEEPCAPS, 0))
+		return -errno;
+	return 0;
+}
+
+/* root caller, or file capabilities: keep what is held of `needed`. */
+static int reduce_in_place(const struct privs *p)
+{
+	bool have[N(needed)];
+	bool setpcap;
+
+	capng_get_caps_process();
+	setpcap = capng_have_capability(CAPNG_EFFECTIVE, CAP_SETPCAP);
+	for (size_t i = 0; i < N(needed); i++)
+		have[i] = held(needed[i]);
+	capng_clear(setpcap ? CAPNG_SELECT_BOTH : CAPNG_SELECT_CAPS);
+	for (size_t i = 0; i < N(needed); i++)
+		if (have[i])
+			capng_update(CAPNG_ADD, CAPNG_PERMITTED, (unsigned int)needed[i]);
+	if (p->root) {
+		add_all(CAPNG_PERMITTED, root_base, N(root_base));
+		add_all(CAPNG_EFFECTIVE, root_base, N(root_base));
+		base_effective = true;
+	}
+	return capng_apply(setpcap ? CAPNG_SELECT_BOTH : CAPNG_SELECT_CAPS) ? -EPERM : 0;
+}
+
+int privs_reduce(struct privs *p)
+{
+	int e;
+
+	p->uid = getuid();
+	p->gid = getgid();
+	p->root = p->uid == 0;
+	if (!p->root && geteuid() == 0)
+		e = reduce_setuid(p);
+	else
+		e = reduce_in_place(p);
+	if (e)
+		return e;
+	if (prctl(PR_SET_DUMPABLE, 0) || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		return -errno;
+	capng_get_caps_process();
+	p->can_mount = held(CAP_SYS_ADMIN);
+	p->can_fsroot = p->root || (held(CAP_SETUID) && held(CAP_SETGID));
+	return privs_verify(p);
+}
+
+int privs_raise(int cap)
+{
+	capng_update(CAPNG_ADD, CAPNG_EFFECTIVE, (unsigned int)cap);
+	return capng_apply(CAPNG_SELECT_CAPS) ? -EPERM : 0;
+}
+
+void privs_lower(void)
+{
+	for (size_t i = 0; i < N(needed); i++)
+		capng_update(CAPNG_DROP, CAPNG_EFFECTIVE, (unsigned int)needed[i]);
+	if (capng_apply(CAPNG_SELECT_CAPS))
+		abort();	/* cannot happen: dropping never needs a right */
+}
+
+/*
+ * Effective (hence filesystem) ids 0, with no capability effective:
+ * libmount checks utab with eaccess(3), and the files it creates must
+ * belong to root.  Nothing but the utab update runs in between.
+ */
+int privs_fsroot_begin(const struct privs *p)
+{
+	int e = 0;
+
+	if (p->root)
+		return 0;
+	if (!p->can_fsroot)
+		return -EPERM;
+	if (privs_raise(CAP_SETUID) || privs_raise(CAP_SETGID) ||
+	    setresgid((gid_t)-1, 0, (gid_t)-1) || setresuid((uid_t)-1, 0, (uid_t)-1))
+		e = -EPERM;
+	privs_lower();	/* euid 0 made the permitted set effective */
+	if (!e && (geteuid() != 0 || getegid() != 0))
+		e = -EPERM;
+	if (e)
+		privs_fsroot_end(p);
+	return e;
+}
+
+static bool ids_are(uid_t uid, gid_t gid)
+{
+	uid_t r, e, s;
+	gid_t rg, eg, sg;
+
+	return !getresuid(&r, &e, &s) && r == uid && e == uid && s == uid &&
+	       !getresgid(&rg, &eg, &sg) && rg == gid && eg == gid && sg == gid &&
+	       (uid_t)setfsuid((uid_t)-1) == uid && (gid_t)setfsgid((gid_t)-1) == gid;
+}
+
+void privs_fsroot_end(const struct privs *p)
+{
+	if (p->root)
+		return;
+	/* gid first, while CAP_SETGID is usable; KEEPCAPS so that leaving
+	 * euid 0 does not empty the permitted set */
+	if (prctl(PR_SET_KEEPCAPS, 1) || privs_raise(CAP_SETUID) ||
+	    privs_raise(CAP_SETGID) || setresgid((gid_t)-1, p->gid, (gid_t)-1) ||
+	    setresuid((uid_t)-1, p->uid, (uid_t)-1) || prctl(PR_SET_KEEPCAPS, 0))
+		abort();
+	privs_lower();
+	if (!ids_are(p->uid, p->gid))
+		abort();	/* never continue with any root identity */
+}
+
+int privs_drop_all(void)
+{
+	capng_clear(CAPNG_SELECT_CAPS);
+	if (base_effective) {
+		add_all(CAPNG_PERMITTED, root_base, N(root_base));
+		add_all(CAPNG_EFFECTIVE, root_base, N(root_base));
+	}
+	return capng_apply(CAPNG_SELECT_CAPS) ? -EPERM : 0;
+}
+
+int privs_verify(const struct privs *p)
+{
+	if (p->root)
+		return 0;
+	if (!ids_are(p->uid, p->gid))
+		return -EPERM;
+	if (setuid(0) == 0 || seteuid(0) == 0)
+		return -EPERM;	/* root could be regained: refuse to go on */
+	return 0;
+}

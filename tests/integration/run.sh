@@ -1,0 +1,139 @@
+#!/bin/bash
+# run.sh [TEST-NAME-GLOB...] - real-kernel integration tests of the setuid helper.
+#
+# Run as root (make check does). Environment:
+#   FM_BIN           absolute path of the built helper (required)
+#   FM_BIN_LEGACY    helper built without the new mount API (optional; else SKIP)
+#   FM_CLIENT        tests/tools/fmclient (tests that need it SKIP without it)
+#   FM_TEST_USER     unprivileged test user (default fmtest; fmtest2 is the other one)
+#   FM_TEST_TIMEOUT  seconds per test (default 60)
+#   FM_STRICT=1 / CI=true   a SKIP for a missing package counts as FAIL
+#   FM_VERBOSE=1     print every test's log, not only the failing ones'
+#   FM_KEEP_TMP=1    keep the per-test temp dirs
+# Output: one "PASS name" / "FAIL name: reason" / "SKIP name: reason" line per
+# test and finally exactly one line "N passed, N failed, N skipped".
+# Exit status: non-zero iff a test failed.
+set -u
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+if [ "${1:-}" = --inner ]; then
+	shift
+	# shellcheck source=lib.sh
+	. "$HERE/lib.sh"
+	fm_inner "$@"
+	exit 0
+fi
+
+TIMEOUT=${FM_TEST_TIMEOUT:-60}
+npass=0 nfail=0 nskip=0
+
+report() { # KIND NAME [REASON]
+	case $1 in
+	PASS) npass=$((npass + 1)); echo "PASS $2" ;;
+	FAIL) nfail=$((nfail + 1)); echo "FAIL $2: ${3:-}" ;;
+	SKIP) nskip=$((nskip + 1)); echo "SKIP $2: ${3:-}" ;;
+	esac
+}
+finish() {
+	echo "$npass passed, $nfail failed, $nskip skipped"
+	[ "$nfail" = 0 ]
+	exit $?
+}
+setup_fail() { report FAIL setup "$*"; finish; }
+
+# ------------------------------------------------------------- preconditions
+[ "$(id -u)" = 0 ] || setup_fail "run.sh must run as root"
+[ -n "${FM_BIN:-}" ] && [ -x "$FM_BIN" ] || setup_fail "FM_BIN='${FM_BIN:-}' is not an executable helper"
+case $FM_BIN in /*) ;; *) setup_fail "FM_BIN must be an absolute path" ;; esac
+for c in unshare setpriv timeout mknod stat pgrep sha256sum getent; do
+	command -v "$c" >/dev/null || setup_fail "required command '$c' not found"
+done
+for u in "${FM_TEST_USER:-fmtest}" fmtest2; do
+	id "$u" >/dev/null 2>&1 || useradd -m "$u" || setup_fail "cannot create user $u"
+done
+
+# FUSE mounts of this (host) namespace: "id mountpoint type" lines
+host_fuse() {
+	awk '{ split($0, a, " - "); split(a[2], b, " ");
+	       if (b[1] ~ /^fuse(blk)?(\.|$)/) print $1, $3, $5, b[1] }' /proc/self/mountinfo | sort
+}
+HOST_BEFORE=$(host_fuse)
+
+# ------------------------------------------------------------- discovery
+TESTS=() # "file function name"
+declare -A seen=()
+for f in "$HERE"/t_*.sh; do
+	[ -e "$f" ] || continue
+	for fn in $(grep -oE '^test_[A-Za-z0-9_]+ *\(\)' "$f" | tr -d '() '); do
+		name=${fn#test_}
+		[ -z "${seen[$name]:-}" ] || setup_fail "test name '$name' defined twice (${seen[$name]} and $f)"
+		seen[$name]=$f
+		if [ $# -gt 0 ]; then
+			want=0
+			for g; do
+				# shellcheck disable=SC2053
+				[[ $name == $g || $fn == $g ]] && want=1
+			done
+			[ $want = 1 ] || continue
+		fi
+		TESTS+=("$f $fn $name")
+	done
+done
+[ ${#TESTS[@]} -gt 0 ] || setup_fail "no test matches: $*"
+
+RUNDIR=$(mktemp -d /tmp/fmit-run.XXXXXX) || setup_fail "mktemp failed"
+trap 'rm -rf "$RUNDIR"' EXIT
+
+# Kill what survived in a test's namespace (only after a hard timeout):
+# abort its FUSE connections (not the host's) through the host's fusectl.
+reap_ns() { # NS-INODE
+	local i p pid dev minor ctl=/sys/fs/fuse/connections
+	stat -L -c '%i %n' /proc/[0-9]*/ns/mnt 2>/dev/null | while read -r i p; do
+		[ "$i" = "$1" ] || continue
+		pid=${p#/proc/}
+		pid=${pid%%/*}
+		awk '{ split($0, a, " - "); split(a[2], b, " ");
+		       if (b[1] ~ /^fuse(blk)?(\.|$)/) print $3 }' "/proc/$pid/mountinfo" 2>/dev/null |
+			while read -r dev; do
+				grep -q " $dev " <<<"$HOST_BEFORE" && continue
+				minor=${dev#*:}
+				[ -e "$ctl/$minor/abort" ] && echo 1 >"$ctl/$minor/abort" 2>/dev/null
+			done
+		kill -KILL "$pid" 2>/dev/null
+	done
+}
+
+# ------------------------------------------------------------- run
+for t in "${TESTS[@]}"; do
+	read -r file fn name <<<"$t"
+	tmp=$(mktemp -d /tmp/fmit.XXXXXX) || setup_fail "mktemp failed"
+	res=$RUNDIR/$name.result
+	log=$RUNDIR/$name.log
+	: >"$res"
+	timeout -k 5 "$TIMEOUT" unshare -m --propagation private -- \
+		bash "$HERE/run.sh" --inner "$file" "$fn" "$tmp" "$res" >"$log" 2>&1
+	rc=$?
+	[ -s "$res.ns" ] && reap_ns "$(cat "$res.ns")"
+	if [ -s "$res" ]; then
+		read -r kind reason <"$res"
+	elif [ $rc = 124 ] || [ $rc = 137 ]; then
+		kind=FAIL reason="timed out after $TIMEOUT s (killed)"
+	else
+		kind=FAIL reason="no verdict recorded (status $rc)"
+	fi
+	report "$kind" "$name" "$reason"
+	if [ "$kind" = FAIL ] || [ "${FM_VERBOSE:-0}" = 1 ]; then
+		tail -n 40 "$log" | sed 's/^/    | /'
+	fi
+	[ "${FM_KEEP_TMP:-0}" = 1 ] || rm -rf --one-file-system "$tmp"
+done
+
+# ------------------------------------------------------------- host check
+HOST_AFTER=$(host_fuse)
+# (only mounts where ours could be: other FUSE users may share the machine)
+homes=$(for u in "${FM_TEST_USER:-fmtest}" fmtest2; do getent passwd "$u" | cut -d: -f6; done)
+new=$(comm -13 <(echo "$HOST_BEFORE") <(echo "$HOST_AFTER") |
+	awk -v h="$(echo $homes)" '{ n = split(h, hs, " "); ok = ($3 ~ /^\/tmp\/fmit/);
+	     for (i = 1; i <= n; i++) if (index($3, hs[i]) == 1) ok = 1; if (ok) print }')
+[ -z "$new" ] || report FAIL host_namespace_clean "new FUSE mounts in the host namespace: $(echo $new)"
+finish

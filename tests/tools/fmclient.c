@@ -1,0 +1,682 @@
+/*
+ * fmclient - plays the library side of the fusermount3 protocol plus a
+ * minimal FUSE server, so tests can mount through the setuid helper
+ * without libfuse and inject faults at each protocol step.
+ * See README.md next to this file.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fm_direct.h"
+#include "fm_proto.h"
+#include "fuse_srv.h"
+
+#define DEFAULT_HELPER "/usr/bin/fusermount3"
+#define EXIT_HELPER 1	/* helper failed; also: other failures */
+#define EXIT_USAGE 2
+#define EXIT_FAULT 3	/* the run was ended by an injected fault */
+#define EXIT_TIMEOUT 124
+#define LINGER_MS 2000	/* close-after-fd keeps running this long */
+
+enum mode { MODE_CLASSIC, MODE_SYNC, MODE_AUTO, MODE_DIRECT, MODE_COUNT };
+static const char *const mode_names[MODE_COUNT] = {
+	"classic", "sync-init", "auto-unmount", "direct",
+};
+
+enum fault {
+	F_NONE, F_CLOSE_BEFORE_FD, F_DIE_BEFORE_FD, F_CLOSE_AFTER_FD,
+	F_DIE_AFTER_FD, F_CLOSE_AFTER_PROCEED, F_DIE_AFTER_PROCEED,
+	F_CLOSE_WHILE_WATCHING, F_NO_PROCEED, F_COUNT
+};
+static const char *const fault_names[F_COUNT] = {
+	"none", "close-before-fd", "die-before-fd", "close-after-fd",
+	"die-after-fd", "close-after-proceed", "die-after-proceed",
+	"close-while-watching", "no-proceed",
+};
+
+struct opts {
+	const char *helper;
+	const char *mnt;
+	const char *mopts;	/* -o, passed verbatim */
+	const char *ready_file;
+	enum mode mode;
+	enum fault fault;
+	int sync_ioctl;
+	int timeout;
+	struct srv_conf srv;
+};
+
+struct run {
+	struct opts o;
+	struct helper h;
+	struct srv srv;
+	int fuse_fd;
+	int auto_unmount;	/* -o has auto_unmount: keep the socket */
+	int wake[2];		/* server end / SIGTERM wake the main thread */
+};
+
+static int g_wake_wr = -1;
+
+enum {
+	OPT_HELPER = 256, OPT_MODE, OPT_SYNC_IOCTL, OPT_INIT_DELAY,
+	OPT_INIT_ERROR, OPT_CONTENT, OPT_ROOT_FILE, OPT_FAULT, OPT_READY,
+	OPT_TIMEOUT, OPT_VERBOSE,
+};
+
+static const struct option long_opts[] = {
+	{ "helper", required_argument, NULL, OPT_HELPER },
+	{ "mode", required_argument, NULL, OPT_MODE },
+	{ "sync-ioctl", no_argument, NULL, OPT_SYNC_IOCTL },
+	{ "init-delay-ms", required_argument, NULL, OPT_INIT_DELAY },
+	{ "init-error", required_argument, NULL, OPT_INIT_ERROR },
+	{ "content", required_argument, NULL, OPT_CONTENT },
+	{ "root-file", no_argument, NULL, OPT_ROOT_FILE },
+	{ "fault", required_argument, NULL, OPT_FAULT },
+	{ "ready-file", required_argument, NULL, OPT_READY },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "verbose", no_argument, NULL, OPT_VERBOSE },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* ---- output ---------------------------------------------------------- */
+
+__attribute__((format(printf, 1, 2)))
+static void say(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: fmclient [options] MOUNTPOINT\n"
+		"  --helper PATH        helper (default $FMCLIENT_HELPER or "
+		DEFAULT_HELPER ")\n"
+		"  --mode MODE          classic|sync-init|auto-unmount|direct\n"
+		"  -o OPTS              mount options, passed verbatim\n"
+		"  --sync-ioctl         FUSE_DEV_IOC_SYNC_INIT on the fd\n"
+		"  --init-delay-ms N    delay the FUSE_INIT answer\n"
+		"  --init-error ERRNO   answer FUSE_INIT with -ERRNO\n"
+		"  --content STR        content of /hello\n"
+		"  --root-file          the root inode is a regular file\n"
+		"  --fault STEP         inject a fault (see README.md)\n"
+		"  --ready-file PATH    created once the mount is usable\n"
+		"  --timeout SEC        hard limit for the whole run (30)\n"
+		"  --verbose            log FUSE requests to stderr\n");
+}
+
+/* ---- signals --------------------------------------------------------- */
+
+static void on_alarm(int sig)
+{
+	static const char msg[] = "fmclient: timeout\n";
+
+	(void)sig;
+	if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0)
+		_exit(EXIT_TIMEOUT);
+	_exit(EXIT_TIMEOUT);
+}
+
+static void on_term(int sig)
+{
+	int saved = errno;
+	char c = 'T';
+
+	(void)sig;
+	if (write(g_wake_wr, &c, 1) < 0)
+		_exit(EXIT_HELPER);
+	errno = saved;
+}
+
+static int handle_signal(int sig, void (*fn)(int))
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = fn;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	return sigaction(sig, &sa, NULL);
+}
+
+/* ---- options --------------------------------------------------------- */
+
+static int parse_num(const char *s, long min, long max, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+static int parse_name(const char *s, const char *const names[], int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (!strcmp(s, names[i]))
+			return i;
+	}
+	return -1;
+}
+
+static int has_option(const char *opts, const char *name)
+{
+	size_t len = strlen(name);
+	const char *p = opts;
+
+	while (p && *p) {
+		if (!strncmp(p, name, len) && (p[len] == ',' || !p[len]))
+			return 1;
+		p = strchr(p, ',');
+		if (p)
+			p++;
+	}
+	return 0;
+}
+
+static int parse_one(struct opts *o, int c, const char *arg)
+{
+	int v;
+
+	switch (c) {
+	case 'o': o->mopts = arg; return 0;
+	case OPT_HELPER: o->helper = arg; return 0;
+	case OPT_SYNC_IOCTL: o->sync_ioctl = 1; return 0;
+	case OPT_CONTENT: o->srv.content = arg; return 0;
+	case OPT_ROOT_FILE: o->srv.root_file = 1; return 0;
+	case OPT_READY: o->ready_file = arg; return 0;
+	case OPT_VERBOSE: o->srv.verbose = 1; return 0;
+	case OPT_INIT_DELAY:
+		return parse_num(arg, 0, 3600000, &o->srv.init_delay_ms);
+	case OPT_INIT_ERROR:
+		return parse_num(arg, 1, 4095, &o->srv.init_error);
+	case OPT_TIMEOUT:
+		return parse_num(arg, 1, INT_MAX, &o->timeout);
+	case OPT_MODE:
+		v = parse_name(arg, mode_names, MODE_COUNT);
+		o->mode = (enum mode)v;
+		return v;
+	case OPT_FAULT:
+		v = parse_name(arg, fault_names, F_COUNT);
+		o->fault = (enum fault)v;
+		return v;
+	default:
+		return -1;
+	}
+}
+
+/* Which faults make sense in which mode; NULL if the combination is ok. */
+static const char *check_combo(const struct opts *o)
+{
+	int sync = o->mode == MODE_SYNC;
+	int watch = o->mode == MODE_AUTO ||
+		    (o->mode <= MODE_SYNC && has_option(o->mopts, "auto_unmount"));
+
+	if (o->sync_ioctl && o->mode == MODE_CLASSIC)
+		return "--sync-ioctl needs a mode where the fd is not mounted yet";
+	switch (o->fault) {
+	case F_NONE:
+		return NULL;
+	case F_CLOSE_WHILE_WATCHING:
+		return watch ? NULL : "close-while-watching needs auto_unmount";
+	case F_CLOSE_AFTER_PROCEED:
+	case F_DIE_AFTER_PROCEED:
+	case F_NO_PROCEED:
+		return sync ? NULL : "this fault needs --mode sync-init";
+	case F_DIE_BEFORE_FD:
+		return o->mode != MODE_DIRECT ? NULL : "no helper in direct mode";
+	default:
+		return o->mode <= MODE_SYNC ? NULL :
+		       "this fault needs --mode classic or sync-init";
+	}
+}
+
+static void set_defaults(struct opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->helper = getenv("FMCLIENT_HELPER");
+	if (!o->helper || !*o->helper)
+		o->helper = DEFAULT_HELPER;
+	o->mopts = "";
+	o->mode = MODE_CLASSIC;
+	o->fault = F_NONE;
+	o->timeout = 30;
+	o->srv.content = "hello world\n";
+}
+
+/* Returns -1 to go on, or the exit code. */
+static int parse_args(struct opts *o, int argc, char **argv)
+{
+	const char *why;
+	int c;
+
+	set_defaults(o);
+	while ((c = getopt_long(argc, argv, "o:h", long_opts, NULL)) != -1) {
+		if (c == 'h') {
+			usage(stdout);
+			return 0;
+		}
+		if (parse_one(o, c, optarg) < 0) {
+			if (c != '?')
+				fprintf(stderr, "fmclient: bad value for "
+					"option: %s\n", optarg);
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "fmclient: need exactly one MOUNTPOINT\n");
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	o->mnt = argv[optind];
+	why = check_combo(o);
+	if (why) {
+		fprintf(stderr, "fmclient: %s\n", why);
+		return EXIT_USAGE;
+	}
+	return -1;
+}
+
+/* ---- helper bookkeeping ---------------------------------------------- */
+
+static void report_wait(int st)
+{
+	if (WIFEXITED(st))
+		say("helper-exit=%d", WEXITSTATUS(st));
+	else if (WIFSIGNALED(st))
+		say("helper-signal=%d", WTERMSIG(st));
+}
+
+static void reap_helper(struct run *r)
+{
+	int st;
+
+	if (helper_reap(&r->h, 0, &st) == 1)
+		report_wait(st);
+}
+
+/* Poll for the helper's exit while staying alive for ms milliseconds. */
+static void linger(struct run *r, int ms)
+{
+	struct timespec tick = { .tv_sec = 0, .tv_nsec = 20 * 1000000L };
+	int st, i;
+
+	for (i = 0; i < ms / 20; i++) {
+		if (helper_reap(&r->h, 1, &st) == 1)
+			report_wait(st);
+		nanosleep(&tick, NULL);
+	}
+}
+
+static int start_server(struct run *r)
+{
+	int rc = srv_start(&r->srv, r->fuse_fd, &r->o.srv, r->wake[1]);
+
+	if (rc)
+		fprintf(stderr, "fmclient: starting server: %s\n",
+			strerror(rc));
+	return rc ? EXIT_HELPER : 0;
+}
+
+/* Tear down after a helper failure: EOF to it, reap it, stop serving. */
+static int helper_failed(struct run *r)
+{
+	helper_close(&r->h);
+	reap_helper(r);	/* the server may still be needed meanwhile */
+	srv_stop(&r->srv);
+	return EXIT_HELPER;
+}
+
+static void die(enum fault f)
+{
+	say("fault=%s", fault_names[f]);
+	_exit(EXIT_FAULT);
+}
+
+/* close-* and no-proceed: close our end, report the helper, exit 3. */
+static int fault_end(struct run *r, int linger_ms)
+{
+	helper_close(&r->h);
+	if (linger_ms)
+		linger(r, linger_ms);
+	else
+		reap_helper(r);
+	srv_stop(&r->srv);
+	return EXIT_FAULT;
+}
+
+/* ---- protocol steps: each returns 0 to go on, else the exit code ----- */
+
+static int spawn_helper(struct run *r, const char *const argv[])
+{
+	int rc = helper_spawn(&r->h, r->o.helper, argv);
+
+	if (rc) {
+		fprintf(stderr, "fmclient: spawning %s: %s\n", r->o.helper,
+			strerror(rc));
+		return EXIT_HELPER;
+	}
+	if (r->o.fault == F_DIE_BEFORE_FD)
+		die(r->o.fault);
+	if (r->o.fault == F_CLOSE_BEFORE_FD) {
+		say("fault=%s", fault_names[r->o.fault]);
+		return fault_end(r, 0);
+	}
+	return 0;
+}
+
+static int get_fuse_fd(struct run *r)
+{
+	int rc = helper_recv_fd(&r->h, &r->fuse_fd);
+
+	if (rc == 0)
+		say("helper-eof");
+	if (rc < 0)
+		say("helper-nofd");
+	if (rc <= 0)
+		return helper_failed(r);
+	say("fd-received");
+	if (r->o.fault == F_DIE_AFTER_FD)
+		die(r->o.fault);
+	if (r->o.fault == F_CLOSE_AFTER_FD) {
+		say("fault=%s", fault_names[r->o.fault]);
+		return fault_end(r, LINGER_MS);
+	}
+	return 0;
+}
+
+/* 1: sync init enabled, 0: unsupported (ENOTTY), -1: error */
+static int sync_ioctl(int fd)
+{
+	if (ioctl(fd, FUSE_DEV_IOC_SYNC_INIT) == 0) {
+		say("sync-ioctl=ok");
+		return 1;
+	}
+	if (errno == ENOTTY) {
+		say("sync-ioctl=unsupported");
+		return 0;
+	}
+	say("sync-ioctl=failed");
+	perror("fmclient: FUSE_DEV_IOC_SYNC_INIT");
+	return -1;
+}
+
+static int recv_status(struct run *r)
+{
+	int32_t status;
+	int n = helper_recv_status(&r->h, &status);
+
+	if (n == (int)sizeof(status)) {
+		say("status=%d", (int)status);
+		return status ? helper_failed(r) : 0;
+	}
+	if (n > 0)
+		fprintf(stderr, "fmclient: short status (%d bytes)\n", n);
+	if (n >= 0)
+		say("helper-eof");
+	return helper_failed(r);
+}
+
+static int no_proceed(struct run *r)
+{
+	say("fault=%s", fault_names[r->o.fault]);
+	if (helper_wait_eof(&r->h) == 0)
+		say("helper-eof");
+	return fault_end(r, 0);
+}
+
+static int proceed(struct run *r)
+{
+	int rc;
+
+	if (r->o.fault == F_NO_PROCEED)
+		return no_proceed(r);
+	rc = helper_send_proceed(&r->h);
+	if (rc) {
+		fprintf(stderr, "fmclient: sending proceed: %s\n",
+			strerror(rc));
+		return helper_failed(r);
+	}
+	say("proceed-sent");
+	if (r->o.fault == F_DIE_AFTER_PROCEED)
+		die(r->o.fault);
+	if (r->o.fault == F_CLOSE_AFTER_PROCEED) {
+		say("fault=%s", fault_names[r->o.fault]);
+		return fault_end(r, 0);
+	}
+	return recv_status(r);
+}
+
+/*
+ * With sync init the server must run before the mount (which blocks until
+ * FUSE_INIT is answered); without it an unbound fd only gives EPERM, so the
+ * server starts once the helper reported success.
+ */
+static int sync_handshake(struct run *r)
+{
+	int early = 0, rc;
+
+	if (r->o.sync_ioctl) {
+		early = sync_ioctl(r->fuse_fd);
+		if (early < 0)
+			return helper_failed(r);
+	}
+	if (early && start_server(r))
+		return helper_failed(r);
+	rc = proceed(r);
+	if (rc || early)
+		return rc;
+	return start_server(r) ? helper_failed(r) : 0;
+}
+
+/* Without auto_unmount the library closes its end and reaps the helper. */
+static void finish_helper(struct run *r)
+{
+	if (r->auto_unmount)
+		return;
+	helper_close(&r->h);
+	reap_helper(r);
+}
+
+/* ---- serving ---------------------------------------------------------- */
+
+static int announce(struct run *r)
+{
+	int fd;
+
+	say("mounted");
+	if (!r->o.ready_file)
+		return 0;
+	fd = open(r->o.ready_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+		  0644);
+	if (fd < 0) {
+		fprintf(stderr, "fmclient: %s: %s\n", r->o.ready_file,
+			strerror(errno));
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+/* Wait for the server to end or SIGTERM/SIGINT; returns the end reason. */
+static enum srv_end wait_end(struct run *r)
+{
+	char c = 0;
+	ssize_t n;
+
+	do
+		n = read(r->wake[0], &c, 1);
+	while (n < 0 && errno == EINTR);
+	if (n == 1 && c == 'S')
+		return srv_join(&r->srv);
+	srv_stop(&r->srv);
+	return SRV_STOPPED;
+}
+
+static int serve(struct run *r)
+{
+	enum srv_end end;
+
+	/* from now on SIGTERM/SIGINT mean "stop serving, leave the mount" */
+	if (handle_signal(SIGTERM, on_term) || handle_signal(SIGINT, on_term))
+		perror("fmclient: sigaction");
+	if (announce(r)) {
+		srv_stop(&r->srv);
+		return EXIT_HELPER;
+	}
+	if (r->o.fault == F_CLOSE_WHILE_WATCHING) {
+		say("fault=%s", fault_names[r->o.fault]);
+		helper_close(&r->h);
+	}
+	end = wait_end(r);
+	if (end != SRV_STOPPED && r->h.sock < 0)
+		reap_helper(r);
+	say("served-until=%s", end == SRV_STOPPED ? "signal" :
+	    srv_end_name(end));
+	return end == SRV_FAILED ? EXIT_HELPER : 0;
+}
+
+/* ---- modes ------------------------------------------------------------ */
+
+static int run_with_helper(struct run *r)
+{
+	const char *classic[] = { "fusermount3", "-o", r->o.mopts, "--",
+				  r->o.mnt, NULL };
+	const char *sync[] = { "fusermount3", "--sync-init", "-o", r->o.mopts,
+			       "--", r->o.mnt, NULL };
+	int is_sync = r->o.mode == MODE_SYNC;
+	int rc;
+
+	rc = spawn_helper(r, is_sync ? sync : classic);
+	if (!rc)
+		rc = get_fuse_fd(r);
+	if (!rc)
+		rc = is_sync ? sync_handshake(r) : start_server(r);
+	if (rc)
+		return rc;
+	finish_helper(r);
+	return serve(r);
+}
+
+/* open, (sync ioctl), mount with the new API, and get the server going */
+static int mount_direct(struct run *r)
+{
+	int early = 0;
+
+	r->fuse_fd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
+	if (r->fuse_fd < 0) {
+		perror("fmclient: /dev/fuse");
+		return EXIT_HELPER;
+	}
+	if (r->o.sync_ioctl) {
+		early = sync_ioctl(r->fuse_fd);
+		if (early < 0)
+			return EXIT_HELPER;
+	}
+	if (early && start_server(r))
+		return EXIT_HELPER;
+	if (direct_mount(r->o.mnt, r->o.mopts, r->fuse_fd) < 0) {
+		srv_stop(&r->srv);
+		return EXIT_HELPER;
+	}
+	if (!early && start_server(r)) {
+		umount2(r->o.mnt, MNT_DETACH);
+		return EXIT_HELPER;
+	}
+	return 0;
+}
+
+static int run_direct(struct run *r)
+{
+	int rc = mount_direct(r);
+
+	return rc ? rc : serve(r);
+}
+
+/* Like a root daemon with auto_unmount: mount, then start the watcher. */
+static int run_auto(struct run *r)
+{
+	const char *argv[] = { "fusermount3", "--auto-unmount", "--",
+			       r->o.mnt, NULL };
+	int rc = mount_direct(r);
+
+	if (rc)
+		return rc;
+	r->auto_unmount = 1;
+	rc = helper_spawn(&r->h, r->o.helper, argv);
+	if (rc) {
+		fprintf(stderr, "fmclient: spawning %s: %s\n", r->o.helper,
+			strerror(rc));
+		umount2(r->o.mnt, MNT_DETACH);
+		srv_stop(&r->srv);
+		return EXIT_HELPER;
+	}
+	if (r->o.fault == F_DIE_BEFORE_FD)
+		die(r->o.fault);
+	return serve(r);
+}
+
+static int setup(struct run *r)
+{
+	r->fuse_fd = -1;
+	helper_init(&r->h);
+	memset(&r->srv, 0, sizeof(r->srv));
+	r->auto_unmount = has_option(r->o.mopts, "auto_unmount");
+	if (pipe2(r->wake, O_CLOEXEC) < 0) {
+		perror("fmclient: pipe");
+		return -1;
+	}
+	g_wake_wr = r->wake[1];
+	if (handle_signal(SIGALRM, on_alarm) < 0) {
+		perror("fmclient: sigaction");
+		return -1;
+	}
+	alarm((unsigned int)r->o.timeout);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static struct run r;
+	int rc = parse_args(&r.o, argc, argv);
+
+	if (rc >= 0)
+		return rc;
+	if (setup(&r) < 0)
+		return EXIT_HELPER;
+	switch (r.o.mode) {
+	case MODE_DIRECT:
+		return run_direct(&r);
+	case MODE_AUTO:
+		return run_auto(&r);
+	default:
+		return run_with_helper(&r);
+	}
+}

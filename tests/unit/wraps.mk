@@ -1,0 +1,1 @@
+# per-test sources and --wrap lists for the cmocka tests
