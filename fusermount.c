@@ -491,6 +491,7 @@ static void prepare(struct mctx *c)
  */
 static atomic_int guard_state = 1;	/* 0 armed, 1 idle, 2 fired */
 static int guard_sock = -1;
+static pthread_t guard_thread;
 
 static void *guard_main(void *arg)
 {
@@ -516,16 +517,19 @@ static void guard_hook(bool begin)
 	if (!atomic_compare_exchange_strong(&guard_state, &expect, begin ? 0 : 1))
 		for (;;)
 			pause();	/* the guard fired and is exiting */
+	if (!begin) {
+		/* uid changes later must not meet a second thread: glibc
+		 * aborts when a thread cannot follow a setresuid() */
+		pthread_cancel(guard_thread);
+		pthread_join(guard_thread, NULL);
+		guard_sock = -1;
+	}
 }
 
 static void guard_start(int sock)
 {
-	pthread_t t;
-
 	guard_sock = sock;
-	if (pthread_create(&t, NULL, guard_main, NULL) == 0)
-		pthread_detach(t);
-	else
+	if (pthread_create(&guard_thread, NULL, guard_main, NULL) != 0)
 		guard_sock = -1;	/* the alarm still bounds the wait */
 }
 

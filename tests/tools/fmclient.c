@@ -137,12 +137,12 @@ static void on_alarm(int sig)
 	_exit(EXIT_TIMEOUT);
 }
 
-static void on_term(int sig)
+/* Serving phase: wake the main thread ('T' = stop, 'C' = child exited). */
+static void on_serve_signal(int sig)
 {
 	int saved = errno;
-	char c = 'T';
+	char c = sig == SIGCHLD ? 'C' : 'T';
 
-	(void)sig;
 	if (write(g_wake_wr, &c, 1) < 0)
 		_exit(EXIT_HELPER);
 	errno = saved;
@@ -154,7 +154,7 @@ static int handle_signal(int sig, void (*fn)(int))
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = fn;
-	sa.sa_flags = SA_RESTART;
+	sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
 	sigemptyset(&sa.sa_mask);
 	return sigaction(sig, &sa, NULL);
 }
@@ -525,28 +525,56 @@ static int announce(struct run *r)
 	return 0;
 }
 
-/* Wait for the server to end or SIGTERM/SIGINT; returns the end reason. */
-static enum srv_end wait_end(struct run *r)
+/* Next wake-up byte: 'S' server ended, 'T' SIGTERM/SIGINT, 'C' SIGCHLD. */
+static char next_wakeup(struct run *r)
 {
-	char c = 0;
+	char c = 'T';
 	ssize_t n;
 
 	do
 		n = read(r->wake[0], &c, 1);
 	while (n < 0 && errno == EINTR);
-	if (n == 1 && c == 'S')
+	return n == 1 ? c : 'T';
+}
+
+/*
+ * Serve until the server ends or SIGTERM/SIGINT; returns the end reason.
+ * A helper (auto_unmount watcher) that exits meanwhile is reported at once.
+ */
+static enum srv_end wait_end(struct run *r)
+{
+	int st;
+	char c;
+
+	while ((c = next_wakeup(r)) == 'C') {
+		if (helper_reap(&r->h, 1, &st) == 1)
+			report_wait(st);
+	}
+	if (c == 'S')
 		return srv_join(&r->srv);
 	srv_stop(&r->srv);
 	return SRV_STOPPED;
+}
+
+/* From now on SIGTERM/SIGINT mean "stop serving, leave the mount". */
+static void serve_signals(struct run *r)
+{
+	int st;
+
+	if (handle_signal(SIGTERM, on_serve_signal) ||
+	    handle_signal(SIGINT, on_serve_signal) ||
+	    handle_signal(SIGCHLD, on_serve_signal))
+		perror("fmclient: sigaction");
+	/* the helper may have exited before SIGCHLD was caught */
+	if (helper_reap(&r->h, 1, &st) == 1)
+		report_wait(st);
 }
 
 static int serve(struct run *r)
 {
 	enum srv_end end;
 
-	/* from now on SIGTERM/SIGINT mean "stop serving, leave the mount" */
-	if (handle_signal(SIGTERM, on_term) || handle_signal(SIGINT, on_term))
-		perror("fmclient: sigaction");
+	serve_signals(r);
 	if (announce(r)) {
 		srv_stop(&r->srv);
 		return EXIT_HELPER;
