@@ -52,8 +52,10 @@ build:
 
 # ---------------------------------------------------------------- tests
 TOOLS_SRCS := $(wildcard tests/tools/*.c)
+TOOLS_WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	      -Wmissing-prototypes -Wformat=2
 tests/tools/fmclient: $(TOOLS_SRCS) $(wildcard tests/tools/*.h)
-	$(CC) -std=gnu11 $(WARN) $(CFLAGS) -pthread -o $@ $(TOOLS_SRCS)
+	$(CC) -std=gnu11 $(TOOLS_WARN) $(CFLAGS) $(LDFLAGS) -pthread -o $@ $(TOOLS_SRCS)
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,build/unit/%,$(wildcard tests/unit/test_*.c))
 include tests/unit/wraps.mk

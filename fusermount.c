@@ -183,6 +183,13 @@ struct mpath {
 	char *abs, *parent, *last;
 };
 
+static void mpath_free(struct mpath *p)
+{
+	free(p->abs);
+	free(p->parent);
+	free(p->last);
+}
+
 static int split_resolved(const char *rp, const char *last, struct mpath *p)
 {
 	size_t n = strlen(rp);
@@ -489,48 +496,78 @@ static void prepare(struct mctx *c)
  * answer, so a guard thread watches the socket while (and only while) the
  * mount is not yet attached, and ends the helper: nothing is left behind.
  */
-static atomic_int guard_state = 1;	/* 0 armed, 1 idle, 2 fired */
+enum { GUARD_ARMED, GUARD_IDLE, GUARD_FIRED, GUARD_PEER_GONE };
+static atomic_int guard_state = GUARD_IDLE;
 static int guard_sock = -1;
+static int guard_stop[2] = { -1, -1 };
 static pthread_t guard_thread;
 
 static void *guard_main(void *arg)
 {
-	struct pollfd p = { .fd = guard_sock, .events = POLLRDHUP };
-	int armed = 0;
+	struct pollfd p[2] = {
+		{ .fd = guard_sock, .events = POLLRDHUP },
+		{ .fd = guard_stop[0], .events = POLLIN },
+	};
+	int armed = GUARD_ARMED, idle = GUARD_IDLE;
 
 	(void)arg;
-	while (poll(&p, 1, -1) == -1 && errno == EINTR)
+	while (poll(p, 2, -1) == -1 && errno == EINTR)
 		;
-	if (atomic_compare_exchange_strong(&guard_state, &armed, 2)) {
+	if (!p[0].revents)
+		return NULL;	/* told to stop */
+	if (atomic_compare_exchange_strong(&guard_state, &armed, GUARD_FIRED)) {
 		msg("connection closed while the filesystem was starting");
 		_exit(EXIT_FAILURE);
 	}
+	/* not armed yet: the next arming attempt learns the peer is gone */
+	atomic_compare_exchange_strong(&guard_state, &idle, GUARD_PEER_GONE);
 	return NULL;
 }
 
-static void guard_hook(bool begin)
+/* Ends the thread: uid changes later must not meet a second thread
+ * (glibc aborts when one cannot follow a setresuid()). */
+static void guard_end(void)
 {
-	int expect = begin ? 1 : 0;
+	char b = 0;
 
 	if (guard_sock < 0)
 		return;
-	if (!atomic_compare_exchange_strong(&guard_state, &expect, begin ? 0 : 1))
+	if (atomic_load(&guard_state) == GUARD_FIRED)
 		for (;;)
 			pause();	/* the guard fired and is exiting */
-	if (!begin) {
-		/* uid changes later must not meet a second thread: glibc
-		 * aborts when a thread cannot follow a setresuid() */
-		pthread_cancel(guard_thread);
+	if (write(guard_stop[1], &b, 1) == 1)
 		pthread_join(guard_thread, NULL);
-		guard_sock = -1;
-	}
+	close(guard_stop[0]);
+	close(guard_stop[1]);
+	guard_sock = -1;
+}
+
+/* false: do not start the blocking call, the library is gone */
+static bool guard_hook(bool begin)
+{
+	int expect = begin ? GUARD_IDLE : GUARD_ARMED;
+
+	if (guard_sock < 0)
+		return true;
+	if (atomic_compare_exchange_strong(&guard_state, &expect,
+					   begin ? GUARD_ARMED : GUARD_IDLE))
+		return true;
+	if (expect == GUARD_PEER_GONE)
+		return false;
+	for (;;)
+		pause();	/* the guard fired and is exiting */
 }
 
 static void guard_start(int sock)
 {
+	if (pipe2(guard_stop, O_CLOEXEC))
+		return;		/* the alarm still bounds the wait */
 	guard_sock = sock;
-	if (pthread_create(&guard_thread, NULL, guard_main, NULL) != 0)
-		guard_sock = -1;	/* the alarm still bounds the wait */
+	if (pthread_create(&guard_thread, NULL, guard_main, NULL) != 0) {
+		close(guard_stop[0]);
+		close(guard_stop[1]);
+		guard_sock = -1;
+	}
 }
 
 static int run_backend(struct mctx *c, struct mount_err *e)
@@ -652,6 +689,7 @@ static int finish(struct mctx *c)
 	alarm(FM_FINISH_TIMEOUT);
 	err = run_backend(c, &e);
 	alarm(0);
+	guard_end();
 	if (err) {
 		report_mount_error(err, &e);
 		return err;
@@ -805,6 +843,26 @@ static int cmd_mount_sync_init(struct mctx *c)
 	return after_mount(c);
 }
 
+static int cmd_mount(struct mctx *c)
+{
+	c->cfd = comm_fd(c->a, c->env);
+	return c->a->sync_init ? cmd_mount_sync_init(c) : cmd_mount_classic(c);
+}
+
+static void mctx_free(struct mctx *c)
+{
+	mpath_free(&c->path);
+	opts_free(&c->o);
+	free(c->target);
+}
+
+static void env_free(struct env *e)
+{
+	free(e->commfd);
+	free(e->device);
+	free(e->backend);
+}
+
 /* ---------------------------------------------------------------- main */
 
 int main(int argc, char **argv)
@@ -828,13 +886,16 @@ int main(int argc, char **argv)
 		die("invalid mountpoint ''");
 	if (e)
 		die("bad mount point %s: %s", a.mnt, strerror(-e));
-	if (a.auto_unmount_only)
-		return cmd_auto_unmount(&pv, &c.path, &a, &env);
-	if (a.unmount)
-		return cmd_unmount(&pv, &c.path, &a);
 	c.pv = &pv;
 	c.a = &a;
 	c.env = &env;
-	c.cfd = comm_fd(&a, &env);
-	return a.sync_init ? cmd_mount_sync_init(&c) : cmd_mount_classic(&c);
+	if (a.auto_unmount_only)
+		e = cmd_auto_unmount(&pv, &c.path, &a, &env);
+	else if (a.unmount)
+		e = cmd_unmount(&pv, &c.path, &a);
+	else
+		e = cmd_mount(&c);
+	mctx_free(&c);
+	env_free(&env);
+	return e;
 }

@@ -192,8 +192,10 @@ static int create_and_attach(int fsfd, const struct mount_req *r,
 {
 	int mfd, rc;
 
-	if (r->blocking)
-		r->blocking(true);
+	if (r->blocking && !r->blocking(true)) {
+		mount_err_set(e, "fsconfig CMD_CREATE", "the library closed the connection");
+		return -ECONNRESET;
+	}
 	rc = fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0);
 	if (r->blocking)
 		r->blocking(false);

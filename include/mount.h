@@ -30,8 +30,9 @@ struct mount_req {
 	bool root;			/* caller is root */
 	const struct mount_opts *o;
 	/* called with true before a call that may wait for the daemon
-	 * (CMD_CREATE) and with false after it; may be NULL */
-	void (*blocking)(bool begin);
+	 * (CMD_CREATE), which is skipped if it returns false, and with false
+	 * after it; may be NULL */
+	bool (*blocking)(bool begin);
 };
 
 struct mount_err {

@@ -262,12 +262,12 @@ bg_log() { echo "[$1 stdout: $(head -c 500 "$T/$1.out" 2>/dev/null)] [stderr: $(
 
 # ---------------------------------------------------------------- fmclient
 
-# client_args [--as2] ...: the argv of an fmclient run as the test user
-# (or as $U2), spawning our setuid helper; sets EXPANDED-ready CLIENT array.
+# _client_argv [--as2] ARGS...: CLIENT = argv of fmclient spawning our helper,
+# run as the test user (or as $U2 with --as2)
 _client_argv() {
 	local who=as_user
 	if [ "${1:-}" = --as2 ]; then who=as_user2; shift; fi
-	CLIENT=("$who" "$FM_CLIENT" --helper "$FM" "$@")
+	CLIENT=("$who" "$FM_CLIENT" --helper "$FM")
 }
 # start_client NAME [--as2] FMCLIENT-ARGS... MOUNTPOINT: background, wait until ready
 start_client() {
@@ -275,19 +275,18 @@ start_client() {
 	local name=$1
 	shift
 	_client_argv "$@"
-	local as=${CLIENT[0]}
-	CLIENT=("${CLIENT[@]:0:3}" --ready-file "$UT/$name.ready" --timeout 50 "${CLIENT[@]:3}")
-	bg "$name" "$as" "${CLIENT[@]:1}"
+	[ "${1:-}" = --as2 ] && shift
+	bg "$name" "${CLIENT[@]}" --ready-file "$UT/$name.ready" --timeout 50 "$@"
 	poll_until 10 test -e "$UT/$name.ready" ||
 		fail "fmclient '$name' ($*) not ready within 10 s; $(bg_log "$name")"
 	_asserted
 }
-# run_client [--as2] FMCLIENT-ARGS... MOUNTPOINT: foreground, bounded, result in RC/OUT/ERR
+# run_client [--as2] FMCLIENT-ARGS... MOUNTPOINT: foreground, bounded; sets RC/OUT/ERR
 run_client() {
 	need_client
 	_client_argv "$@"
-	local as=${CLIENT[0]}
-	_expand "$as" "${CLIENT[@]:1:2}" --timeout 10 "${CLIENT[@]:3}"
+	[ "${1:-}" = --as2 ] && shift
+	_expand "${CLIENT[@]}" --timeout 10 "$@"
 	timeout -k 2 20 "${EXPANDED[@]}" >"$T/.out" 2>"$T/.err" </dev/null
 	RC=$?
 	OUT=$(cat "$T/.out")
