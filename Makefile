@@ -47,7 +47,7 @@ build/fusermount3-legacy: $(LEGACY_OBJS)
 build/legacy/%.o: %.c $(HDRS) | build
 	$(CC) $(CPPFLAGS) -DFM_NO_NEW_MOUNT_API $(ALL_CFLAGS) -c -o $@ $<
 
-build:
+build build/unit:
 	mkdir -p build/legacy build/unit
 
 # ---------------------------------------------------------------- tests
@@ -60,7 +60,7 @@ tests/tools/fmclient: $(TOOLS_SRCS) $(wildcard tests/tools/*.h)
 UNIT_TESTS := $(patsubst tests/unit/%.c,build/unit/%,$(wildcard tests/unit/test_*.c))
 include tests/unit/wraps.mk
 
-build/unit/%: tests/unit/%.c $(SRCS) $(HDRS) | build
+build/unit/%: tests/unit/%.c $(SRCS) $(HDRS) | build/unit
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $< \
 		$(UNIT_SRCS_$*) $(UNIT_WRAPS_$*) $(LIBS) -lcmocka
 

@@ -386,7 +386,7 @@ static void check_mount_max(const struct mctx *c)
 }
 
 static void mountpoint_verdict(const struct mctx *c, enum mp_status st,
-			       unsigned long fs_type)
+			       mode_t mode, unsigned long fs_type)
 {
 	const char *mnt = c->path.abs, *name = policy_fstype_name(fs_type);
 
@@ -396,6 +396,8 @@ static void mountpoint_verdict(const struct mctx *c, enum mp_status st,
 	case MP_NOT_OWNER:
 		die("mountpoint %s not owned by user", mnt);
 	case MP_NO_WRITE:
+		if (S_ISREG(mode))	/* the reference's words: it opened it */
+			die("failed to open %s: %s", mnt, strerror(EACCES));
 		die("user has no write access to mountpoint %s", mnt);
 	case MP_BAD_TYPE:
 		die("mountpoint %s is not a directory or a regular file", mnt);
@@ -434,7 +436,7 @@ static void pin_mountpoint(struct mctx *c)
 	f.owner = st.st_uid;
 	f.writable = writable_by_caller(c->pinfd);
 	f.fs_type = (unsigned long)sfs.f_type;
-	mountpoint_verdict(c, policy_mountpoint(&f), f.fs_type);
+	mountpoint_verdict(c, policy_mountpoint(&f), f.mode, f.fs_type);
 	c->rootmode = S_ISDIR(st.st_mode) ? S_IFDIR : S_IFREG;
 }
 
@@ -881,9 +883,9 @@ int main(int argc, char **argv)
 	if (e)
 		die("failed to drop privileges: %s", strerror(-e));
 	parse_args(argc, argv, &a);
-	e = resolve(a.mnt, &c.path);
-	if (e && !*a.mnt)
+	if (!*a.mnt)
 		die("invalid mountpoint ''");
+	e = resolve(a.mnt, &c.path);
 	if (e)
 		die("bad mount point %s: %s", a.mnt, strerror(-e));
 	c.pv = &pv;

@@ -67,6 +67,7 @@ int legacy_mount(const struct mount_req *r, struct mount_done *d,
 		if (mount(d->source, target, d->type, mount_flags(r), data) == 0)
 			return 0;
 	}
+	n = errno;
 	mount_err_set(e, "mount", NULL);
-	return -errno;
+	return -n;
 }

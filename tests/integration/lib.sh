@@ -131,6 +131,9 @@ fuse_mounts() {
 	       if (b[1] ~ /^fuse(blk)?(\.|$)/) print $3, $5 }' /proc/self/mountinfo
 }
 fuse_mount_count() { fuse_mounts | wc -l; }
+abort_fuse() { # PATH: abort the FUSE connection mounted there
+	mi_get "$1" && echo 1 >"$T/fusectl/${MI_DEV#*:}/abort"
+}
 is_mounted() { [ -n "$(_mi_line "$1")" ]; }
 
 # ---------------------------------------------------------------- asserts
@@ -310,6 +313,7 @@ fm_setup() {
 	mkdir -p "$T/bin" "$T/u" "$T/fusectl" && chmod 711 "$T" && chmod 1777 "$T/u" ||
 		fail "setup: cannot create $T"
 	UT=$T/u
+	cd / || fail "setup: cd /"
 	# FUSE mounts copied from the host namespace: drop our copies (no abort!)
 	INHERITED_FUSE=$(fuse_mounts | cut -d' ' -f1 | sort -u | tr '\n' ' ')
 	fuse_mounts | tac | while read -r _ mp; do umount -l "$(mi_unescape "$mp")"; done
@@ -340,8 +344,9 @@ fm_setup() {
 }
 
 fm_cleanup() {
-	local dev mp minor pid ns p procs
+	local rc=$? dev mp minor pid ns p procs
 	set +u
+	[ -s "$FM_RESULT" ] || _verdict FAIL "test aborted by a shell error (status $rc; see its log)"
 	# abort every FUSE connection made in here, then detach the mounts
 	while read -r dev mp; do
 		minor=${dev#*:}

@@ -48,7 +48,7 @@ case $FM_BIN in /*) ;; *) setup_fail "FM_BIN must be an absolute path" ;; esac
 for c in unshare setpriv timeout mknod stat pgrep sha256sum getent; do
 	command -v "$c" >/dev/null || setup_fail "required command '$c' not found"
 done
-for u in "${FM_TEST_USER:-fmtest}" fmtest2; do
+for u in "${FM_TEST_USER:-fmtest}" "${FM_TEST_USER2:-fmtest2}"; do
 	id "$u" >/dev/null 2>&1 || useradd -m "$u" || setup_fail "cannot create user $u"
 done
 
@@ -131,7 +131,7 @@ done
 # ------------------------------------------------------------- host check
 HOST_AFTER=$(host_fuse)
 # (only mounts where ours could be: other FUSE users may share the machine)
-homes=$(for u in "${FM_TEST_USER:-fmtest}" fmtest2; do getent passwd "$u" | cut -d: -f6; done)
+homes=$(for u in "${FM_TEST_USER:-fmtest}" "${FM_TEST_USER2:-fmtest2}"; do getent passwd "$u" | cut -d: -f6; done)
 new=$(comm -13 <(echo "$HOST_BEFORE") <(echo "$HOST_AFTER") |
 	awk -v h="$(echo $homes)" '{ n = split(h, hs, " "); ok = ($3 ~ /^\/tmp\/fmit/);
 	     for (i = 1; i <= n; i++) if (index($3, hs[i]) == 1) ok = 1; if (ok) print }')

@@ -31,11 +31,15 @@ test_legacy_unmount_and_auto_unmount() {
 	unmount_client d "$H/mnt"
 }
 
-test_legacy_sync_init_refused() {
+# without the new API, --sync-init still works: mount(2) after "proceed"
+test_legacy_sync_init() {
 	use_legacy_helper
 	u_mkdir "$H/mnt"
-	run_client --mode sync-init "$H/mnt"
-	assert_client_failed
-	assert_match "$ERR" "$(msg_re "sync-init mode requires new mount API support")"
-	assert_not_mounted "$H/mnt"
+	start_client c --mode sync-init -o fsname=legacysync "$H/mnt"
+	assert_user_fuse_mount "$H/mnt"
+	assert_eq legacysync "$MI_SRC" "mount source"
+	assert_match "$(cat "$T/c.out")" '^status=0$' "fmclient stdout"
+	assert_exit 0 as_user cat "$H/mnt/hello"
+	assert_eq "hello world" "$OUT"
+	unmount_client c "$H/mnt"
 }

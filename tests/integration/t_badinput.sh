@@ -42,6 +42,10 @@ test_bad_short_option() { bad "invalid option -- 'x'" as_user "$FM" -x "$H/mnt";
 test_bad_long_option() { bad "unrecognized option '--bogus'" as_user "$FM" --bogus "$H/mnt"; }
 test_bad_missing_option_argument() { bad "option requires an argument -- 'o'" as_user "$FM" "$H/mnt" -o; }
 test_bad_empty_mountpoint() { bad "invalid mountpoint ''" as_user "$FM" ''; }
+test_bad_empty_mountpoint_client() {
+	bad_client "$(msg_re "invalid mountpoint ''")" --mode classic ''
+}
+test_bad_empty_mountpoint_unmount() { bad "invalid mountpoint ''" as_user "$FM" -u ''; }
 test_bad_missing_parent() {
 	bad "bad mount point $H/nope/mnt: No such file or directory" as_user "$FM" "$H/nope/mnt"
 }
@@ -100,17 +104,31 @@ test_version() {
 	assert_match "$OUT" '^fusermount3 version: [0-9]+\.[0-9]+' "stdout (--version)"
 }
 
-# the client goes away before it received the fd: the helper exits, no mount stays
+# The client goes away before it received the fd: the helper exits, no mount
+# stays. In classic mode the helper can win the race and send the fd (which
+# then dies with the socket, leaving a dead mount, exactly as with libfuse);
+# such a run is not the case under test: clean up and try again.
 client_vanishes() { # MODE FAULT
+	local try
 	_bad_prepare
-	run_client --mode "$1" --fault "$2" "$H/mnt"
-	assert_eq 3 "$RC" "fmclient exit status (fault fired); stdout '$OUT'"
-	poll_until 5 test -z "$(helper_pids)" || fail "helper still running 5 s after the client vanished: $(helper_pids)"
-	_asserted
-	assert_not_mounted "$H/mnt"
+	for try in 1 2 3 4 5 6; do
+		[ "$try" = 6 ] && fail "in 5 runs the helper never noticed the vanished client (no send error, mount left)"
+		run_client --mode "$1" --fault "$2" "$H/mnt"
+		assert_eq 3 "$RC" "fmclient exit status (fault fired); stdout '$OUT'"
+		poll_until 5 test -z "$(helper_pids)" || fail "helper still running 5 s after the client vanished: $(helper_pids)"
+		ERR=$(cat "$T/.err")
+		if [ "$1" = classic ] && is_mounted "$H/mnt" && ! grep -q 'sending file descriptor' <<<"$ERR"; then
+			echo "run $try: the helper sent the fd before the client vanished; again" >&2
+			abort_fuse "$H/mnt"
+			as_user "$FM" -u -z "$H/mnt" || fail "cannot remove the mount of a lost race"
+			continue
+		fi
+		break
+	done
+	is_mounted "$H/mnt" && fail "mount left behind: $(_mi_line "$H/mnt"); fmclient stdout '$OUT' stderr '$ERR'"
 	_bad_after
 	case $2 in close-*)
-		assert_match "$OUT" '^helper-exit=-?[1-9][0-9]*$' "fmclient stdout (helper must fail)" ;;
+		assert_match "$OUT" '^helper-exit=[1-9][0-9]*$' "fmclient stdout (helper must fail)" ;;
 	esac
 }
 test_client_close_before_fd_classic() { client_vanishes classic close-before-fd; }

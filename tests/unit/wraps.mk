@@ -1,1 +1,9 @@
 # per-test sources and --wrap lists for the cmocka tests
+UNIT_SRCS_test_policy := policy.c mounts.c
+UNIT_SRCS_test_proto := proto.c
+UNIT_SRCS_test_fsmount := mount_fsmount.c
+UNIT_WRAPS_test_fsmount := -Wl,--wrap=fsopen,--wrap=fsconfig,--wrap=fsmount,--wrap=move_mount,--wrap=read,--wrap=__read_chk,--wrap=close
+# mount_fsmount.c holds the helpers both backends share
+UNIT_SRCS_test_legacy := mount_legacy.c mount_fsmount.c
+UNIT_WRAPS_test_legacy := -Wl,--wrap=mount
+
