@@ -2,10 +2,10 @@
 PREFIX     ?= /usr/local
 BINDIR     ?= $(PREFIX)/bin
 MANDIR     ?= $(PREFIX)/share/man
-SYSCONFDIR ?= /etc
 DOCDIR     ?= $(PREFIX)/share/doc/fusermount3
+SYSCONFDIR ?= /etc
 DESTDIR    ?=
-# setuid (default) or caps: how `make install` grants the privilege
+# how `make install` grants the privilege: setuid (default) or caps
 INSTALL_MODE ?= setuid
 FUSE_CONF  ?= $(SYSCONFDIR)/fuse.conf
 VERSION    := 3.19.0
@@ -25,43 +25,48 @@ LDFLAGS ?=
 ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(LDFLAGS)
 LIBS    := $(PKG_LIBS) -pthread
 
+# B: where objects and test binaries go (build/asan for the sanitizer run)
+B       ?= build
 SRCS    := fusermount.c policy.c proto.c privs.c mounts.c unmount.c \
 	   mount_fsmount.c mount_legacy.c
-OBJS    := $(SRCS:%.c=build/%.o)
-LEGACY_OBJS := $(SRCS:%.c=build/legacy/%.o)
 HDRS    := $(wildcard include/*.h)
+OBJS    := $(SRCS:%.c=$(B)/%.o)
+LEGACY_OBJS := $(SRCS:%.c=$(B)/legacy/%.o)
 
 all: fusermount3
 
 fusermount3: $(OBJS)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(OBJS) $(LIBS)
 
-build/%.o: %.c $(HDRS) | build
+$(B)/fusermount3: $(OBJS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(OBJS) $(LIBS)
+
+$(B)/%.o: %.c $(HDRS) | $(B)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
 # The same helper with the new mount API compiled out: exercises mount(2)
-# as an old kernel would, under the same setuid conditions.
-build/fusermount3-legacy: $(LEGACY_OBJS)
+# as on an old kernel, under the same setuid conditions.
+$(B)/fusermount3-legacy: $(LEGACY_OBJS)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(LEGACY_OBJS) $(LIBS)
 
-build/legacy/%.o: %.c $(HDRS) | build
+$(B)/legacy/%.o: %.c $(HDRS) | $(B)
 	$(CC) $(CPPFLAGS) -DFM_NO_NEW_MOUNT_API $(ALL_CFLAGS) -c -o $@ $<
 
-build build/unit:
-	mkdir -p build/legacy build/unit
+$(B) $(B)/unit:
+	mkdir -p $(B)/legacy $(B)/unit
 
 # ---------------------------------------------------------------- tests
 TOOLS_SRCS := $(wildcard tests/tools/*.c)
 TOOLS_WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	      -Wmissing-prototypes -Wformat=2
 tests/tools/fmclient: $(TOOLS_SRCS) $(wildcard tests/tools/*.h)
-	$(CC) -std=gnu11 $(TOOLS_WARN) $(CFLAGS) $(LDFLAGS) -pthread -o $@ $(TOOLS_SRCS)
+	$(CC) -std=gnu11 $(TOOLS_WARN) -O2 -g -pthread -o $@ $(TOOLS_SRCS)
 
-UNIT_TESTS := $(patsubst tests/unit/%.c,build/unit/%,$(wildcard tests/unit/test_*.c))
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/unit/%,$(wildcard tests/unit/test_*.c))
 include tests/unit/wraps.mk
 
-build/unit/%: tests/unit/%.c $(SRCS) $(HDRS) | build/unit
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $< \
+$(B)/unit/%: tests/unit/%.c $(SRCS) $(HDRS) tests/unit/wraps.mk | $(B)/unit
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -Wno-missing-prototypes $(LDFLAGS) -o $@ $< \
 		$(UNIT_SRCS_$*) $(UNIT_WRAPS_$*) $(LIBS) -lcmocka
 
 deps:
@@ -70,20 +75,47 @@ deps:
 unit: $(UNIT_TESTS)
 	@rc=0; for t in $(UNIT_TESTS); do ./$$t || rc=1; done; exit $$rc
 
-integration: fusermount3 build/fusermount3-legacy tests/tools/fmclient
-	FM_BIN=$(CURDIR)/fusermount3 FM_BIN_LEGACY=$(CURDIR)/build/fusermount3-legacy \
+# $(1): the helper, $(2): its mount(2)-only twin
+INTEGRATION = FM_BIN=$(CURDIR)/$(1) FM_BIN_LEGACY=$(CURDIR)/$(2) \
 	FM_CLIENT=$(CURDIR)/tests/tools/fmclient tests/integration/run.sh
+integration: fusermount3 $(B)/fusermount3-legacy tests/tools/fmclient
+	$(call INTEGRATION,fusermount3,$(B)/fusermount3-legacy)
 
 check: deps
-	$(MAKE) all build/fusermount3-legacy tests/tools/fmclient
+	$(MAKE) all $(B)/fusermount3-legacy tests/tools/fmclient
 	$(MAKE) unit
 	$(MAKE) integration
+
+# The unit and integration suites again, built with ASan and UBSan.
+SAN_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	      -fno-sanitize-recover=undefined
+SAN_MAKE := $(MAKE) B=build/asan CFLAGS="$(SAN_CFLAGS)" LDFLAGS="-fsanitize=address,undefined"
+asan-check: deps tests/tools/fmclient
+	$(SAN_MAKE) build/asan/fusermount3 build/asan/fusermount3-legacy
+	$(SAN_MAKE) unit
+	$(call INTEGRATION,build/asan/fusermount3,build/asan/fusermount3-legacy)
 
 demo: deps
 	$(MAKE) fusermount3 tests/tools/fmclient
 	@tests/demo.sh $(CURDIR)/fusermount3 $(CURDIR)/tests/tools/fmclient
 
+# ------------------------------------------------------------- install
+install: fusermount3
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DOCDIR)
+	install -m 0755 fusermount3 $(DESTDIR)$(BINDIR)/fusermount3
+	install -m 0644 man/fusermount3.1 $(DESTDIR)$(MANDIR)/man1/fusermount3.1
+	install -m 0644 man/fuse.conf.5 $(DESTDIR)$(MANDIR)/man5/fuse.conf.5
+	install -m 0644 fuse.conf.example README.md $(DESTDIR)$(DOCDIR)/
+	@tests/grant-privilege.sh "$(INSTALL_MODE)" "$(DESTDIR)$(BINDIR)/fusermount3"
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/fusermount3 $(DESTDIR)$(MANDIR)/man1/fusermount3.1 \
+		$(DESTDIR)$(MANDIR)/man5/fuse.conf.5 $(DESTDIR)$(DOCDIR)/fuse.conf.example \
+		$(DESTDIR)$(DOCDIR)/README.md
+	-rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null
+
 clean:
 	rm -rf build fusermount3 tests/tools/fmclient
 
-.PHONY: all check unit integration demo deps clean
+.PHONY: all check unit integration asan-check demo deps install uninstall clean

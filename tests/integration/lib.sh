@@ -362,7 +362,8 @@ fm_cleanup() {
 	for p in "${procs[@]}"; do
 		pid=${p#* /proc/}
 		pid=${pid%%/*}
-		[ "${p%% *}" = "$ns" ] && [ "$pid" != $$ ] && kill -KILL "$pid" 2>/dev/null
+		[ "${p%% *}" = "$ns" ] && [ "$pid" != $$ ] && [ "$pid" != "${FM_ANCHOR:-}" ] &&
+			kill -KILL "$pid" 2>/dev/null
 	done
 	return 0
 }
@@ -376,6 +377,11 @@ fm_inner() {
 	: >"$FM_ASSERTS"
 	INHERITED_FUSE=
 	_ns_id >"$FM_RESULT.ns"
+	# An anchor keeps this namespace (and so its inode number) alive until
+	# run.sh has reaped it, even after a hard timeout: see run.sh.
+	setsid sh -c 'echo $$ >"$1"; exec sleep 1000000' sh "$FM_RESULT.anchor" </dev/null >/dev/null 2>&1 &
+	poll_until 5 test -s "$FM_RESULT.anchor" || fail "setup: no namespace anchor"
+	FM_ANCHOR=$(cat "$FM_RESULT.anchor")
 	trap fm_cleanup EXIT
 	trap 'fail "timed out (SIGTERM after ${FM_TEST_TIMEOUT:-60} s)"' TERM
 	set -u

@@ -7,6 +7,7 @@
 #   FM_CLIENT        tests/tools/fmclient (tests that need it SKIP without it)
 #   FM_TEST_USER     unprivileged test user (default fmtest; fmtest2 is the other one)
 #   FM_TEST_TIMEOUT  seconds per test (default 60)
+#   FM_CMD_TIMEOUT   seconds per command run by assert_exit (default 30)
 #   FM_STRICT=1 / CI=true   a SKIP for a missing package counts as FAIL
 #   FM_VERBOSE=1     print every test's log, not only the failing ones'
 #   FM_KEEP_TMP=1    keep the per-test temp dirs
@@ -84,14 +85,22 @@ done
 RUNDIR=$(mktemp -d /tmp/fmit-run.XXXXXX) || setup_fail "mktemp failed"
 trap 'rm -rf "$RUNDIR"' EXIT
 
-# Kill what survived in a test's namespace (only after a hard timeout):
-# abort its FUSE connections (not the host's) through the host's fusectl.
-reap_ns() { # NS-INODE
-	local i p pid dev minor ctl=/sys/fs/fuse/connections
+# Kill what survived in a test's namespace and then its anchor. The anchor
+# (started first by the test, spared by the test's own cleanup) keeps the
+# namespace alive, so its inode number cannot have been reused by another
+# namespace while we match processes against it. After a hard timeout this
+# also aborts the test's FUSE connections (not the host's) via the host's
+# fusectl, which frees processes stuck on a dead server.
+reap_ns() { # RESULT-FILE
+	local ns anchor i p pid dev minor ctl=/sys/fs/fuse/connections
+	ns=$(cat "$1.ns" 2>/dev/null)
+	anchor=$(cat "$1.anchor" 2>/dev/null)
+	[ -n "$ns" ] && [ -n "$anchor" ] || return 0
+	[ "$(stat -L -c %i "/proc/$anchor/ns/mnt" 2>/dev/null)" = "$ns" ] || return 0
 	stat -L -c '%i %n' /proc/[0-9]*/ns/mnt 2>/dev/null | while read -r i p; do
-		[ "$i" = "$1" ] || continue
 		pid=${p#/proc/}
 		pid=${pid%%/*}
+		[ "$i" = "$ns" ] && [ "$pid" != "$anchor" ] || continue
 		awk '{ split($0, a, " - "); split(a[2], b, " ");
 		       if (b[1] ~ /^fuse(blk)?(\.|$)/) print $3 }' "/proc/$pid/mountinfo" 2>/dev/null |
 			while read -r dev; do
@@ -101,6 +110,7 @@ reap_ns() { # NS-INODE
 			done
 		kill -KILL "$pid" 2>/dev/null
 	done
+	kill -KILL "$anchor" 2>/dev/null
 }
 
 # ------------------------------------------------------------- run
@@ -110,14 +120,18 @@ for t in "${TESTS[@]}"; do
 	res=$RUNDIR/$name.result
 	log=$RUNDIR/$name.log
 	: >"$res"
-	timeout -k 5 "$TIMEOUT" unshare -m --propagation private -- \
-		bash "$HERE/run.sh" --inner "$file" "$fn" "$tmp" "$res" >"$log" 2>&1
+	start=$SECONDS
+	# (in a subshell: no "Killed" job notice from this shell after a hard timeout)
+	(timeout -k 5 "$TIMEOUT" unshare -m --propagation private -- \
+		bash "$HERE/run.sh" --inner "$file" "$fn" "$tmp" "$res" >"$log" 2>&1) 2>/dev/null
 	rc=$?
-	[ -s "$res.ns" ] && reap_ns "$(cat "$res.ns")"
+	reap_ns "$res"
 	if [ -s "$res" ]; then
 		read -r kind reason <"$res"
-	elif [ $rc = 124 ] || [ $rc = 137 ]; then
+	elif [ $rc = 124 ] || [ $rc = 137 ] && [ $((SECONDS - start)) -ge "$TIMEOUT" ]; then
 		kind=FAIL reason="timed out after $TIMEOUT s (killed)"
+	elif [ $rc -gt 128 ]; then
+		kind=FAIL reason="killed by signal $((rc - 128)) after $((SECONDS - start)) s"
 	else
 		kind=FAIL reason="no verdict recorded (status $rc)"
 	fi
