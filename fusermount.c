@@ -674,7 +674,9 @@ static void record_utab(struct mctx *c)
 
 static void report_mount_error(int err, const struct mount_err *e)
 {
-	if (e->detail[0] && strcmp(e->detail, "mount options too long") == 0)
+	if (err == -ECONNRESET && guard_state == GUARD_PEER_GONE)
+		msg("connection closed while the filesystem was starting");
+	else if (e->detail[0] && strcmp(e->detail, "mount options too long") == 0)
 		msg("%s", e->detail);
 	else if (e->detail[0])
 		msg("mount failed: %s (%s: %s)", strerror(-err), e->step, e->detail);

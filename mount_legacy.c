@@ -35,12 +35,28 @@ static int build_data(const struct mount_req *r, char *buf, size_t size)
 			(unsigned int)r->uid, (unsigned int)r->gid);
 }
 
+/* mount(2), and the historical retry for kernels without subtypes */
+static int try_mount(const struct mount_req *r, struct mount_done *d,
+		     const char *target, const char *data)
+{
+	if (mount(d->source, target, d->type, mount_flags(r), data) == 0)
+		return 0;
+	if (errno != ENODEV || !r->o->subtype)
+		return -errno;
+	snprintf(d->type, sizeof(d->type), "%s", mount_base_type(r));
+	if (r->o->blkdev && r->o->fsname)
+		snprintf(d->source, sizeof(d->source), "%s", r->o->fsname);
+	else
+		snprintf(d->source, sizeof(d->source), "%s#%s", r->o->subtype,
+			 r->o->fsname ? r->o->fsname : "");
+	return mount(d->source, target, d->type, mount_flags(r), data) ? -errno : 0;
+}
+
 int legacy_mount(const struct mount_req *r, struct mount_done *d,
 		 struct mount_err *e)
 {
 	long page = sysconf(_SC_PAGESIZE);
 	char data[8192], target[64];
-	const char *src = mount_source(r);
 	int n;
 
 	d->mntfd = -1;
@@ -54,20 +70,16 @@ int legacy_mount(const struct mount_req *r, struct mount_done *d,
 		snprintf(d->type, sizeof(d->type), "%s.%s", mount_base_type(r), r->o->subtype);
 	else
 		snprintf(d->type, sizeof(d->type), "%s", mount_base_type(r));
-	snprintf(d->source, sizeof(d->source), "%s", src);
-	if (mount(d->source, target, d->type, mount_flags(r), data) == 0)
-		return 0;
-	if (errno == ENODEV && r->o->subtype) {
-		snprintf(d->type, sizeof(d->type), "%s", mount_base_type(r));
-		if (r->o->blkdev && r->o->fsname)
-			snprintf(d->source, sizeof(d->source), "%s", r->o->fsname);
-		else
-			snprintf(d->source, sizeof(d->source), "%s#%s", r->o->subtype,
-				 r->o->fsname ? r->o->fsname : "");
-		if (mount(d->source, target, d->type, mount_flags(r), data) == 0)
-			return 0;
+	snprintf(d->source, sizeof(d->source), "%s", mount_source(r));
+	/* with sync INIT, mount(2) waits for the daemon like CMD_CREATE */
+	if (r->blocking && !r->blocking(true)) {
+		mount_err_set(e, "mount", "the library closed the connection");
+		return -ECONNRESET;
 	}
-	n = errno;
-	mount_err_set(e, "mount", NULL);
-	return -n;
+	n = try_mount(r, d, target, data);
+	if (r->blocking)
+		r->blocking(false);
+	if (n)
+		mount_err_set(e, "mount", NULL);
+	return n;
 }

@@ -140,7 +140,8 @@ static bool fs_is_dead(int pfd, const char *last)
 		close(fd);
 		return false;
 	}
-	return e == ENOTCONN;
+	/* ECONNABORTED: the daemon's fd was still closing when we asked */
+	return e == ENOTCONN || e == ECONNABORTED;
 }
 
 enum um_status unmount_if_dead(const struct um_req *q, int *err)

@@ -302,7 +302,8 @@ assert_client_failed() {
 }
 
 # helper processes (our setuid copy) alive in this namespace
-helper_pids() { pgrep --ns $$ --nslist mnt -f '^([^ ]*/)?fusermount3?( |$)' 2>/dev/null; }
+# live helpers only: an orphaned helper may stay a zombie until init reaps it
+helper_pids() { pgrep --ns $$ --nslist mnt -r R,S,D,T,t -f '^([^ ]*/)?fusermount3?( |$)' 2>/dev/null; }
 
 # ---------------------------------------------------------------- setup/cleanup
 
