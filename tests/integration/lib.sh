@@ -304,6 +304,9 @@ assert_client_failed() {
 # helper processes (our setuid copy) alive in this namespace
 # live helpers only: an orphaned helper may stay a zombie until init reaps it
 helper_pids() { pgrep --ns $$ --nslist mnt -r R,S,D,T,t -f '^([^ ]*/)?fusermount3?( |$)' 2>/dev/null; }
+# for poll_until, which must re-evaluate the condition on every try
+no_helpers() { [ -z "$(helper_pids)" ]; }
+some_helpers() { [ -n "$(helper_pids)" ]; }
 
 # ---------------------------------------------------------------- setup/cleanup
 

@@ -8,7 +8,7 @@ auto_unmount_kill9() { # MODE
 	kill -KILL "${BG[c]}"
 	wait_unmounted "$H/mnt" 5
 	assert_utab_lacks "$H/mnt"
-	poll_until 5 test -z "$(helper_pids)" || fail "watcher still running: $(helper_pids)"
+	poll_until 5 no_helpers || fail "watcher still running: $(helper_pids)"
 }
 test_auto_unmount_kill9_classic() { auto_unmount_kill9 classic; }
 test_auto_unmount_kill9_sync_init() { auto_unmount_kill9 sync-init; }
@@ -19,7 +19,7 @@ test_auto_unmount_kill9_sync_init() { auto_unmount_kill9 sync-init; }
 test_auto_unmount_socket_closed() {
 	u_mkdir "$H/mnt"
 	start_client c --mode classic -o auto_unmount --fault close-while-watching "$H/mnt"
-	poll_until 5 test -z "$(helper_pids)" || fail "watcher did not end: $(helper_pids)"
+	poll_until 5 no_helpers || fail "watcher did not end: $(helper_pids)"
 	assert_user_fuse_mount "$H/mnt"
 	assert_eq "hello world" "$(as_user cat "$H/mnt/hello")" "the filesystem still serves"
 	unmount_client c "$H/mnt"
@@ -31,7 +31,7 @@ test_auto_unmount_then_manual_unmount() {
 	start_client c --mode sync-init -o auto_unmount "$H/mnt"
 	assert_user_fuse_mount "$H/mnt"
 	unmount_client c "$H/mnt"
-	poll_until 5 test -z "$(helper_pids)" || fail "watcher still running: $(helper_pids)"
+	poll_until 5 no_helpers || fail "watcher still running: $(helper_pids)"
 }
 
 test_auto_unmount_bindfs() {
@@ -52,8 +52,8 @@ test_auto_unmount_helper_mode_root() {
 	bg c "$FM_CLIENT" --helper "$FM" --mode auto-unmount --ready-file "$T/ready" --timeout 50 "$T/mnt"
 	poll_until 10 test -e "$T/ready" || fail "fmclient not ready; $(bg_log c)"
 	assert_mounted "$T/mnt" "$FUSE_TYPE_RE"
-	poll_until 5 test -n "$(helper_pids)" || fail "no watcher running"
+	poll_until 5 some_helpers || fail "no watcher running"
 	kill -KILL "${BG[c]}"
 	wait_unmounted "$T/mnt" 5
-	poll_until 5 test -z "$(helper_pids)" || fail "watcher still running: $(helper_pids)"
+	poll_until 5 no_helpers || fail "watcher still running: $(helper_pids)"
 }

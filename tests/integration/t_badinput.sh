@@ -115,7 +115,8 @@ client_vanishes() { # MODE FAULT
 		[ "$try" = 6 ] && fail "in 5 runs the helper never noticed the vanished client (no send error, mount left)"
 		run_client --mode "$1" --fault "$2" "$H/mnt"
 		assert_eq 3 "$RC" "fmclient exit status (fault fired); stdout '$OUT'"
-		poll_until 5 test -z "$(helper_pids)" || fail "helper still running 5 s after the client vanished: $(helper_pids)"
+		poll_until 5 no_helpers ||
+			fail "helper still running 5 s after the client vanished: $(helper_pids)"
 		ERR=$(cat "$T/.err")
 		if [ "$1" = classic ] && is_mounted "$H/mnt" && ! grep -q 'sending file descriptor' <<<"$ERR"; then
 			echo "run $try: the helper sent the fd before the client vanished; again" >&2

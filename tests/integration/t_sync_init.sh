@@ -417,6 +417,10 @@ test_si_legacy_fault_close_after_proceed_ioctl() {
 	use_legacy_helper
 	si_fault close-after-proceed --sync-ioctl
 }
+test_si_legacy_fault_die_after_proceed_async() {
+	use_legacy_helper
+	si_fault die-after-proceed
+}
 
 # --------------------------------------------------------------- 8: watcher hygiene
 
