@@ -45,7 +45,7 @@
 #define FM_VERSION "3.19.0"
 #endif
 #define FM_PREPARE_TIMEOUT 60	/* seconds; a hung mountpoint stat */
-#define FM_FINISH_TIMEOUT 120	/* seconds; a daemon that never INITs */
+#define FM_FINISH_TIMEOUT 30	/* seconds; a daemon that never INITs */
 
 static const char *progname = "fusermount3";
 

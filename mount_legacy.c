@@ -71,14 +71,14 @@ int legacy_mount(const struct mount_req *r, struct mount_done *d,
 	else
 		snprintf(d->type, sizeof(d->type), "%s", mount_base_type(r));
 	snprintf(d->source, sizeof(d->source), "%s", mount_source(r));
-	/* with sync INIT, mount(2) waits for the daemon like CMD_CREATE */
-	if (r->blocking && !r->blocking(true)) {
-		mount_err_set(e, "mount", "the library closed the connection");
-		return -ECONNRESET;
-	}
+	/*
+	 * No guard hook here: mount(2) creates and attaches in one call, so
+	 * ending the process on a vanished library could leave the mount.
+	 * Kernels that need this backend have no sync INIT, so mount(2)
+	 * cannot wait for the daemon; where it can (a forced legacy backend
+	 * on a new kernel), the caller's time limit ends the wait.
+	 */
 	n = try_mount(r, d, target, data);
-	if (r->blocking)
-		r->blocking(false);
 	if (n)
 		mount_err_set(e, "mount", NULL);
 	return n;
