@@ -79,7 +79,7 @@ static int reply(struct srv *s, const struct req *q, int error,
 		return SRV_RUNNING;
 	if (errno == ENOENT)	/* request was interrupted meanwhile */
 		return SRV_RUNNING;
-	if (errno == ENODEV)
+	if (errno == ENODEV || errno == ECONNABORTED)	/* connection ended */
 		return SRV_UNMOUNTED;
 	fprintf(stderr, "fmclient: server: reply to opcode %u: %s\n",
 		q->h.opcode, strerror(errno));
@@ -351,7 +351,9 @@ static enum srv_end serve_loop(struct srv *s)
 			/* ENOENT: the request was interrupted before we got it */
 			if (errno == EINTR || errno == EAGAIN || errno == ENOENT)
 				continue;
-			if (errno == ENODEV)
+			/* ENODEV: unmounted; ECONNABORTED: aborted, e.g.
+			 * because the mounter died during FUSE_INIT */
+			if (errno == ENODEV || errno == ECONNABORTED)
 				return SRV_UNMOUNTED;
 			fprintf(stderr, "fmclient: server: read: %s\n",
 				strerror(errno));
