@@ -157,12 +157,14 @@ si_exits_field() { # NAME WHO(client|orphan) FIELD(exit|ms|how)
 # With SI_STRACE=1 the run is traced (root strace, setuid honoured) and the
 # helper's mount(2) calls are left in $T/strace.log.
 si_basic_flow() { # FMCLIENT-ARGS...
-	local out pre=()
+	local out pre=() post=()
 	need_client
 	if [ "${SI_STRACE:-0}" = 1 ]; then
 		if command -v strace >/dev/null; then
 			# shellcheck disable=SC2054 # (commas of strace's -e)
 			pre=(strace -f -qq -e trace=mount,fsopen,move_mount -o "$T/strace.log")
+			# LeakSanitizer cannot run under ptrace (asan-check build)
+			post=(env ASAN_OPTIONS=detect_leaks=0)
 		elif fm_strict; then
 			skip_missing "command 'strace'"
 		else
@@ -170,7 +172,7 @@ si_basic_flow() { # FMCLIENT-ARGS...
 		fi
 	fi
 	si_prepare
-	bg c "${pre[@]}" "${AS_USER[@]}" "$FM_CLIENT" --helper "$FM" --ready-file "$UT/c.ready" \
+	bg c "${pre[@]}" "${AS_USER[@]}" "${post[@]}" "$FM_CLIENT" --helper "$FM" --ready-file "$UT/c.ready" \
 		--timeout 50 --mode sync-init --content "served by si" "$@" "$H/mnt"
 	_asserted
 	poll_until 10 test -e "$UT/c.ready" || fail "fmclient not ready within 10 s; $(bg_log c)"
