@@ -209,7 +209,10 @@ assert_utab_user() { # MOUNTPOINT [USER]
 		"(^| )TARGET=$(re "$(mi_escape "$1")")( .*)? OPTS=([^ ]*,)?user=${2:-$U}(,| |$)" \
 		"/run/mount/utab"
 }
+_utab_lacks() { ! grep -qE "(^| )TARGET=$(re "$(mi_escape "$1")")( |\$)" /run/mount/utab; }
+# A watcher removes the entry just after its unmount: allow it 5 s.
 assert_utab_lacks() { # MOUNTPOINT
+	poll_until 5 _utab_lacks "$1"
 	assert_no_match "$(cat /run/mount/utab)" "(^| )TARGET=$(re "$(mi_escape "$1")")( |$)" \
 		"/run/mount/utab"
 }
