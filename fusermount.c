@@ -526,6 +526,13 @@ static void *guard_main(void *arg)
 	return NULL;
 }
 
+/* The guard fired and is ending the process: nothing more may happen. */
+static void __attribute__((noreturn)) wait_for_guard(void)
+{
+	for (;;)
+		pause();
+}
+
 /* Ends the thread: uid changes later must not meet a second thread
  * (glibc aborts when one cannot follow a setresuid()). */
 static void guard_end(void)
@@ -535,8 +542,7 @@ static void guard_end(void)
 	if (guard_sock < 0)
 		return;
 	if (atomic_load(&guard_state) == GUARD_FIRED)
-		for (;;)
-			pause();	/* the guard fired and is exiting */
+		wait_for_guard();
 	if (write(guard_stop[1], &b, 1) == 1)
 		pthread_join(guard_thread, NULL);
 	close(guard_stop[0]);
@@ -556,8 +562,7 @@ static bool guard_hook(bool begin)
 		return true;
 	if (expect == GUARD_PEER_GONE)
 		return false;
-	for (;;)
-		pause();	/* the guard fired and is exiting */
+	wait_for_guard();
 }
 
 static void guard_start(int sock)

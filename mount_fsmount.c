@@ -222,8 +222,7 @@ int fsmount_mount(const struct mount_req *r, struct mount_done *d,
 
 	d->mntfd = -1;
 #ifdef FM_NO_NEW_MOUNT_API
-	if (d->mntfd == -1)	/* test build: behave like an old kernel */
-		return -ENOSYS;
+	return -ENOSYS;		/* test build: behave like an old kernel */
 #endif
 	fsfd = fsopen(mount_base_type(r), FSOPEN_CLOEXEC);
 	if (fsfd < 0)
