@@ -98,6 +98,9 @@ static void harden(void)
 		    open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
 			_exit(EXIT_FAILURE);
 	signal(SIGPIPE, SIG_IGN);
+	/* RLIMIT_FSIZE must make a write fail, not kill us between the
+	 * mount and the fd send (a dead orphan mount) */
+	signal(SIGXFSZ, SIG_IGN);
 	signal(SIGALRM, SIG_DFL);	/* the time limits rely on it */
 	sigemptyset(&s);
 	sigaddset(&s, SIGALRM);
