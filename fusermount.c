@@ -101,6 +101,7 @@ static void harden(void)
 	/* RLIMIT_FSIZE must make a write fail, not kill us between the
 	 * mount and the fd send (a dead orphan mount) */
 	signal(SIGXFSZ, SIG_IGN);
+	signal(SIGCHLD, SIG_DFL);	/* the utab child must be waitable */
 	signal(SIGALRM, SIG_DFL);	/* the time limits rely on it */
 	sigemptyset(&s);
 	sigaddset(&s, SIGALRM);
