@@ -661,7 +661,9 @@ static void record_utab(struct mctx *c)
 	char *opts;
 	int e;
 
-	if (!utab_present())
+	/* file capabilities without CAP_SETUID/CAP_SETGID: no utab, as
+	 * documented, and no warning on every mount */
+	if (!utab_present() || !c->pv->can_fsroot)
 		return;
 	opts = utab_options(c);
 	if (!opts || !*opts) {
