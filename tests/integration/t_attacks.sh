@@ -111,7 +111,7 @@ atk_refused() {
 	assert_client_failed
 	[ -z "$re" ] || assert_match "$ERR" "$re" "stderr for: $*"
 	atk_clean "$ERR"
-	assert_eq 0 "$(atk_count_at "$mp")" "mounts on $mp"
+	assert_eq "" "$(atk_fuse_at "$mp")" "FUSE mount on $mp"
 }
 # atk_mounted NAME FMCLIENT-ARGS... MOUNTPOINT: mounted (and checked); the
 # fmclient serves it in the background as NAME
@@ -144,10 +144,20 @@ atk_try() {
 	else
 		wait_exit "$name" 5
 		RC=$BG_RC
-		assert_eq 0 "$(atk_count_at "$mp")" "mounts on $mp after a refusal ($*)"
+		assert_eq "" "$(atk_fuse_at "$mp")" "FUSE mount on $mp after a refusal ($*)"
 	fi
 	ERR=$(cat "$T/$name.err")
 	atk_clean "$ERR" "output of ($*)"
+}
+
+# atk_unmount NAME MOUNTPOINT: A's -u of the mount fmclient NAME serves
+# (the mountpoint may itself be a mount point of something else)
+atk_unmount() {
+	assert_exit 0 as_user "$FM" -u "$2"
+	assert_eq "" "$ERR" "stderr of -u $2"
+	assert_eq "" "$(atk_fuse_at "$2")" "FUSE mount on $2 after -u"
+	wait_exit "$1" 5
+	assert_eq 0 "$BG_RC" "exit status of fmclient '$1' after unmount"
 }
 
 # stub [FMSTUB-ARGS...] -- HELPER-ARGS...: fmstub.py as A (override with
@@ -178,12 +188,6 @@ atk_etc_overlay() {
 	mount --bind "$T/fuse.conf" /etc/fuse.conf || fail "cannot bind fuse.conf over the /etc overlay"
 }
 
-# an unprivileged command as uid:gid without a passwd entry
-as_ids() { # UID GID CMD...
-	local u=$1 g=$2
-	shift 2
-	setpriv --reuid="$u" --regid="$g" --clear-groups -- env -i HOME=/ PATH="$PATH_MIN" "$@"
-}
 
 # ================================================================= T01
 
@@ -541,5 +545,376 @@ test_t08_x_options_inert() {
 	atk_mounted b --mode classic -o "x-long=$(printf 'v%.0s' $(seq 4000))" "$H/mnt"
 	assert_match "$(cat /run/mount/utab)" "OPTS=user=$U,x-long=v{4000}$" "utab"
 	unmount_client b "$H/mnt"
+	atk_post
+}
+
+# ================================================================= T11
+
+# V has a FUSE mount $H2/m, root a tmpfs on $T/srv/m, A a FUSE mount on
+# $H/real/m that a loop keeps mounted.  $H/d is switched (rename: atomic)
+# between a symlink to $H/real, to $H2, to $T/srv, and the directory itself.
+t11_setup() {
+	atk_victim_mount
+	mkdir -p "$T/srv/m" && chmod 755 "$T/srv" && mount -t tmpfs -o size=1m fmtest-srv "$T/srv/m" ||
+		fail "cannot mount root's tmpfs"
+	u_mkdir "$H/real/m"
+	as_user ln -s real "$H/d" || fail "ln -s"
+	atk_snapshot
+	# remounter: A's mount comes back whenever it is gone
+	bg remount as_user bash -c '
+		end=$((SECONDS + $5)); n=0
+		while [ $SECONDS -lt $end ]; do
+			if [ -d "$3/real/m" ] && ! mountpoint -q "$3/real/m" 2>/dev/null; then
+				n=$((n + 1))
+				"$1" --helper "$2" --mode classic --timeout 60 -o fsname=t11a "$3/real/m" >/dev/null 2>&1 &
+				sleep 0.2
+			fi
+			sleep 0.02
+		done
+		echo "mounts=$n"' sh "$FM_CLIENT" "$FM" "$H" "$UT" 40
+	_asserted
+	poll_until 10 is_mounted "$H/real/m" || fail "A's mount did not come up; $(bg_log remount)"
+}
+# what -u may say when the race makes it miss (never anything else)
+T11_MSGS='^exit=(0\||1\|[^ :]+: (entry for .* not found in /etc/mtab|failed to unmount .*: (Invalid argument|No such file or directory|Device or resource busy)|failed to chdir to .*|bad mount point .*: No such file or directory))$'
+t11_check() { # RESULTS-FILE
+	local ok
+	ok=$(grep -c '^exit=0|$' "$1")
+	echo "attempts: $(grep -c '^exit=' "$1"), succeeded (A's own mount removed): $ok; $(cat "$T/remount.out" 2>/dev/null)"
+	assert_eq "" "$(grep -vE "$T11_MSGS" "$1" | head -n 5)" "unexpected -u results or messages"
+	atk_clean "$(cat "$1")"
+	_asserted
+	[ "$ok" -gt 0 ] || fail "A's own mount was never removed: the race was not exercised"
+	_asserted
+	alive v || fail "V's fmclient ended (its mount was removed?); $(bg_log v)"
+	assert_mounted "$H2/m" "$FUSE_TYPE_RE"
+	assert_mounted "$T/srv/m" tmpfs
+	atk_post
+}
+
+# 1000 runs of -u and -u -z (two at a time) while $H/d keeps changing
+# fm-timeout: test_t11_unmount_race_parent_swap 90
+test_t11_unmount_race_parent_swap() {
+	t11_setup
+	bg swap as_user bash -c '
+		cd "$1" || exit 1; end=$((SECONDS + 30))
+		while [ $SECONDS -lt $end ]; do
+			ln -sfn real .t && mv -T .t d
+			ln -sfn "$2" .t && mv -T .t d
+			ln -sfn "$3" .t && mv -T .t d
+			rm -f d && mv -T real d && mv -T d real && ln -sfn real .t && mv -T .t d
+		done' sh "$H" "$H2" "$T/srv"
+	as_user bash -c '
+		end=$((SECONDS + 25)); i=0
+		while [ $i -lt 500 ] && [ $SECONDS -lt $end ]; do
+			{ o=$("$1" -u "$2/d/m" 2>&1); echo "exit=$?|$o"; } &
+			{ o=$("$1" -u -z "$2/d/m" 2>&1); echo "exit=$?|$o"; } &
+			wait
+			i=$((i + 1))
+		done' sh "$FM" "$H" >"$T/t11.results" 2>&1
+	kill "${BG[swap]}" "${BG[remount]}" 2>/dev/null
+	t11_check "$T/t11.results"
+	assert_match "$(grep -c '^exit=' "$T/t11.results")" '^[0-9]{3,}$' "number of -u attempts (at least 100 in 25 s)"
+}
+
+# The same with A stopping its helper (SIGSTOP), pointing $H/d at V's home,
+# and letting it go on (SIGCONT), at a random moment of its run
+# fm-timeout: test_t11_unmount_race_sigstop 90
+test_t11_unmount_race_sigstop() {
+	t11_setup
+	mkdir -m 0777 "$T/t11err" || fail mkdir
+	as_user bash -c '
+		cd "$2" || exit 1; end=$((SECONDS + 30)); i=0
+		while [ $i -lt 300 ] && [ $SECONDS -lt $end ]; do
+			ln -sfn real .t && mv -T .t d
+			for ((k = 0; k < RANDOM % 400; k++)); do :; done
+			"$1" -u "$2/d/m" 2>"$5/err" &
+			p=$!
+			for ((k = 0; k < RANDOM % 400; k++)); do :; done
+			kill -STOP $p 2>/dev/null
+			if [ $((i % 2)) = 0 ]; then ln -sfn "$3" .t; else ln -sfn "$4" .t; fi
+			mv -T .t d
+			kill -CONT $p 2>/dev/null
+			wait $p
+			echo "exit=$?|$(cat "$5/err")"
+			i=$((i + 1))
+		done' sh "$FM" "$H" "$H2" "$T/srv" "$T/t11err" >"$T/t11.results" 2>&1
+	kill "${BG[remount]}" 2>/dev/null
+	t11_check "$T/t11.results"
+}
+
+# A symlink as the last component, to V's mount: refused with and without -z
+test_t11_symlink_last_component() {
+	atk_victim_mount
+	atk_snapshot --utab
+	as_user ln -s "$H2/m" "$H/l" || fail "ln -s"
+	as_user ln -s "$H2" "$H/l2" || fail "ln -s"
+	assert_exit 1 as_user "$FM" -u "$H/l"
+	assert_err_line "entry for $H/l not found in /etc/mtab"
+	assert_exit 1 as_user "$FM" -u -z "$H/l"
+	assert_exit 1 as_user "$FM" -u "$H/l2/m"
+	assert_exit 1 as_user "$FM" -u -z "$H/l2/m/"
+	assert_exit 1 as_user "$FM" -u "$H/l2/m/."
+	assert_mounted "$H2/m"
+	atk_post
+}
+
+# ================================================================= T12
+
+# uid 1002 is a prefix of 10020, "fmtest" of "fmtest2" and "fmtest20":
+# nobody may unmount anybody else's mount, in any direction.
+t12_run() {
+	local names=() ids=() i j
+	local AS_X=(setpriv --reuid=10020 --regid=10020 --clear-groups -- env -i HOME=/ PATH="$PATH_MIN")
+	local AS_Y=(setpriv --reuid=10030 --regid=10030 --clear-groups -- env -i HOME=/ PATH="$PATH_MIN")
+	atk_etc_overlay
+	echo "fmtest20:x:10020:10020::/nonexistent:/usr/sbin/nologin" >>/etc/passwd || fail "passwd"
+	mkdir -m 0755 "$UT/x" "$UT/y" && chown 10020:10020 "$UT/x" && chown 10030:10030 "$UT/y" || fail mkdir
+	if [ "$1" = regular ]; then
+		rm -f /etc/mtab && cat /proc/self/mounts >/etc/mtab || fail "regular /etc/mtab"
+		ATK_PROTECTED+=(/etc/mtab)
+	fi
+	atk_victim_mount
+	u_mkdir "$H/m"
+	start_client a --mode classic "$H/m"
+	bg x "${AS_X[@]}" "$FM_CLIENT" --helper "$FM" --ready-file "$UT/x.ready" --timeout 50 "$UT/x"
+	bg y "${AS_Y[@]}" "$FM_CLIENT" --helper "$FM" --ready-file "$UT/y.ready" --timeout 50 "$UT/y"
+	_asserted
+	poll_until 10 test -e "$UT/x.ready" -a -e "$UT/y.ready" || fail "uid 10020/10030 mounts; $(bg_log x) $(bg_log y)"
+	atk_snapshot --utab
+	[ "$1" = regular ] && snapshot_file /etc/mtab
+	# (word-split below: none of these words has a blank)
+	names=("${AS_USER[*]}" "${AS_USER2[*]}" "${AS_X[*]}" "${AS_Y[*]}")
+	ids=("$H/m" "$H2/m" "$UT/x" "$UT/y")
+	for i in 0 1 2 3; do
+		for j in 0 1 2 3; do
+			[ "$i" = "$j" ] && continue
+			# shellcheck disable=SC2086
+			assert_exit 1 ${names[i]} "$FM" -u "${ids[j]}"
+			assert_err_line "entry for ${ids[j]} not found in /etc/mtab"
+			# shellcheck disable=SC2086
+			assert_exit 1 ${names[i]} "$FM" -u -z "${ids[j]}"
+			assert_mounted "${ids[j]}" "$FUSE_TYPE_RE"
+		done
+	done
+	atk_post
+	# each owner can (no "entry not found" for one's own mount)
+	for i in 0 1 2 3; do
+		# shellcheck disable=SC2086
+		assert_exit 0 ${names[i]} "$FM" -u "${ids[i]}"
+		assert_not_mounted "${ids[i]}"
+	done
+}
+test_t12_uid_name_prefix_mtab_symlink() { t12_run symlink; }
+test_t12_uid_name_prefix_mtab_regular() { t12_run regular; }
+
+# ================================================================= T13
+
+# V's mounts in world-writable places, root's mounts on them: A gets nothing
+test_t13_world_writable_places() {
+	need_client
+	mkdir -m 1777 "$T/tmp" "$T/tmp2" "$T/rootfuse" || fail mkdir
+	as_user2 mkdir "$T/tmp/vdir" || fail "mkdir as $U2"
+	as_user2 mkdir -m 1777 "$T/tmp/vsticky" && as_user2 chmod 1777 "$T/tmp/vsticky" || fail "mkdir as $U2"
+	start_client v1 --as2 --mode classic "$T/tmp/vdir"
+	start_client v2 --as2 --mode sync-init "$T/tmp/vsticky"
+	mount -t tmpfs -o mode=1777,size=1m fmtest-tmp2 "$T/tmp2" || fail "tmpfs"
+	bg r "$FM_CLIENT" --mode direct --ready-file "$T/r.ready" --timeout 50 "$T/rootfuse"
+	_asserted
+	poll_until 10 test -e "$T/r.ready" || fail "root's FUSE mount; $(bg_log r)"
+	atk_snapshot --utab
+	local p
+	for p in "$T/tmp/vdir" "$T/tmp/vsticky" "$T/rootfuse" "$T/tmp2" "$T/tmp"; do
+		assert_exit 1 as_user "$FM" -u "$p"
+		assert_err_line "entry for $p not found in /etc/mtab"
+		assert_exit 1 as_user "$FM" -u -z "$p"
+		assert_exit 1 as_user "$FM" -q -u -z "$p"
+		assert_eq "" "$ERR" "stderr of -q"
+	done
+	assert_mounted "$T/tmp/vdir" "$FUSE_TYPE_RE"
+	assert_mounted "$T/tmp/vsticky" "$FUSE_TYPE_RE"
+	assert_mounted "$T/rootfuse" "$FUSE_TYPE_RE"
+	assert_mounted "$T/tmp2" tmpfs
+	atk_post
+}
+
+# ================================================================= T14
+
+T14_TYPE_RE='mounting over filesystem type 0x[0-9a-f]{8}( \([a-z0-9_]+\))? is forbidden$'
+T14_ANY_RE="(user has no write access to mountpoint .*|$T14_TYPE_RE|mountpoint .* is not a directory or a regular file|failed to access mountpoint .*|failed to open .*: Permission denied|mountpoint .* not owned by user|bad mount point .*)"
+# t14_forbidden NAME-OF-TYPE PATH [fmclient args]: refused by the type check
+t14_forbidden() {
+	local name=$1 p=$2
+	shift 2
+	atk_refused "^$ANYP: mounting over filesystem type 0x[0-9a-f]{8} \\($name\\) is forbidden\$" --mode classic "$@" "$p"
+}
+t14_refused_any() { atk_refused "^$ANYP: $T14_ANY_RE" --mode classic "$@"; }
+
+test_t14_pseudo_fs_targets_proc() {
+	local pid f
+	atk_snapshot --utab
+	bg victim as_user sleep 50
+	pid=${BG[victim]}
+	poll_until 5 owned_by "/proc/$pid/comm" "$U" || fail "/proc/$pid/comm not owned by $U"
+	for f in /proc/self/fd /proc/self/attr /proc/self/map_files /proc/self /proc/$pid \
+		/proc/$pid/fd /proc/$pid/task /proc/$pid/attr /proc/$pid/map_files /proc/$pid/ns /proc/$pid/net; do
+		t14_refused_any "$f"
+	done
+	# files A owns and may write: the type check itself must refuse them
+	for f in comm oom_score_adj setgroups clear_refs attr/current; do
+		[ -e "/proc/$pid/$f" ] || continue
+		as_user test -w "/proc/$pid/$f" || continue
+		t14_forbidden proc "/proc/$pid/$f" --root-file
+	done
+	atk_post
+}
+
+test_t14_pseudo_fs_targets_sys_cgroup() {
+	local cg v1=/sys/fs/cgroup/pids/fmtest-attack.$$
+	# a cgroup delegated to A (as systemd does for user@UID.service)
+	mkdir -p "$T/cg2" && mount -t cgroup2 none "$T/cg2" || skip "cannot mount cgroup2"
+	cg=$T/cg2/fmtest-attack.$$
+	mkdir "$cg" || skip "cannot create a cgroup"
+	at_cleanup rmdir "$cg"
+	chown -R "$U:$U" "$cg" || fail chown
+	# cgroup v1, where this machine has it (pids hierarchy)
+	if [ -d /sys/fs/cgroup/pids ] && mkdir "$v1" 2>/dev/null; then
+		at_cleanup rmdir "$v1"
+		chown -R "$U:$U" "$v1" || fail chown
+	else
+		echo "no cgroup v1 pids hierarchy: v1 variant not run"
+		v1=
+	fi
+	atk_snapshot --utab
+	t14_refused_any /sys
+	t14_refused_any /sys/kernel
+	t14_refused_any /sys/fs/cgroup
+	t14_forbidden cgroup2 "$cg"
+	t14_forbidden cgroup2 "$cg/cgroup.procs" --root-file
+	[ -z "$v1" ] || t14_forbidden cgroup "$v1"
+	atk_post
+}
+
+test_t14_pseudo_fs_targets_dev() {
+	local huge=1
+	# devpts (a private instance), its root given to A; its ptmx node
+	mkdir "$T/pts" && mount -t devpts -o newinstance,ptmxmode=0666 fmtest-pts "$T/pts" || fail "devpts"
+	chown "$U:$U" "$T/pts" || fail chown
+	# mqueue (the instance of a fresh IPC namespace), given to A
+	mkdir "$T/mq" && unshare --ipc mount -t mqueue fmtest-mq "$T/mq" || fail "mqueue"
+	chown "$U:$U" "$T/mq" || fail chown
+	# hugetlbfs and bpf instances owned by A
+	mkdir "$T/huge" "$T/bpf" || fail mkdir
+	mount -t hugetlbfs -o "uid=$UID1,gid=$GID1,mode=0755" fmtest-huge "$T/huge" || huge=0
+	mount -t bpf fmtest-bpf "$T/bpf" && chown "$U:$U" "$T/bpf" || fail "bpf"
+	# allowed: /dev/shm/<A's dir> (tmpfs) and a ramfs
+	mount -t tmpfs -o mode=1777 fmtest-shm /dev/shm || fail "tmpfs on /dev/shm"
+	u_mkdir /dev/shm/a
+	mkdir "$T/ram" && mount -t ramfs fmtest-ram "$T/ram" && chown "$U:$U" "$T/ram" || fail ramfs
+	atk_snapshot --utab
+	t14_forbidden devpts "$T/pts"
+	atk_refused "is not a directory or a regular file" --mode classic --root-file "$T/pts/ptmx"
+	t14_forbidden mqueue "$T/mq"
+	if [ "$huge" = 1 ]; then
+		t14_forbidden hugetlbfs "$T/huge"
+	else
+		echo "no hugetlbfs here: variant not run"
+	fi
+	t14_forbidden bpf "$T/bpf"
+	atk_post
+	atk_mounted s --mode classic /dev/shm/a
+	atk_unmount s /dev/shm/a
+	atk_mounted r --mode sync-init "$T/ram"
+	atk_unmount r "$T/ram"
+}
+
+# A directory A owns inside devtmpfs.  statfs(2) reports devtmpfs as tmpfs
+# (0x01021994), which is allowed, so the helper cannot tell them apart by the
+# magic number it decides on (neither can the reference).
+test_t14_pseudo_fs_targets_devtmpfs() {
+	local d=/dev/.fmtest-attack.$$ magic
+	mkdir "$d" || skip "cannot create a directory in devtmpfs"
+	at_cleanup rmdir "$d"
+	chown "$U:$U" "$d" || fail chown
+	magic=$(stat -f -c %t "$d")
+	if [ "$magic" = 1021994 ]; then
+		skip "devtmpfs reports the tmpfs magic 0x01021994 to statfs: indistinguishable from tmpfs for a magic-number allowlist (needs the name from statmount; see tests/ATTACKS.md)"
+	fi
+	atk_snapshot --utab
+	atk_refused "^$ANYP: $T14_TYPE_RE" --mode classic "$d"
+	atk_post
+}
+
+# ================================================================= T15
+
+test_t15_sticky_directories() {
+	atk_snapshot
+	# V's sticky 1777 directory, the 1777 "tmp" itself (root's), and /tmp
+	as_user2 mkdir "$UT/vx" && as_user2 chmod 1777 "$UT/vx" || fail "mkdir as $U2"
+	atk_refused "$(msg_re "mountpoint $UT/vx not owned by user")" --mode classic "$UT/vx"
+	atk_refused "$(msg_re "mountpoint $UT not owned by user")" --mode sync-init "$UT"
+	atk_refused "$(msg_re "mountpoint /tmp not owned by user")" --mode classic /tmp
+	# A's own directory in the sticky "tmp", and A's own sticky directory
+	u_mkdir "$UT/a"
+	atk_mounted a --mode classic "$UT/a"
+	unmount_client a "$UT/a"
+	as_user chmod 1777 "$UT/a" || fail chmod
+	atk_mounted b --mode sync-init "$UT/a"
+	unmount_client b "$UT/a"
+	# pinned policy (as upstream, 1fbf44e0): V's non-sticky 0777 directory is allowed
+	as_user2 mkdir "$UT/v777" && as_user2 chmod 0777 "$UT/v777" || fail "mkdir as $U2"
+	atk_mounted c --mode classic "$UT/v777"
+	unmount_client c "$UT/v777"
+	atk_post
+}
+
+# ================================================================= T16
+
+test_t16_regular_file_mountpoints() {
+	atk_snapshot --utab
+	atk_refused "$(msg_re "failed to open /etc/passwd: Permission denied")" --mode classic --root-file /etc/passwd
+	atk_refused "$(msg_re "failed to open /etc/shadow: Permission denied")" --mode classic --root-file /etc/shadow
+	as_user touch "$H/f" || fail touch
+	atk_mounted f --mode classic --root-file --content "a file" "$H/f"
+	assert_eq "regular file" "$(as_user stat -c %F "$H/f")" "type of the mounted file (fs root)"
+	assert_exit 0 as_user cat "$H/f"
+	assert_eq "a file" "$OUT" "content"
+	unmount_client f "$H/f"
+	atk_post
+}
+
+# $H/f is switched (rename) between a regular file, a FIFO, a symlink to
+# /etc/shadow and a symlink to /dev/null while A mounts on it: no hang, and
+# a mount only ever lands on A's regular file.
+# fm-timeout: test_t16_regular_file_race 90
+test_t16_regular_file_race() {
+	local i ok=0 no=0 st
+	atk_snapshot
+	as_user touch "$H/f" || fail touch
+	bg swap as_user bash -c '
+		cd "$1" || exit 1; end=$((SECONDS + 40))
+		while [ $SECONDS -lt $end ]; do
+			: >.t && mv -T .t f 2>/dev/null
+			mkfifo .t && mv -T .t f 2>/dev/null
+			ln -sfn /etc/shadow .t && mv -T .t f 2>/dev/null
+			ln -sfn /dev/null .t && mv -T .t f 2>/dev/null
+		done' sh "$H"
+	for i in $(seq 150); do
+		[ $SECONDS -lt 45 ] || break
+		atk_try --mode classic --root-file --content "race $i" "$H/f"
+		case $RC in
+		0) ok=$((ok + 1)) ;;
+		1) no=$((no + 1))
+		   assert_match "$ERR" "^$ANYP: (mountpoint $(re "$H/f") is not a directory or a regular file|failed to access mountpoint $(re "$H/f"): No such file or directory|mount failed: .*)\$" "refusal $i" ;;
+		esac
+		assert_eq 0 "$(atk_count_at /etc/shadow)" "mounts on /etc/shadow"
+		assert_eq 0 "$(atk_count_at /dev/null)" "mounts on /dev/null"
+	done
+	kill "${BG[swap]}" 2>/dev/null
+	echo "mounted on the regular file: $ok, refused: $no"
+	_asserted
+	[ "$ok" -gt 0 ] && [ "$no" -gt 0 ] || fail "the race was not exercised (mounted $ok, refused $no)"
+	st=$(stat -c '%U %a' /etc/shadow)
+	assert_match "$st" '^root ' "owner of /etc/shadow"
 	atk_post
 }
