@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "mounts.h"
+#include "privs.h"
 
 #ifndef STATX_MNT_ID
 #define STATX_MNT_ID 0x1000U
@@ -331,7 +332,10 @@ static int wait_child(pid_t pid, int timeout_ms)
  * readable and flock(2) needs only a read-only fd.  So the update runs in
  * a child that is killed when it takes too long.  A missing utab record
  * is only a warning; a helper stuck for good after mounting (or holding
- * the caller's fresh mount with its fd never sent) is not.
+ * the caller's fresh mount with its fd never sent) is not.  The child
+ * itself is out of the caller's reach (all uids 0), so the caller cannot
+ * stop it while it holds the lock, and the kill can only ever hit it
+ * while it waits for the lock: no half-written temporary file is left.
  */
 static int utab_apply(struct libmnt_fs *fs, const char *umount_target)
 {
@@ -341,6 +345,7 @@ static int utab_apply(struct libmnt_fs *fs, const char *umount_target)
 	if (pid < 0)
 		return -errno;
 	if (pid == 0) {
+		privs_unreachable();	/* best effort: the wait is bounded */
 		rc = utab_apply_now(fs, umount_target);
 		_exit(rc >= 0 ? 0 : (rc < -255 ? 255 : -rc));
 	}
