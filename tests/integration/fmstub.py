@@ -11,6 +11,8 @@ Output (stdout, one line each, flushed):
   helper-pid=N
   fd-received | helper-eof | helper-nofd | no-socket
   hold                      (sync-init: waiting for --hold-file before proceed)
+  linger                    (--linger-file: the socket stays open until it exists;
+                             then the fuse fd is closed first, the socket after)
   proceed-sent, status=N | status-missing
   fdinfo N TARGET FLAGS     (--report-fds: the helper's fds while it waits)
   helper-exit=N | helper-signal=N | helper-timeout (then killed)
@@ -51,7 +53,8 @@ def parse():
     p.add_argument("--comm-fd", type=int, default=7)
     p.add_argument("--commfd-env", default=None,
                    help="value of _FUSE_COMMFD (default: the comm fd number)")
-    p.add_argument("--env", action="append", default=[])
+    p.add_argument("--env", action="append", default=[],
+                   help="K=V; with --no-argv also any raw string")
     p.add_argument("--close", action="append", type=int, default=[])
     p.add_argument("--rlimit", action="append", default=[])
     p.add_argument("--inherit", type=int, default=0,
@@ -59,9 +62,12 @@ def parse():
     p.add_argument("--inherit-path", action="append", default=[],
                    help="a file opened by root, inherited by the helper")
     p.add_argument("--hold-file", default=None)
+    p.add_argument("--linger-file", default=None)
     p.add_argument("--report-fds", action="store_true")
     p.add_argument("--cwd", default="/")
     p.add_argument("--timeout", type=float, default=20)
+    p.add_argument("--blocking", action="store_true",
+                   help="plain blocking socket calls (no poll in this process)")
     p.add_argument("args", nargs="*")
     return p.parse_args()
 
@@ -132,27 +138,27 @@ def child(a, theirs, extra):
                 pass
         groups = [int(g) for g in a.groups.split(",") if g]
         os.setgroups(groups)
-        os.setresgid(a.gid, a.gid, a.gid)
-        os.setresuid(a.uid, a.uid, a.uid)
+        # setgid/setuid, not setres*id: tests count the helper's setres*id
+        os.setgid(a.gid)
+        os.setuid(a.uid)
         for spec in a.rlimit:
             name, val = spec.split("=", 1)
             soft, _, hard = val.partition(":")
             lim = lambda v: resource.RLIM_INFINITY if v in ("", "inf") else int(v)
             resource.setrlimit(RLIMITS[name], (lim(soft), lim(hard or soft)))
-        env = {}
+        env = []
         if theirs is not None or a.commfd_env is not None:
-            env["_FUSE_COMMFD"] = a.commfd_env if a.commfd_env is not None else str(a.comm_fd)
-        for kv in a.env:
-            k, _, v = kv.partition("=")
-            env[k] = v
+            fd = a.commfd_env if a.commfd_env is not None else str(a.comm_fd)
+            env.append("_FUSE_COMMFD=" + fd)
+        env += a.env
         if a.no_argv:
             libc = ctypes.CDLL(None, use_errno=True)
             argv = (ctypes.c_char_p * 1)(None)
-            envp = (ctypes.c_char_p * (len(env) + 1))(
-                *[("%s=%s" % kv).encode() for kv in env.items()], None)
+            envp = (ctypes.c_char_p * (len(env) + 1))(*[e.encode() for e in env], None)
             libc.execve(a.helper.encode(), argv, envp)
             os._exit(126)
-        os.execve(a.helper, [a.argv0] + a.args, env)
+        os.execve(a.helper, [a.argv0] + a.args,
+                  dict(e.partition("=")[::2] for e in env))
     except BaseException as e:  # noqa: B902 - report anything, never return
         try:
             os.write(2, ("fmstub child: %r\n" % (e,)).encode())
@@ -245,7 +251,8 @@ def main():
         os.close(fd)
     fuse_fd = -1
     if ours is not None and a.mode != "none":
-        ours.settimeout(max(0.1, deadline - time.monotonic()))
+        if not a.blocking:
+            ours.settimeout(max(0.1, deadline - time.monotonic()))
         fuse_fd = recv_fd(ours)
         if fuse_fd >= 0 and a.mode == "sync-init":
             if a.report_fds:
@@ -271,6 +278,13 @@ def main():
                 say("status-missing", "(%s)" % e.__class__.__name__)
         elif fuse_fd >= 0 and a.report_fds:
             fd_report(pid)
+        if a.linger_file:
+            say("linger")
+            while not os.path.exists(a.linger_file) and time.monotonic() < deadline:
+                time.sleep(0.02)
+            if fuse_fd >= 0:
+                os.close(fuse_fd)
+                fuse_fd = -1
         ours.close()
     wait_helper(pid, deadline)
     if fuse_fd >= 0:

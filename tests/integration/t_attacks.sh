@@ -918,3 +918,898 @@ test_t16_regular_file_race() {
 	assert_match "$st" '^root ' "owner of /etc/shadow"
 	atk_post
 }
+
+# ================================================================= T18
+
+# fds of the helper while it waits for "proceed", from fmstub's report:
+# the ones of 0-2 that were closed at exec hold nothing the helper opened
+# (glibc puts /dev/full or /dev/null on them for a set-id program, the helper
+# /dev/null), and every fd the helper opened itself is O_CLOEXEC.
+t18_check_fds() { # INHERITED-REGEX [CLOSED-FD...]
+	local n target flags inh=$1 c
+	shift
+	while read -r _ n target flags; do
+		[[ $n =~ ^(0|1|2|$inh)$ ]] && continue
+		_asserted
+		[ $((8#$flags & 8#2000000)) != 0 ] || fail "fd $n ($target) opened by the helper without O_CLOEXEC (flags $flags)"
+	done < <(grep '^fdinfo ' <<<"$OUT")
+	for c; do
+		target=$(sed -n "s/^fdinfo $c \([^ ]*\) .*/\1/p" <<<"$OUT")
+		assert_match "$target" '^(/dev/null|/dev/full)$' "helper's fd $c (closed at exec)"
+	done
+}
+t18_closed() { # FD-TO-CLOSE...
+	local c=() f
+	for f; do c+=(--close "$f"); done
+	stub --mode sync-init --report-fds "${c[@]}" -- --sync-init -o rw,nosuid,nodev -- "$H/mnt"
+	echo "closed $*: $(tr '\n' ' ' <<<"$OUT")"
+	assert_match "$OUT" '^status=0$' "fmstub output (closed $*)"
+	assert_match "$OUT" '^helper-exit=0$' "fmstub output (closed $*)"
+	t18_check_fds 7 "$@"
+	assert_user_fuse_mount "$H/mnt"
+	assert_utab_user "$H/mnt"
+	assert_eq 0 "$(grep -cvE '^(ID|SRC)=' /run/mount/utab)" "utab lines that are not records"
+	assert_exit 0 as_user "$FM" -u "$H/mnt"
+	assert_utab_lacks "$H/mnt"
+}
+test_t18_closed_stdio_each() {
+	u_mkdir "$H/mnt"
+	atk_snapshot --utab
+	t18_closed 0
+	t18_closed 1
+	t18_closed 2
+	t18_closed 0 1
+	t18_closed 0 1 2
+	atk_post
+}
+
+# 1000 inherited fds (pipes, sockets) and one on /etc/shadow opened by a
+# privileged parent, with auto_unmount: the watcher keeps 0-2 and the socket
+t18_inherited() { # MODE
+	local w fds
+	u_mkdir "$H/mnt"
+	atk_snapshot --utab
+	rm -f "$UT/t18.go"
+	need_py
+	bg st /usr/bin/python3 "$STUB" --helper "$FM" --uid "$UID1" --gid "$GID1" --mode "$1" \
+		--inherit 1000 --inherit-path /etc/shadow --report-fds --linger-file "$UT/t18.go" --timeout 30 -- \
+		$([ "$1" = sync-init ] && echo --sync-init) -o auto_unmount -- "$H/mnt"
+	_asserted
+	poll_until 15 grep -qx linger "$T/st.out" || fail "no mount; $(bg_log st)"
+	OUT=$(cat "$T/st.out")
+	if [ "$1" = sync-init ]; then # (classic: the helper is already past it)
+		assert_match "$(sed -n '/^fdinfo /p' "$T/st.out" | wc -l)" '^10[0-9][0-9]$' "fds of the helper before the mount (about 1000 inherited)"
+		t18_check_fds '7|[1-9][0-9]|[1-9][0-9][0-9]|10[0-9][0-9]'
+	fi
+	w=$(sed -n 's/^helper-pid=//p' "$T/st.out")
+	assert_user_fuse_mount "$H/mnt"
+	_asserted
+	poll_until 5 eval "[ \$(ls /proc/$w/fd | wc -l) = 4 ]" || fail "watcher $w fds: $(ls -l "/proc/$w/fd" | tail -n +2)"
+	fds=$(for f in /proc/"$w"/fd/*; do echo "${f##*/}:$(readlink "$f")"; done | sort -n | tr '\n' ' ')
+	echo "watcher fds: $fds"
+	assert_match "$fds" '^0:/dev/null 1:/dev/null 2:/dev/null [0-9]+:socket:\[[0-9]+\] $' "watcher fds"
+	touch "$UT/t18.go"
+	wait_unmounted "$H/mnt" 10
+	wait_exit st 10
+	assert_match "$(cat "$T/st.out")" '^helper-exit=0$' "watcher exit"
+	atk_clean "$(cat "$T/st.err")"
+	atk_post
+}
+test_t18_inherited_fds_watcher_sync_init() { t18_inherited sync-init; }
+test_t18_inherited_fds_watcher_classic() { t18_inherited classic; }
+
+# ================================================================= T19
+
+t19_bad() { # MESSAGE-REGEX FMSTUB-ARGS...
+	local re=$1
+	shift
+	stub "$@"
+	echo "$*: $(tr '\n' ' ' <<<"$OUT") | $ERR"
+	assert_match "$OUT" '^helper-exit=1$' "helper exit ($*)"
+	assert_match "$ERR" "$re" "helper stderr ($*)"
+	assert_eq "" "$(atk_fuse_at "$H/mnt")" "mount left behind ($*)"
+}
+test_t19_commfd_validation() {
+	local m v
+	u_mkdir "$H/mnt"
+	u_write "$H/file" "data"
+	atk_snapshot --utab
+	for m in classic sync-init; do
+		set -- $([ $m = sync-init ] && echo --sync-init) -o '' -- "$H/mnt"
+		t19_bad "fstat of comm fd 10000 failed: Bad file descriptor" --comm none --commfd-env 10000 --mode none -- "$@"
+		for v in -1 abc 3x 2147483648 99999999999999999999 '' ' ' 0x7 7.0; do
+			t19_bad "$(re "invalid _FUSE_COMMFD: $v")\$" --comm none --commfd-env "$v" --mode none -- "$@"
+		done
+		t19_bad "file descriptor 1 is not a socket, can't send fuse fd" --comm tty --comm-fd 1 --mode none -- "$@"
+		t19_bad "file descriptor 7 is not a socket, can't send fuse fd" --comm pipe --mode none -- "$@"
+		t19_bad "file descriptor 7 is not a socket, can't send fuse fd" --comm devnull --mode none -- "$@"
+		# sockets whose peer is gone or absent: nothing may stay mounted
+		t19_bad "sending file descriptor: (Broken pipe|Connection reset by peer)" --comm closed-peer --mode none -- "$@"
+		t19_bad "sending file descriptor: Transport endpoint is not connected" --comm dgram-unconnected --mode none -- "$@"
+		# --comm-fd wins over the environment
+		t19_bad "fstat of comm fd 9 failed: Bad file descriptor" --comm stream --mode none -- --comm-fd 9 "$@"
+	done
+	assert_eq data "$(cat "$H/file")" "a file"
+	assert_eq 0 "$(fuse_mount_count)" "FUSE mounts"
+	atk_post
+}
+# A connected SOCK_DGRAM pair carries the fd as well (the reference does not
+# check the socket type either): the caller gets its own fd, nothing else.
+test_t19_commfd_dgram_pair() {
+	u_mkdir "$H/mnt"
+	atk_snapshot
+	stub --comm dgram --mode sync-init -- --sync-init -o '' -- "$H/mnt"
+	assert_match "$OUT" '^status=0$' "fmstub output"
+	assert_user_fuse_mount "$H/mnt"
+	assert_exit 0 as_user "$FM" -u "$H/mnt"
+	atk_post
+}
+
+# ================================================================= T20
+
+# RLIMIT_FSIZE too small for utab (seeded with 3 KB of foreign records) and
+# for a regular /etc/mtab: nothing truncated, no stray file, the helper is
+# not killed by SIGXFSZ after mounting, no cleanup unmount by path.
+test_t20_rlimit_fsize() {
+	local lim out
+	atk_etc_overlay
+	rm -f /etc/mtab && cat /proc/self/mounts >/etc/mtab || fail "regular /etc/mtab"
+	ATK_PROTECTED+=(/etc/mtab)
+	for lim in $(seq 40); do
+		printf 'SRC=seed%d TARGET=/seed/%d ROOT=/ OPTS=user=nobody,x-padding-%s\n' "$lim" "$lim" \
+			"$(printf 'p%.0s' $(seq 30))"
+	done >/run/mount/utab
+	u_mkdir "$H/mnt"
+	atk_snapshot --utab
+	for lim in 0 1 2; do
+		# (the limit for fmclient and the helper only: cat writes the log)
+		bg "f$lim" as_user sh -c '(ulimit -f "$1" && shift && exec "$@") 2>&1 | cat' sh "$lim" \
+			"$FM_CLIENT" --helper "$FM" --mode classic --ready-file "$UT/f$lim.ready" --timeout 30 "$H/mnt"
+		_asserted
+		poll_until 10 test -e "$UT/f$lim.ready" || fail "ulimit -f $lim: not mounted; $(bg_log "f$lim")"
+		out=$(cat "$T/f$lim.out")
+		echo "ulimit -f $lim: $(tr '\n' ' ' <<<"$out")"
+		assert_match "$out" '^helper-exit=0$' "helper exit under ulimit -f $lim (not killed by SIGXFSZ)"
+		assert_match "$out" "^fusermount3: failed to record the mount in /run/mount/utab: File too large\$" "helper warning"
+		atk_clean "$out"
+		assert_user_fuse_mount "$H/mnt"
+		assert_exit 0 as_user cat "$H/mnt/hello"
+		assert_file_unchanged /run/mount/utab
+		assert_eq "utab utab.lock" "$(ls -A /run/mount | tr '\n' ' ' | sed 's/ $//')" "files in /run/mount"
+		assert_exit 0 as_user sh -c 'ulimit -f "$1" && exec "$2" -u "$3"' sh "$lim" "$FM" "$H/mnt"
+		assert_not_mounted "$H/mnt"
+		wait_exit "f$lim" 5
+		assert_file_unchanged /run/mount/utab
+		assert_eq "utab utab.lock" "$(ls -A /run/mount | tr '\n' ' ' | sed 's/ $//')" "files in /run/mount after -u"
+	done
+	atk_post
+}
+
+# ================================================================= T21
+
+atk_is_asan() { grep -qa '__asan_init' "$FM"; }
+# t21_outcome WHAT: after a stub run, either a clean refusal (exit 1, no
+# mount) or a correct mount (then removed); never a half-done state
+t21_outcome() {
+	local ex
+	ex=$(sed -n 's/^helper-\(exit\|signal\)=//p' <<<"$OUT")
+	echo "$1: $(tr '\n' ' ' <<<"$OUT")| $(head -c 300 <<<"$ERR" | tr '\n' ' ')"
+	if is_mounted "$H/mnt"; then
+		assert_user_fuse_mount "$H/mnt"
+		assert_exit 0 as_user "$FM" -u "$H/mnt"
+		assert_utab_lacks "$H/mnt"
+	else
+		assert_match "$OUT" '^helper-(exit=[1-9][0-9]*|signal=[0-9]+)$' "$1: helper outcome without a mount"
+		assert_no_match "$(cat /run/mount/utab)" "TARGET=$(re "$H/mnt") " "$1: utab"
+	fi
+	: "$ex"
+}
+
+# ulimit -n: with mount_max = 0, whatever fails first, no mount ever happens
+# (no fallback to defaults); with a normal fuse.conf: clean either way
+test_t21_rlimit_nofile() {
+	local n
+	u_mkdir "$H/mnt"
+	set_fuse_conf "mount_max = 0"
+	atk_snapshot --utab
+	for n in $(seq 3 14); do
+		stub --rlimit "NOFILE=$n" --mode sync-init -- --sync-init -o '' -- "$H/mnt"
+		echo "ulimit -n $n, mount_max = 0: $(tr '\n' ' ' <<<"$OUT")| $ERR"
+		assert_match "$OUT" '^helper-exit=(1|127)$' "helper exit (ulimit -n $n, mount_max = 0)"
+		assert_match "$ERR" "^fusermount3: (failed to open /dev/fuse: Too many open files|failed to open /etc/fuse.conf: Too many open files|too many FUSE filesystems mounted; .*|error while loading shared libraries: .*)\$" "stderr (ulimit -n $n)"
+		assert_not_mounted "$H/mnt"
+	done
+	atk_post
+	set_fuse_conf "mount_max = 10"
+	atk_snapshot
+	for n in $(seq 3 14); do
+		stub --rlimit "NOFILE=$n" --mode sync-init -- --sync-init -o '' -- "$H/mnt"
+		t21_outcome "ulimit -n $n"
+	done
+	atk_post
+}
+
+# ulimit -v, -u 1, -s: fail closed or work; never half-done
+test_t21_rlimit_as_nproc_stack() {
+	local v
+	u_mkdir "$H/mnt"
+	set_fuse_conf "mount_max = 10"
+	atk_snapshot
+	if atk_is_asan; then
+		echo "ASan build: address-space and stack limits break the sanitizer itself; those variants not run"
+	else
+		for v in 1 2 3 4 6 8 16 64; do
+			stub --rlimit "AS=$((v * 1024 * 1024))" --mode sync-init -- --sync-init -o '' -- "$H/mnt"
+			t21_outcome "ulimit -v $((v * 1024))"
+		done
+		for v in 8 16 32 64 128; do
+			stub --rlimit "STACK=$((v * 1024))" --mode sync-init -- --sync-init -o '' -- "$H/mnt"
+			t21_outcome "ulimit -s $v"
+		done
+	fi
+	# (no process to spawn; the sync-init guard thread and the utab child
+	# count against RLIMIT_NPROC)
+	for v in 1 2; do
+		stub --rlimit "NPROC=$v" --mode sync-init -- --sync-init -o '' -- "$H/mnt"
+		t21_outcome "ulimit -u $v"
+		poll_until 5 no_helpers || fail "helper left running: $(helper_pids)"
+	done
+	atk_post
+}
+
+# A failed setresuid/setresgid/capset (injected by strace) never lets the
+# helper go on in a state it did not choose: it refuses, skips utab with a
+# warning, or aborts; and a faked success of the "regain root" probe stops it.
+# fm-timeout: test_t21_failed_id_changes 90
+test_t21_failed_id_changes() {
+	local spec want
+	need_strace
+	u_mkdir "$H/mnt"
+	atk_snapshot
+	while read -r spec want; do
+		[ -n "$spec" ] || continue
+		need_py
+		# (strace only tampers with traced calls; the counter is per
+		# process, across the exec: fmstub's own setuid() is the first)
+		strace -f -qq -o /dev/null -e "trace=${spec%%:*}" -e "inject=$spec" \
+			/usr/bin/python3 "$STUB" --helper "$FM" --uid "$UID1" --gid "$GID1" --mode sync-init \
+			--env ASAN_OPTIONS=detect_leaks=0 -- --sync-init -o '' -- "$H/mnt" >"$T/.out" 2>"$T/.err"
+		OUT=$(cat "$T/.out") ERR=$(cat "$T/.err")
+		echo "inject $spec: $(tr '\n' ' ' <<<"$OUT")| $(tr '\n' ' ' <<<"$ERR")"
+		atk_clean "$ERR"
+		case $want in
+		refuse)
+			assert_match "$OUT" '^helper-exit=1$' "helper exit ($spec)"
+			assert_match "$ERR" '^fusermount3: (failed to drop privileges: .*|mount failed: Operation not permitted.*)$' "stderr ($spec)"
+			assert_not_mounted "$H/mnt" ;;
+		warn)
+			assert_match "$OUT" '^status=0$' "status ($spec)"
+			assert_match "$OUT" '^helper-exit=0$' "helper exit ($spec)"
+			assert_match "$ERR" '^fusermount3: failed to record the mount in /run/mount/utab: Operation not permitted$' "stderr ($spec)"
+			assert_user_fuse_mount "$H/mnt"
+			assert_no_match "$(cat /run/mount/utab)" "TARGET=$(re "$H/mnt") " "utab ($spec)" ;;
+		abort)
+			assert_match "$OUT" '^helper-signal=6$' "helper end ($spec)"
+			assert_no_match "$OUT" '^status=' "fmstub output ($spec): no status after the abort" ;;
+		esac
+		# an aborted helper may leave the caller's own (correct) mount
+		if is_mounted "$H/mnt"; then
+			assert_user_fuse_mount "$H/mnt"
+			assert_exit 0 as_user "$FM" -u "$H/mnt"
+		fi
+	done <<-'EOF2'
+		setresgid:error=EPERM:when=1 refuse
+		setresuid:error=EAGAIN:when=1 refuse
+		setuid:retval=0:when=2 refuse
+		setresuid:retval=0:when=2 refuse
+		capset:error=EPERM:when=1 refuse
+		capset:error=EPERM:when=2 refuse
+		setresgid:error=EPERM:when=2 warn
+		setresuid:error=EAGAIN:when=3 warn
+		capset:error=EPERM:when=4 warn
+		capset:error=EPERM:when=5 warn
+		capset:error=EPERM:when=3 abort
+		capset:error=EPERM:when=6 abort
+		setresgid:error=EPERM:when=3 abort
+		setresuid:error=EAGAIN:when=4 abort
+	EOF2
+	assert_eq 0 "$(fuse_mount_count)" "FUSE mounts"
+	atk_post
+}
+
+# ================================================================= T22
+
+# t22 CONTENT-PRINTF-FORMAT: fuse.conf with exactly these bytes
+t22_conf() { printf "$1" >"$T/fuse.conf" || fail "cannot write fuse.conf"; }
+t22_allow_other_refused() { # WHAT
+	atk_refused "option allow_other only allowed if 'user_allow_other' is set in /etc/fuse.conf" \
+		--mode classic -o allow_other "$H/mnt"
+}
+test_t22_fuse_conf_parsing() {
+	u_mkdir "$H/mnt" "$H/mnt2"
+	atk_snapshot
+	# mount_max below -1 or out of range: a warning; the limit is not lifted
+	for v in -2 -1000 99999999999 2147483648; do
+		t22_conf "mount_max = $v\n"
+		atk_try --mode classic "$H/mnt"
+		assert_match "$ERR" "mount_max" "warning for mount_max = $v"
+	done
+	# no spaces: honoured
+	t22_conf 'mount_max=1\n'
+	atk_mounted a --mode classic "$H/mnt"
+	atk_refused "too many FUSE filesystems mounted" --mode classic "$H/mnt2"
+	unmount_client a "$H/mnt"
+	# trailing blank: honoured
+	t22_conf 'user_allow_other \n'
+	atk_mounted b --mode classic -o allow_other "$H/mnt"
+	unmount_client b "$H/mnt"
+	# a line over 255 bytes: ignored with a warning, the next line still read
+	t22_conf "$(printf ' %.0s' $(seq 300))user_allow_other\nmount_max=1\n"
+	t22_allow_other_refused
+	assert_match "$ERR" "line 1 too long" "warning"
+	atk_mounted a2 --mode classic "$H/mnt"
+	atk_refused "too many FUSE filesystems mounted" --mode classic "$H/mnt2"
+	unmount_client a2 "$H/mnt"
+	# no final newline: the last line is not taken
+	t22_conf 'mount_max = 5\nuser_allow_other'
+	t22_allow_other_refused
+	assert_match "$ERR" "missing newline at end of file" "warning"
+	# a NUL byte in the line
+	t22_conf 'user_allow_other\0\n'
+	t22_allow_other_refused
+	t22_conf '\0user_allow_other\n'
+	t22_allow_other_refused
+	# unreadable (0600 root): a warning, defaults, allow_other not enabled
+	t22_conf 'user_allow_other\n'
+	chmod 0600 "$T/fuse.conf"
+	snapshot_file "$T/fuse.conf"
+	t22_allow_other_refused
+	assert_match "$ERR" "failed to open /etc/fuse.conf: Permission denied" "warning"
+	atk_mounted c --mode classic "$H/mnt"
+	unmount_client c "$H/mnt"
+	chmod 0644 "$T/fuse.conf"
+	atk_post
+}
+# a directory instead of the file: fail closed
+test_t22_fuse_conf_directory() {
+	atk_etc_overlay
+	umount /etc/fuse.conf && rm -f /etc/fuse.conf && mkdir /etc/fuse.conf || fail "fuse.conf as a directory"
+	u_mkdir "$H/mnt"
+	ATK_PROTECTED=(/etc/passwd /etc/shadow)
+	atk_snapshot
+	snapshot_file "$T/fuse.conf"
+	atk_refused "^$ANYP: (reading /etc/fuse.conf: read failed|failed to open /etc/fuse.conf: Is a directory|.*fuse.conf.*)\$" \
+		--mode classic "$H/mnt"
+	atk_post
+}
+
+# ================================================================= T23
+
+MAX_RE="too many FUSE filesystems mounted; mount_max=N can be set in /etc/fuse.conf"
+# sequential: every FUSE type counts (fuse.<subtype> too), whoever owns it
+test_t23_mount_max_sequential_types() {
+	set_fuse_conf "mount_max = 2"
+	u_mkdir "$H/a" "$H/b" "$H/c"
+	atk_mounted a --mode classic -o subtype=sshfs,fsname=u@h:/ "$H/a"
+	assert_mounted "$H/a" 'fuse\.sshfs'
+	atk_victim_mount
+	atk_snapshot
+	atk_refused "$(msg_re "$MAX_RE")" --mode classic "$H/b"
+	atk_refused "$(msg_re "$MAX_RE")" --mode sync-init -o subtype=x "$H/c"
+	unmount_client a "$H/a"
+	atk_mounted b --mode classic "$H/b"
+	atk_refused "$(msg_re "$MAX_RE")" --mode classic "$H/c"
+	atk_post
+}
+
+# a fuseblk mount (root's, on a loop device) counts as well
+test_t23_mount_max_counts_fuseblk() {
+	local loop
+	need_cmd losetup truncate
+	need_client
+	truncate -s 16M "$T/blk.img" || fail truncate
+	loop=$(losetup -f --show "$T/blk.img" 2>/dev/null) || skip "no loop device available"
+	at_cleanup losetup -d "$loop"
+	mkdir "$T/blk" || fail mkdir
+	bg rb "$FM_CLIENT" --helper "$FM" --mode classic -o "blkdev,fsname=$loop" --ready-file "$T/rb.ready" --timeout 50 "$T/blk"
+	_asserted
+	poll_until 10 test -e "$T/rb.ready" || fail "root's fuseblk mount; $(bg_log rb)"
+	assert_mounted "$T/blk" 'fuseblk'
+	set_fuse_conf "mount_max = 1"
+	u_mkdir "$H/a"
+	atk_snapshot
+	atk_refused "$(msg_re "$MAX_RE")" --mode classic "$H/a"
+	set_fuse_conf "mount_max = 2"
+	snapshot_file "$T/fuse.conf"
+	atk_mounted a --mode classic "$H/a"
+	unmount_client a "$H/a"
+	atk_post
+}
+
+# mounts in another mount namespace are not counted: the count is that of the
+# caller's namespace, the only one its mounts can be in (as the reference,
+# which reads /proc/mounts); 8 helpers at once: see the tolerance below
+# fm-timeout: test_t23_mount_max_parallel_and_other_namespace 90
+test_t23_mount_max_parallel_and_other_namespace() {
+	local i n
+	need_client
+	set_fuse_conf "mount_max = 2"
+	mkdir "$T/other" || fail mkdir
+	bg other unshare -m --propagation private "$FM_CLIENT" --mode direct --ready-file "$T/other.ready" --timeout 80 "$T/other"
+	_asserted
+	poll_until 10 test -e "$T/other.ready" || fail "mount in another namespace; $(bg_log other)"
+	assert_not_mounted "$T/other"
+	u_mkdir "$H/p1" "$H/p2" "$H/p3" "$H/p4" "$H/p5" "$H/p6" "$H/p7" "$H/p8" "$H/q"
+	atk_snapshot
+	for i in 1 2 3 4 5 6 7 8; do
+		_client_argv --mode classic
+		bg "p$i" "${CLIENT[@]}" --ready-file "$UT/p$i.ready" --timeout 60 "$H/p$i"
+	done
+	for i in 1 2 3 4 5 6 7 8; do
+		poll_until 15 eval "test -e '$UT/p$i.ready' || ! alive p$i" || fail "p$i neither mounted nor ended"
+	done
+	n=$(fuse_mount_count)
+	echo "8 parallel mounts with mount_max = 2: $n mounted"
+	_asserted
+	[ "$n" -ge 2 ] || fail "only $n of 8 parallel mounts succeeded with mount_max = 2"
+	# documented tolerance: count-then-mount is not atomic, so N helpers
+	# racing may overshoot by up to N - 1; the limit holds again right after
+	[ "$n" -le 9 ] || fail "$n mounts"
+	atk_refused "$(msg_re "$MAX_RE")" --mode classic "$H/q"
+	atk_post
+}
+
+# ================================================================= T25
+
+# argc == 0: Linux >= 5.18 supplies an empty argv[0]; either way the
+# environment is never taken for arguments
+test_t25_argc0() {
+	u_mkdir "$H/mnt"
+	atk_snapshot --utab
+	stub --no-argv --comm stream --mode none --env=-o --env=allow_other --env="$H/mnt" \
+		--env=--sync-init --env=-u
+	echo "argc 0: $(tr '\n' ' ' <<<"$OUT") | $ERR"
+	assert_match "$OUT" '^helper-exit=1$' "helper exit"
+	assert_match "$ERR" '^[^:]*: missing mountpoint argument$' "stderr"
+	assert_not_mounted "$H/mnt"
+	atk_post
+}
+
+test_t25_odd_argv() {
+	local AS=("${AS_USER[@]}")
+	u_mkdir "$H/mnt" "$H/-m"
+	atk_snapshot
+	assert_exit 1 as_user "$FM" -o '' -- ''
+	assert_err_line "invalid mountpoint ''"
+	assert_exit 1 as_user "$FM" -u "$H/mnt" extra
+	assert_err_line "extra arguments after the mountpoint"
+	assert_exit 1 as_user "$FM" -u -- -V
+	assert_err_line "entry for /-V not found in /etc/mtab"
+	assert_exit 1 as_user "$FM" -u -- --
+	assert_exit 1 as_user "$FM" -- -u "$H/mnt"
+	assert_err_line "extra arguments after the mountpoint"
+	# a mountpoint that starts with "-", relative to the caller's directory
+	bg dash "${AS[@]}" sh -c 'cd "$1" && exec "$2" --helper "$3" --mode classic --ready-file "$4" --timeout 30 -- -m' \
+		sh "$H" "$FM_CLIENT" "$FM" "$UT/dash.ready"
+	_asserted
+	poll_until 10 test -e "$UT/dash.ready" || fail "mount on $H/-m; $(bg_log dash)"
+	assert_user_fuse_mount "$H/-m"
+	assert_exit 0 as_user sh -c 'cd "$1" && exec "$2" -u -- -m' sh "$H" "$FM"
+	assert_not_mounted "$H/-m"
+	# a hostile argv[0] is only ever printed
+	stub --argv0 '%n%n%s%s%x' --mode none --comm none -- -u "$H/mnt"
+	assert_match "$OUT" '^helper-exit=1$' "helper exit"
+	assert_eq "%n%n%s%s%x: entry for $H/mnt not found in /etc/mtab" "$ERR" "stderr with argv[0] = %n%n%s%s%x"
+	stub --argv0 "$(printf 'x\ny')" --mode none --comm none -- -x
+	assert_match "$OUT" '^helper-exit=1$' "helper exit"
+	atk_post
+}
+
+# ================================================================= T28
+
+# umask 000 and an odd primary group: the files the helper writes stay
+# root:root and not group/world-writable
+test_t28_created_files_owner_mode() {
+	local AS=(setpriv --reuid="$U" --regid="$(id -g "$U2")" --groups="$(id -g "$U2"),$GID1" -- env -i HOME="$H" PATH="$PATH_MIN")
+	rm -f /run/mount/utab.lock
+	u_mkdir "$H/mnt"
+	ATK_GID[$UID1]=$(id -g "$U2")
+	atk_snapshot
+	bg c "${AS[@]}" sh -c 'umask 000 && exec "$@"' sh "$FM_CLIENT" --helper "$FM" --mode classic \
+		--ready-file "$UT/c.ready" --timeout 30 "$H/mnt"
+	_asserted
+	poll_until 10 test -e "$UT/c.ready" || fail "not mounted; $(bg_log c)"
+	assert_user_fuse_mount "$H/mnt"
+	assert_match "$MI_SUPER" "(^|,)group_id=$(id -g "$U2")(,|$)" "group_id (the caller's real gid)"
+	assert_utab_user "$H/mnt"
+	assert_eq "root:root 644" "$(stat -c '%U:%G %a' /run/mount/utab)" "utab owner and mode"
+	assert_eq "root:root 644" "$(stat -c '%U:%G %a' /run/mount/utab.lock)" "utab.lock owner and mode"
+	assert_exit 0 "${AS[@]}" sh -c 'umask 000 && exec "$1" -u "$2"' sh "$FM" "$H/mnt"
+	assert_eq "root:root 644" "$(stat -c '%U:%G %a' /run/mount/utab)" "utab owner and mode after -u"
+	assert_eq "root:root 755" "$(stat -c '%U:%G %a' /run/mount)" "/run/mount"
+	assert_eq "utab utab.lock" "$(ls -A /run/mount | tr '\n' ' ' | sed 's/ $//')" "files in /run/mount"
+	wait_exit c 5
+	atk_post
+}
+
+# ================================================================= T29
+
+# While the helper waits for "proceed" it is not dumpable: the caller can
+# neither trace it nor read its memory or environment.
+T29_PTRACE='
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+r = libc.ptrace(16, int(sys.argv[1]), None, None)   # PTRACE_ATTACH
+print("attach=%d errno=%s" % (r, os.strerror(ctypes.get_errno()) if r else "-"))
+r = libc.ptrace(0x4206, int(sys.argv[1]), None, None)   # PTRACE_SEIZE
+print("seize=%d errno=%s" % (r, os.strerror(ctypes.get_errno()) if r else "-"))
+'
+test_t29_not_dumpable_while_waiting() {
+	local pid
+	need_py
+	u_mkdir "$H/mnt"
+	atk_snapshot
+	rm -f "$UT/go"
+	bg st /usr/bin/python3 "$STUB" --helper "$FM" --uid "$UID1" --gid "$GID1" --mode sync-init \
+		--hold-file "$UT/go" --timeout 30 -- --sync-init -o '' -- "$H/mnt"
+	_asserted
+	poll_until 10 grep -qx hold "$T/st.out" || fail "helper not waiting; $(bg_log st)"
+	pid=$(sed -n 's/^helper-pid=//p' "$T/st.out")
+	assert_match "$(grep -E '^(Uid|CapEff)' "/proc/$pid/status" | tr '\n' ' ')" "^Uid:\s+$UID1\s+$UID1\s+$UID1\s+$UID1 CapEff:\s+0+ $" "helper's ids (the caller's own)"
+	assert_exit 0 as_user /usr/bin/python3 -c "$T29_PTRACE" "$pid"
+	echo "ptrace as $U: $OUT"
+	assert_match "$OUT" '^attach=-1 errno=Operation not permitted$' "PTRACE_ATTACH by the caller"
+	assert_match "$OUT" '^seize=-1 errno=Operation not permitted$' "PTRACE_SEIZE by the caller"
+	assert_exit 1 as_user cat "/proc/$pid/environ"
+	assert_match "$ERR" 'Permission denied' "reading environ"
+	assert_exit 1 as_user dd if="/proc/$pid/mem" of=/dev/null bs=1 count=1 status=none
+	assert_match "$ERR" 'Permission denied' "reading mem"
+	assert_exit 2 as_user ls "/proc/$pid/fd"
+	assert_match "$ERR" 'Permission denied' "listing fds"
+	if command -v gdb >/dev/null; then
+		OUT=$(as_user timeout 20 gdb -q -batch -nx -p "$pid" -ex 'print 1' 2>&1)
+		assert_match "$OUT" 'ptrace: Operation not permitted' "gdb -p as the caller"
+	fi
+	kill -0 "$pid" || fail "helper gone after the attempts"
+	touch "$UT/go"
+	wait_exit st 10
+	assert_match "$(cat "$T/st.out")" '^status=0$' "status after the attempts"
+	assert_user_fuse_mount "$H/mnt"
+	assert_exit 0 as_user "$FM" -u "$H/mnt"
+	atk_post
+}
+
+# The proceed wait is bounded: its poll(2) "times out" (strace makes it
+# return 0), and the helper reports -ETIMEDOUT and leaves nothing.
+test_t29_proceed_wait_bounded() {
+	need_strace
+	need_py
+	u_mkdir "$H/mnt"
+	atk_snapshot --utab
+	strace -f -qq -o /dev/null -e trace=poll -e inject=poll:retval=0:when=1 \
+		/usr/bin/python3 "$STUB" --helper "$FM" --uid "$UID1" --gid "$GID1" --mode sync-init --blocking \
+		--timeout 20 --env ASAN_OPTIONS=detect_leaks=0 -- --sync-init -o '' -- "$H/mnt" \
+		>"$T/.out" 2>"$T/.err"
+	OUT=$(cat "$T/.out") ERR=$(cat "$T/.err")
+	echo "$(tr '\n' ' ' <<<"$OUT") | $ERR"
+	assert_match "$OUT" '^status=-110$' "status (-ETIMEDOUT)"
+	assert_match "$OUT" '^helper-exit=1$' "helper exit"
+	assert_match "$ERR" '^fusermount3: timed out after 300 seconds waiting for signal$' "stderr"
+	assert_not_mounted "$H/mnt"
+	atk_post
+}
+
+# Anyone can flock libmount's utab lock (world-readable): holding it delays
+# others' utab updates by at most 5 s each; mounts and unmounts go on.
+test_t29_utab_lock_held_by_a_user() {
+	local t0 ms
+	atk_victim_mount
+	u_mkdir "$H/mnt"
+	[ -e /run/mount/utab.lock ] || install -m 0644 /dev/null /run/mount/utab.lock
+	bg lock as_user flock -x /run/mount/utab.lock sleep 40
+	_asserted
+	poll_until 5 eval "! flock -n -x /run/mount/utab.lock true" || fail "the lock was not taken; $(bg_log lock)"
+	atk_snapshot --utab
+	# V's unmount: done, the utab record stays (it could not be removed)
+	t0=$(date +%s%N)
+	assert_exit 0 as_user2 "$FM" -u "$H2/m"
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	echo "V's -u took $ms ms"
+	_asserted
+	[ "$ms" -lt 9000 ] || fail "V's -u took $ms ms with the utab lock held by $U"
+	assert_not_mounted "$H2/m"
+	wait_exit v 5
+	ATK_VIDS=
+	# A's mount: done, usable, unrecorded, with a warning
+	t0=$(date +%s%N)
+	start_client a --mode sync-init "$H/mnt"
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	echo "A's mount took $ms ms"
+	_asserted
+	[ "$ms" -lt 9000 ] || fail "A's mount took $ms ms"
+	assert_user_fuse_mount "$H/mnt"
+	assert_match "$(cat "$T/a.err")" "failed to record the mount in /run/mount/utab: Connection timed out" "helper warning"
+	atk_post
+	kill "${BG[lock]}"
+	unmount_client a "$H/mnt"
+}
+
+# A's helper held inside its utab update (by the tracer, 3 s, in rename(2)),
+# holding libmount's lock: that child is out of A's reach (all its uids are
+# 0: A cannot stop or signal it), V's -u only waits for the update, and no
+# temporary file stays behind.
+# fm-timeout: test_t29_utab_child_out_of_reach 90
+test_t29_utab_child_out_of_reach() {
+	local t0 ms p child=
+	need_strace
+	need_client
+	atk_victim_mount
+	u_mkdir "$H/mnt"
+	atk_snapshot
+	bg a strace -f -qq -o /dev/null -e trace=rename -e inject=rename:delay_enter=3000000 \
+		"${AS_USER[@]}" ASAN_OPTIONS=detect_leaks=0 "$FM_CLIENT" --helper "$FM" --mode classic \
+		--ready-file "$UT/a.ready" --timeout 40 "$H/mnt"
+	_asserted
+	poll_until 10 eval "! flock -n -x /run/mount/utab.lock true" || fail "A's helper never held the utab lock; $(bg_log a)"
+	for p in $(helper_pids); do
+		grep -qE '^Uid:\s+0\s+0\s+0\s+0$' "/proc/$p/status" && child=$p
+	done
+	_asserted
+	[ -n "$child" ] || fail "no utab child with all uids 0 among the helpers: $(for p in $(helper_pids); do grep ^Uid "/proc/$p/status"; done)"
+	echo "PHASE utab update child (holds the utab lock):"
+	grep -E '^(Uid|Gid|Cap|NoNewPrivs)' "/proc/$child/status" | sed 's/^/  /'
+	assert_exit 1 as_user kill -STOP "$child"
+	assert_match "$ERR" 'Operation not permitted' "kill -STOP of the utab child by $U"
+	assert_exit 1 as_user kill -KILL "$child"
+	t0=$(date +%s%N)
+	assert_exit 0 as_user2 "$FM" -u "$H2/m"
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	echo "V's -u took $ms ms while A's utab child held the lock"
+	_asserted
+	[ "$ms" -lt 5000 ] || fail "V's -u took $ms ms"
+	assert_not_mounted "$H2/m"
+	assert_utab_lacks "$H2/m"
+	ATK_VIDS=
+	poll_until 10 test -e "$UT/a.ready" || fail "A's mount did not finish; $(bg_log a)"
+	assert_user_fuse_mount "$H/mnt"
+	assert_utab_user "$H/mnt"
+	assert_eq "" "$(cat "$T/a.err")" "A's helper stderr"
+	assert_eq "utab utab.lock" "$(ls -A /run/mount | tr '\n' ' ' | sed 's/ $//')" "files in /run/mount (no stray temp file)"
+	atk_post
+	unmount_client a "$H/mnt"
+}
+
+# ================================================================= T30
+
+# No program is ever executed (modprobe included), whatever the environment
+# says; FUSE_KERN_DEVICE is checked and never leaks what A cannot see.
+t30_traced() { # EXPECTED-STDERR-REGEX EXPECTED-STDOUT-REGEX FMSTUB-ARGS...
+	local re=$1 ore=$2 log=$T/t30.strace
+	shift 2
+	need_py
+	strace -f -qq -e trace=execve -o "$log" /usr/bin/python3 "$STUB" --helper "$FM" --uid "$UID1" --gid "$GID1" \
+		--env MODPROBE_OPTIONS=-C/tmp/evil.conf --env LIBMOUNT_MTAB=/etc/passwd --env LIBMOUNT_UTAB=/etc/shadow \
+		--env LIBMOUNT_DEBUG=all --env LD_PRELOAD=/tmp/evil.so --env ASAN_OPTIONS=detect_leaks=0 "$@" >"$T/.out" 2>"$T/.err"
+	OUT=$(cat "$T/.out") ERR=$(cat "$T/.err")
+	echo "$* : $(tr '\n' ' ' <<<"$OUT")| $ERR"
+	assert_match "$ERR" "$re" "stderr ($*)"
+	assert_match "$OUT" "$ore" "fmstub output ($*)"
+	assert_no_match "$ERR" 'libmount|LIBMOUNT|evil' "stderr ($*): no debug output, no preload"
+	assert_eq "" "$(grep -E 'execve\(' "$log" | grep -v "execve(\"$(re "$FM")\"" | grep -vE 'execve\("/usr/bin/python3' )" \
+		"programs executed by the helper"
+	assert_eq 1 "$(grep -c "execve(\"$(re "$FM")\"" "$log")" "execve of the helper"
+	if is_mounted "$H/mnt"; then
+		assert_user_fuse_mount "$H/mnt"
+		assert_exit 0 as_user "$FM" -u "$H/mnt"
+	fi
+}
+test_t30_no_exec_device_env() {
+	need_strace
+	u_mkdir "$H/mnt"
+	mkdir -m 0700 "$T/secret" && touch "$T/secret/x" || fail mkdir
+	atk_snapshot
+	t30_traced "^fusermount3: fuse device /dev/nonexistent not found. Kernel module not loaded\\?\$" '^helper-exit=1$' \
+		--env FUSE_KERN_DEVICE=/dev/nonexistent --mode sync-init -- --sync-init -o '' -- "$H/mnt"
+	assert_not_mounted "$H/mnt"
+	t30_traced "^fuse: invalid device name from FUSE_KERN_DEVICE: /etc/shadow \\(must start with /dev/\\)\$" '^status=0$' \
+		--env FUSE_KERN_DEVICE=/etc/shadow --mode sync-init -- --sync-init -o '' -- "$H/mnt"
+	t30_traced "^fusermount3: mount failed: Invalid argument" '^status=-22$' \
+		--env FUSE_KERN_DEVICE=/dev/null --mode sync-init -- --sync-init -o '' -- "$H/mnt"
+	assert_not_mounted "$H/mnt"
+	# a path A cannot search: the same words whether the file exists or not
+	t30_traced "^fusermount3: failed to open /dev/\\.\\./$(re "${T#/}")/secret/x: Permission denied\$" '^helper-exit=1$' \
+		--env "FUSE_KERN_DEVICE=/dev/../${T#/}/secret/x" --mode sync-init -- --sync-init -o '' -- "$H/mnt"
+	t30_traced "^fusermount3: failed to open /dev/\\.\\./$(re "${T#/}")/secret/y: Permission denied\$" '^helper-exit=1$' \
+		--env "FUSE_KERN_DEVICE=/dev/../${T#/}/secret/y" --mode sync-init -- --sync-init -o '' -- "$H/mnt"
+	assert_not_mounted "$H/mnt"
+	atk_post
+}
+# /dev without a fuse node (as with the module missing; this kernel has FUSE
+# built in, so it cannot be unloaded): a clear message, no modprobe
+test_t30_no_fuse_device_no_modprobe() {
+	need_strace
+	u_mkdir "$H/mnt"
+	atk_snapshot
+	mount -t tmpfs -o mode=0755 fmtest-dev /dev || fail "tmpfs on /dev"
+	mknod -m 666 /dev/null c 1 3 && mknod -m 666 /dev/zero c 1 5 && mknod -m 666 /dev/full c 1 7 &&
+		mknod -m 666 /dev/urandom c 1 9 && mknod -m 666 /dev/tty c 5 0 || fail mknod
+	ATK_NONFUSE0=$(atk_nonfuse)
+	t30_traced "^fusermount3: fuse device /dev/fuse not found. Kernel module not loaded\\?\$" '^helper-exit=1$' \
+		--mode sync-init -- --sync-init -o '' -- "$H/mnt"
+	assert_not_mounted "$H/mnt"
+	atk_post
+}
+
+# ================================================================= T31
+
+# Nested in A's own FUSE mount: allowed (the helper works as A, who may
+# enter A's mount); V is kept out by the kernel, and cannot unmount it.
+test_t31_nested_in_own_fuse_mount() {
+	need_cmd bindfs
+	u_mkdir "$H/src/inner" "$H/src/inner2" "$H/b"
+	assert_exit 0 as_user bindfs --no-allow-other "$H/src" "$H/b"
+	wait_mounted "$H/b" 5
+	atk_snapshot
+	atk_mounted n --mode sync-init "$H/b/inner"
+	assert_exit 0 as_user cat "$H/b/inner/hello"
+	run_client --as2 --mode classic "$H/b/inner2"
+	assert_client_failed
+	assert_match "$ERR" "^$ANYP: (bad mount point $(re "$H/b/inner2"): Permission denied|failed to access mountpoint $(re "$H/b/inner2"): Permission denied)\$" "V's attempt"
+	assert_exit 1 as_user2 "$FM" -u "$H/b/inner"
+	assert_mounted "$H/b/inner" "$FUSE_TYPE_RE"
+	atk_post
+	unmount_client n "$H/b/inner"
+	assert_exit 0 as_user "$FM" -u "$H/b"
+}
+
+# A FUSE filesystem that stalls (its daemon stopped) under the mountpoint:
+# the helper waits in path lookup like any process of A - interruptibly,
+# A can kill it, nothing is mounted - and goes on when the daemon does.
+test_t31_stalled_parent_fs() {
+	local p
+	u_mkdir "$H/b"
+	start_client s --mode classic "$H/b"
+	atk_snapshot --utab
+	kill -STOP "${BG[s]}"
+	bg m1 as_user "$FM_CLIENT" --helper "$FM" --mode classic --timeout 50 "$H/b/sub/x"
+	_asserted
+	poll_until 5 some_helpers || fail "no helper started"
+	sleep 1
+	p=$(helper_pids)
+	assert_match "$(ps -o stat= -p "$p")" '^S' "state of the stalled helper (interruptible)"
+	assert_eq 1 "$(fuse_mount_count)" "FUSE mounts while it waits"
+	as_user kill -KILL "$p" || fail "A cannot kill its own helper"
+	_asserted
+	poll_until 3 no_helpers || fail "helper not gone after SIGKILL: $(ps -o pid,stat,wchan:30 -p "$p")"
+	wait_exit m1 5
+	bg m2 as_user "$FM" -u "$H/b/sub/x"
+	_asserted
+	poll_until 5 some_helpers || fail "no -u helper"
+	sleep 1
+	alive m2 || fail "-u did not wait for the stalled filesystem"
+	kill -CONT "${BG[s]}"
+	wait_exit m2 10
+	assert_eq 1 "$BG_RC" "-u after the filesystem came back"
+	atk_post
+	unmount_client s "$H/b"
+}
+
+# ... and the wait is bounded, for a mount (path resolution, pinning) and
+# for -u alike: the 60 s time limit of the checks ends the helper
+# fm-timeout: test_t31_stalled_parent_fs_bounded 110
+test_t31_stalled_parent_fs_bounded() {
+	local t0 s
+	u_mkdir "$H/b"
+	start_client s --mode classic "$H/b"
+	atk_snapshot --utab
+	kill -STOP "${BG[s]}"
+	t0=$SECONDS
+	bg m as_user "$FM_CLIENT" --helper "$FM" --mode classic --timeout 100 "$H/b/sub/x"
+	bg u as_user "$FM" -u "$H/b/sub/y"
+	bg z as_user "$FM" -u -z "$H/b/sub/z"
+	_asserted
+	poll_until 85 no_helpers || fail "helpers still running after 85 s: $(ps -o pid,stat,wchan:30,args -p "$(helper_pids | tr '\n' ',')")"
+	s=$((SECONDS - t0))
+	echo "the helpers ended after $s s"
+	_asserted
+	[ "$s" -ge 50 ] || fail "the helpers ended after $s s only (before the time limit?)"
+	wait_exit u 5
+	assert_match "$BG_RC" '^(1|142)$' "-u exit status (1, or killed by SIGALRM)"
+	wait_exit m 10
+	assert_eq 1 "$(fuse_mount_count)" "FUSE mounts"
+	kill -CONT "${BG[s]}"
+	atk_post
+	unmount_client s "$H/b"
+}
+
+# ================================================================= T32
+
+# A dead daemon's mount (ENOTCONN): no mount on top, -u and -u -z work
+# without touching the dead filesystem, nothing hangs.
+test_t32_stale_mountpoint() {
+	local m
+	u_mkdir "$H/m"
+	atk_snapshot --utab
+	for m in classic sync-init; do
+		start_client "d$m" --mode classic "$H/m"
+		kill -KILL "${BG[d$m]}"
+		wait_exit "d$m" 5
+		assert_exit 1 as_user stat "$H/m"
+		assert_match "$ERR" 'Transport endpoint is not connected' "stat of the dead mount"
+		run_client --mode "$m" "$H/m"
+		assert_client_failed
+		assert_match "$ERR" "^$ANYP: failed to access mountpoint $(re "$H/m"): Transport endpoint is not connected\$" "mount on top ($m)"
+		assert_eq 1 "$(atk_count_at "$H/m")" "mounts on $H/m (the dead one only)"
+		if [ $m = classic ]; then
+			assert_exit 0 as_user "$FM" -u "$H/m"
+		else
+			assert_exit 0 as_user "$FM" -u -z "$H/m"
+		fi
+		assert_eq "" "$ERR" "stderr of -u"
+		assert_not_mounted "$H/m"
+		poll_until 5 no_helpers || fail "helper left: $(helper_pids)"
+	done
+	atk_post
+}
+
+# ================================================================= T33
+
+# The core flows with /etc/mtab as each layout, and utab present or not:
+# own mounts always found, others' refused, no write outside utab.
+t33_flows() { # LAYOUT UTAB(yes|no)
+	local mt=$1
+	atk_etc_overlay
+	case $mt in
+	self) ln -sfn /proc/self/mounts /etc/mtab ;;
+	proc) ln -sfn /proc/mounts /etc/mtab ;;
+	regular) rm -f /etc/mtab && cat /proc/self/mounts >/etc/mtab ;;
+	missing) rm -f /etc/mtab ;;
+	esac || fail "mtab layout $mt"
+	if [ "$2" = no ]; then
+		rm -f /run/mount/utab
+	fi
+	[ "$mt" = regular ] && ATK_PROTECTED+=(/etc/mtab)
+	atk_victim_mount
+	u_mkdir "$H/a" "$H/b" "$H/c"
+	local before
+	before=$(t33_state)
+	if [ "$2" = yes ]; then atk_snapshot --utab; else atk_snapshot; fi
+	atk_mounted a --mode classic "$H/a"
+	atk_mounted b --mode sync-init "$H/b"
+	atk_mounted c --mode classic -o auto_unmount "$H/c"
+	if [ "$2" = yes ]; then
+		assert_utab_user "$H/a"
+		assert_utab_user "$H/b"
+	else
+		assert_exit 1 test -e /run/mount/utab
+	fi
+	assert_exit 1 as_user "$FM" -u "$H2/m"
+	assert_err_line "entry for $H2/m not found in /etc/mtab"
+	assert_exit 1 as_user2 "$FM" -u "$H/a"
+	unmount_client a "$H/a"
+	assert_exit 0 as_user "$FM" -u -z "$H/b"
+	assert_eq "" "$ERR" "stderr of -u -z"
+	kill -KILL "${BG[c]}"
+	wait_unmounted "$H/c" 5
+	poll_until 5 no_helpers || fail "watcher left: $(helper_pids)"
+	if [ "$2" = yes ]; then
+		assert_utab_lacks "$H/a"
+		assert_utab_lacks "$H/b"
+		assert_utab_lacks "$H/c"
+		assert_utab_user "$H2/m" "$U2"
+	fi
+	assert_eq "$before" "$(t33_state)" "/run/mount and /etc/mtab after the flows"
+	atk_post
+}
+# names, owners and modes in /run/mount, and what /etc/mtab is
+t33_state() {
+	(cd /run/mount && stat -c '%n %U:%G %a' -- * 2>/dev/null)
+	if [ -L /etc/mtab ]; then readlink /etc/mtab; elif [ -e /etc/mtab ]; then echo "regular mtab"; else echo "no mtab"; fi
+}
+test_t33_mtab_symlink_self_mounts() { t33_flows self yes; }
+test_t33_mtab_symlink_proc_mounts() { t33_flows proc yes; }
+test_t33_mtab_regular_file() { t33_flows regular yes; }
+test_t33_mtab_missing() { t33_flows missing yes; }
+test_t33_utab_missing() { t33_flows self no; }
+test_t33_utab_and_mtab_missing() { t33_flows missing no; }
+test_t33_utab_missing_mtab_regular() { t33_flows regular no; }
