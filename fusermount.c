@@ -44,7 +44,7 @@
 #ifndef FM_VERSION
 #define FM_VERSION "3.19.0"
 #endif
-#define FM_PREPARE_TIMEOUT 60	/* seconds; a hung mountpoint stat */
+#define FM_PREPARE_TIMEOUT 60	/* seconds; a hung path lookup or stat */
 #define FM_FINISH_TIMEOUT 30	/* seconds; a daemon that never INITs */
 
 static const char *progname = "fusermount3";
@@ -245,6 +245,7 @@ static int cmd_unmount(const struct privs *pv, const struct mpath *p,
 	struct um_req q = { pv, p->abs, p->parent, p->last, a->lazy, NULL };
 	int err;
 
+	alarm(FM_PREPARE_TIMEOUT);	/* the parent may sit on a hung fs */
 	switch (unmount_run(&q, &err)) {
 	case UM_OK:
 		return 0;
@@ -773,8 +774,10 @@ static int cmd_auto_unmount(const struct privs *pv, const struct mpath *p,
 	struct mnt_ref ref;
 	int sock = comm_fd(a, env), err;
 
+	alarm(FM_PREPARE_TIMEOUT);
 	if (unmount_find(&q, &ref, &err) != UM_OK)
 		die("%s is not a FUSE mount of the caller", p->abs);
+	alarm(0);
 	return watch(pv, p, sock, &ref);
 }
 
@@ -898,7 +901,10 @@ int main(int argc, char **argv)
 	parse_args(argc, argv, &a);
 	if (!*a.mnt)
 		die("invalid mountpoint ''");
+	/* realpath(3) of the parent may meet a hung filesystem too */
+	alarm(FM_PREPARE_TIMEOUT);
 	e = resolve(a.mnt, &c.path);
+	alarm(0);
 	if (e)
 		die("bad mount point %s: %s", a.mnt, strerror(-e));
 	c.pv = &pv;
