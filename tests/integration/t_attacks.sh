@@ -1814,3 +1814,116 @@ test_t33_mtab_missing() { t33_flows missing yes; }
 test_t33_utab_missing() { t33_flows self no; }
 test_t33_utab_and_mtab_missing() { t33_flows missing no; }
 test_t33_utab_missing_mtab_regular() { t33_flows regular no; }
+
+# ================================================================= capabilities per phase
+
+# The id and capability lines of /proc/PID/status, read while the helper is
+# held at each phase a test can observe, checked against the install mode:
+#   CAPS_PRM  permitted set  (setuid: SYS_ADMIN|SETUID|SETGID = 00000000002000c0)
+#   CAPS_BND  bounding set   (setuid: empty; file caps: the caller's, untouched)
+#   CAPS_UTAB yes|no         (utab phases exist only with CAP_SETUID/CAP_SETGID)
+# Inheritable and ambient are empty, no_new_privs is set, throughout.
+caps_lines() { grep -E '^(Uid|Gid|CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs):' "/proc/$1/status"; }
+caps_phase() { # NAME PID UID-REGEX CAPEFF
+	local st
+	st=$(caps_lines "$2") || fail "no /proc/$2/status ($1)"
+	echo "PHASE $1:"
+	sed 's/^/  /' <<<"$st"
+	assert_match "$st" "^Uid:[[:space:]]+$3\$" "Uid ($1)"
+	assert_match "$st" '^CapInh:[[:space:]]+0{16}$' "CapInh ($1)"
+	assert_match "$st" "^CapPrm:[[:space:]]+$CAPS_PRM\$" "CapPrm ($1)"
+	assert_match "$st" "^CapEff:[[:space:]]+$4\$" "CapEff ($1)"
+	assert_match "$st" "^CapBnd:[[:space:]]+$CAPS_BND\$" "CapBnd ($1)"
+	assert_match "$st" '^CapAmb:[[:space:]]+0{16}$' "CapAmb ($1)"
+	assert_match "$st" '^NoNewPrivs:[[:space:]]+1$' "NoNewPrivs ($1)"
+}
+# the one live helper process that is not in $1 (pids)
+caps_new_helper() {
+	local p
+	for p in $(helper_pids); do
+		grep -qw "$p" <<<"$1" || { echo "$p"; return; }
+	done
+}
+CAPS_NONE=0000000000000000
+CAPS_SYS_ADMIN=0000000000200000
+caps_per_phase() {
+	local a="$UID1[[:space:]]+$UID1[[:space:]]+$UID1[[:space:]]+$UID1" p old st
+	need_client
+	need_py
+	u_mkdir "$H/b" "$H/mnt" "$H/w"
+	echo "install: $(stat -c '%A %U' "$FM") $(getcap "$FM" 2>/dev/null | sed 's/^[^ ]* //')"
+	echo "caller ($U): $(as_user grep -E '^Cap(Prm|Eff|Bnd)' /proc/self/status | tr '\n\t' '  ')"
+	# 1. checks before a mount, and -u, held in path lookup (a stopped FUSE
+	#    daemon of A's serves the parent directory)
+	start_client s --mode classic --timeout 100 "$H/b"
+	kill -STOP "${BG[s]}"
+	bg m1 as_user "$FM_CLIENT" --helper "$FM" --mode sync-init --timeout 30 "$H/b/sub/x"
+	_asserted
+	poll_until 5 some_helpers || fail "no helper"
+	sleep 0.5
+	p=$(helper_pids)
+	caps_phase "mount, checks (held in path lookup)" "$p" "$a" "$CAPS_NONE"
+	old=$p
+	bg u1 as_user "$FM" -u "$H/b/sub/y"
+	_asserted
+	poll_until 5 eval '[ -n "$(caps_new_helper "$old")" ]' || fail "no -u helper"
+	sleep 0.5
+	caps_phase "-u, finding the mount (held in path lookup)" "$(caps_new_helper "$old")" "$a" "$CAPS_NONE"
+	kill -CONT "${BG[s]}"
+	wait_exit m1 10
+	wait_exit u1 10
+	unmount_client s "$H/b"
+	# 2. --sync-init, waiting for "proceed"
+	rm -f "$UT/go"
+	bg st /usr/bin/python3 "$STUB" --helper "$FM" --uid "$UID1" --gid "$GID1" --mode sync-init \
+		--hold-file "$UT/go" --timeout 30 -- --sync-init -o '' -- "$H/mnt"
+	_asserted
+	poll_until 10 grep -qx hold "$T/st.out" || fail "helper not waiting; $(bg_log st)"
+	caps_phase "sync-init, waiting for proceed" "$(sed -n 's/^helper-pid=//p' "$T/st.out")" "$a" "$CAPS_NONE"
+	touch "$UT/go"
+	wait_exit st 10
+	assert_match "$(cat "$T/st.out")" '^status=0$' "status"
+	assert_exit 0 as_user "$FM" -u "$H/mnt"
+	# 3. in FUSE_INIT (CMD_CREATE, which needs CAP_SYS_ADMIN), the daemon
+	#    answering after 3 s; 4. then the auto_unmount watcher
+	bg i "${AS_USER[@]}" "$FM_CLIENT" --helper "$FM" --mode sync-init --sync-ioctl --init-delay-ms 3000 \
+		--ready-file "$UT/i.ready" --timeout 30 -o auto_unmount "$H/w"
+	_asserted
+	poll_until 5 some_helpers || fail "no helper"
+	sleep 1
+	p=$(helper_pids)
+	caps_phase "sync-init, mounting: blocked in FUSE_INIT inside fsconfig(CMD_CREATE)" "$p" "$a" "$CAPS_SYS_ADMIN"
+	poll_until 10 test -e "$UT/i.ready" || fail "not mounted; $(bg_log i)"
+	assert_user_fuse_mount "$H/w"
+	sleep 0.5
+	caps_phase "auto_unmount watcher" "$(helper_pids)" "$a" "$CAPS_NONE"
+	kill -KILL "${BG[i]}"
+	wait_unmounted "$H/w" 5
+	poll_until 5 no_helpers || fail "watcher left"
+	# 5. recording in utab (held by the tracer in rename(2)): the helper as
+	#    fsuid root, and its child that holds the lock
+	if [ "$CAPS_UTAB" = yes ]; then
+		need_strace
+		bg r strace -f -qq -o /dev/null -e trace=rename -e inject=rename:delay_enter=2000000 \
+			"${AS_USER[@]}" ASAN_OPTIONS=detect_leaks=0 "$FM_CLIENT" --helper "$FM" --mode classic \
+			--ready-file "$UT/r.ready" --timeout 30 "$H/mnt"
+		_asserted
+		poll_until 10 eval "! flock -n -x /run/mount/utab.lock true" || fail "no utab update seen; $(bg_log r)"
+		for p in $(helper_pids); do
+			st=$(grep '^Uid:' "/proc/$p/status")
+			if [[ $st =~ ^Uid:[[:space:]]+0[[:space:]] ]]; then
+				caps_phase "utab update, the child holding the lock" "$p" "0[[:space:]]+0[[:space:]]+0[[:space:]]+0" "$CAPS_NONE"
+			else
+				caps_phase "utab update, the helper (fsuid root) waiting for its child" "$p" \
+					"$UID1[[:space:]]+0[[:space:]]+$UID1[[:space:]]+0" "$CAPS_NONE"
+			fi
+		done
+		poll_until 10 test -e "$UT/r.ready" || fail "not mounted; $(bg_log r)"
+		assert_utab_user "$H/mnt"
+		unmount_client r "$H/mnt"
+	fi
+}
+test_caps_per_phase() {
+	CAPS_PRM=00000000002000c0 CAPS_BND=$CAPS_NONE CAPS_UTAB=yes
+	caps_per_phase
+}
