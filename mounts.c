@@ -309,11 +309,12 @@ static int wait_child(pid_t pid, int timeout_ms)
 	int st, left = timeout_ms;
 	pid_t r;
 
-	while ((r = waitpid(pid, &st, WNOHANG)) == 0 && left > 0) {
+	while (((r = waitpid(pid, &st, WNOHANG)) == 0 ||
+		(r < 0 && errno == EINTR)) && left > 0) {
 		nanosleep(&step, NULL);
 		left -= 5;
 	}
-	if (r == 0) {
+	if (r <= 0 && left <= 0) {
 		kill(pid, SIGKILL);
 		while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
 			;
