@@ -395,9 +395,8 @@ test_t05_privileged_options() {
 	local o
 	u_mkdir "$H/mnt"
 	atk_snapshot --utab
-	for o in blkdev; do
-		atk_refused "option blkdev is privileged" --mode classic -o "$o" "$H/mnt"
-	done
+	atk_refused "option blkdev is privileged" --mode classic -o blkdev "$H/mnt"
+	atk_refused "option blkdev is privileged" --mode sync-init -o blkdev,fsname=/dev/loop0 "$H/mnt"
 	for o in remount bind rbind move shared rshared private slave unbindable \
 		context=system_u:object_r:shadow_t:s0 fscontext=x defcontext=x rootcontext=x \
 		nosuid=0 user users owner group loop offset=0 x; do
@@ -971,9 +970,11 @@ t18_inherited() { # MODE
 	atk_snapshot --utab
 	rm -f "$UT/t18.go"
 	need_py
+	local si=()
+	[ "$1" = sync-init ] && si=(--sync-init)
 	bg st /usr/bin/python3 "$STUB" --helper "$FM" --uid "$UID1" --gid "$GID1" --mode "$1" \
 		--inherit 1000 --inherit-path /etc/shadow --report-fds --linger-file "$UT/t18.go" --timeout 30 -- \
-		$([ "$1" = sync-init ] && echo --sync-init) -o auto_unmount -- "$H/mnt"
+		"${si[@]}" -o auto_unmount -- "$H/mnt"
 	_asserted
 	poll_until 15 grep -qx linger "$T/st.out" || fail "no mount; $(bg_log st)"
 	OUT=$(cat "$T/st.out")
@@ -1015,7 +1016,7 @@ test_t19_commfd_validation() {
 	u_write "$H/file" "data"
 	atk_snapshot --utab
 	for m in classic sync-init; do
-		set -- $([ $m = sync-init ] && echo --sync-init) -o '' -- "$H/mnt"
+		if [ $m = sync-init ]; then set -- --sync-init -o '' -- "$H/mnt"; else set -- -o '' -- "$H/mnt"; fi
 		t19_bad "fstat of comm fd 10000 failed: Bad file descriptor" --comm none --commfd-env 10000 --mode none -- "$@"
 		for v in -1 abc 3x 2147483648 99999999999999999999 '' ' ' 0x7 7.0; do
 			t19_bad "$(re "invalid _FUSE_COMMFD: $v")\$" --comm none --commfd-env "$v" --mode none -- "$@"
@@ -1091,8 +1092,6 @@ atk_is_asan() { grep -qa '__asan_init' "$FM"; }
 # t21_outcome WHAT: after a stub run, either a clean refusal (exit 1, no
 # mount) or a correct mount (then removed); never a half-done state
 t21_outcome() {
-	local ex
-	ex=$(sed -n 's/^helper-\(exit\|signal\)=//p' <<<"$OUT")
 	echo "$1: $(tr '\n' ' ' <<<"$OUT")| $(head -c 300 <<<"$ERR" | tr '\n' ' ')"
 	if is_mounted "$H/mnt"; then
 		assert_user_fuse_mount "$H/mnt"
@@ -1102,7 +1101,6 @@ t21_outcome() {
 		assert_match "$OUT" '^helper-(exit=[1-9][0-9]*|signal=[0-9]+)$' "$1: helper outcome without a mount"
 		assert_no_match "$(cat /run/mount/utab)" "TARGET=$(re "$H/mnt") " "$1: utab"
 	fi
-	: "$ex"
 }
 
 # ulimit -n: with mount_max = 0, whatever fails first, no mount ever happens
@@ -1847,7 +1845,7 @@ caps_new_helper() {
 CAPS_NONE=0000000000000000
 CAPS_SYS_ADMIN=0000000000200000
 caps_per_phase() {
-	local a="$UID1[[:space:]]+$UID1[[:space:]]+$UID1[[:space:]]+$UID1" p old st
+	local a="${UID1}[[:space:]]+${UID1}[[:space:]]+${UID1}[[:space:]]+$UID1" p old st
 	need_client
 	need_py
 	u_mkdir "$H/b" "$H/mnt" "$H/w"
@@ -1915,7 +1913,7 @@ caps_per_phase() {
 				caps_phase "utab update, the child holding the lock" "$p" "0[[:space:]]+0[[:space:]]+0[[:space:]]+0" "$CAPS_NONE"
 			else
 				caps_phase "utab update, the helper (fsuid root) waiting for its child" "$p" \
-					"$UID1[[:space:]]+0[[:space:]]+$UID1[[:space:]]+0" "$CAPS_NONE"
+					"${UID1}[[:space:]]+0[[:space:]]+${UID1}[[:space:]]+0" "$CAPS_NONE"
 			fi
 		done
 		poll_until 10 test -e "$UT/r.ready" || fail "not mounted; $(bg_log r)"
