@@ -1107,6 +1107,8 @@ t21_outcome() {
 	fi
 }
 
+# (LeakSanitizer itself needs fds and a thread at exit: off for these runs
+# of the ASan build; harmless otherwise)
 # ulimit -n: with mount_max = 0, whatever fails first, no mount ever happens
 # (no fallback to defaults); with a normal fuse.conf: clean either way
 test_t21_rlimit_nofile() {
@@ -1115,7 +1117,7 @@ test_t21_rlimit_nofile() {
 	set_fuse_conf "mount_max = 0"
 	atk_snapshot --utab
 	for n in $(seq 3 14); do
-		stub --rlimit "NOFILE=$n" --mode sync-init -- --sync-init -o '' -- "$H/mnt"
+		stub --env=ASAN_OPTIONS=detect_leaks=0 --rlimit "NOFILE=$n" --mode sync-init -- --sync-init -o '' -- "$H/mnt"
 		echo "ulimit -n $n, mount_max = 0: $(tr '\n' ' ' <<<"$OUT")| $ERR"
 		assert_match "$OUT" '^helper-exit=(1|127)$' "helper exit (ulimit -n $n, mount_max = 0)"
 		assert_match "$ERR" "^fusermount3: (failed to open /dev/fuse: Too many open files|failed to open /etc/fuse.conf: Too many open files|too many FUSE filesystems mounted; .*|error while loading shared libraries: .*)\$" "stderr (ulimit -n $n)"
@@ -1125,7 +1127,7 @@ test_t21_rlimit_nofile() {
 	set_fuse_conf "mount_max = 10"
 	atk_snapshot
 	for n in $(seq 3 14); do
-		stub --rlimit "NOFILE=$n" --mode sync-init -- --sync-init -o '' -- "$H/mnt"
+		stub --env=ASAN_OPTIONS=detect_leaks=0 --rlimit "NOFILE=$n" --mode sync-init -- --sync-init -o '' -- "$H/mnt"
 		t21_outcome "ulimit -n $n"
 	done
 	atk_post
@@ -1141,18 +1143,18 @@ test_t21_rlimit_as_nproc_stack() {
 		echo "ASan build: address-space and stack limits break the sanitizer itself; those variants not run"
 	else
 		for v in 1 2 3 4 6 8 16 64; do
-			stub --rlimit "AS=$((v * 1024 * 1024))" --mode sync-init -- --sync-init -o '' -- "$H/mnt"
+			stub --env=ASAN_OPTIONS=detect_leaks=0 --rlimit "AS=$((v * 1024 * 1024))" --mode sync-init -- --sync-init -o '' -- "$H/mnt"
 			t21_outcome "ulimit -v $((v * 1024))"
 		done
 		for v in 8 16 32 64 128; do
-			stub --rlimit "STACK=$((v * 1024))" --mode sync-init -- --sync-init -o '' -- "$H/mnt"
+			stub --env=ASAN_OPTIONS=detect_leaks=0 --rlimit "STACK=$((v * 1024))" --mode sync-init -- --sync-init -o '' -- "$H/mnt"
 			t21_outcome "ulimit -s $v"
 		done
 	fi
 	# (no process to spawn; the sync-init guard thread and the utab child
 	# count against RLIMIT_NPROC)
 	for v in 1 2; do
-		stub --rlimit "NPROC=$v" --mode sync-init -- --sync-init -o '' -- "$H/mnt"
+		stub --env=ASAN_OPTIONS=detect_leaks=0 --rlimit "NPROC=$v" --mode sync-init -- --sync-init -o '' -- "$H/mnt"
 		t21_outcome "ulimit -u $v"
 		poll_until 5 no_helpers || fail "helper left running: $(helper_pids)"
 	done
