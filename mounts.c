@@ -57,7 +57,7 @@ struct fm_statmount {
 
 int mounts_id_at(int dirfd, const char *name, struct mnt_ref *ref)
 {
-	int flags = AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT;
+	int flags = AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_STATX_DONT_SYNC;
 	struct statx sx;
 
 	if (*name == '\0')

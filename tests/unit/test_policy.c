@@ -84,6 +84,7 @@ static const char *diag_name(enum conf_diag d)
 	case CONF_NO_FINAL_NEWLINE:	return "NO_FINAL_NEWLINE";
 	case CONF_BAD_MOUNT_MAX:	return "BAD_MOUNT_MAX";
 	case CONF_UNKNOWN_KEY:		return "UNKNOWN_KEY";
+	case CONF_BAD_NEW_KEY:		return "BAD_NEW_KEY";
 	}
 	return "?";
 }
@@ -834,56 +835,56 @@ struct mp_case {
 
 static const struct mp_case mp_cases[] = {
 	/* root is never restricted */
-	{ "root, symlink on proc", { 0, S_IFLNK | 0777, 5, false, PROC }, MP_OK },
-	{ "root, foreign sticky dir", { 0, S_IFDIR | 01777, 5, false, SYSFS }, MP_OK },
-	{ "root, unknown fs", { 0, S_IFDIR | 0755, 0, true, 0x12345678 }, MP_OK },
+	{ "root, symlink on proc", { 0, S_IFLNK | 0777, 5, false, PROC, NULL }, MP_OK },
+	{ "root, foreign sticky dir", { 0, S_IFDIR | 01777, 5, false, SYSFS, NULL }, MP_OK },
+	{ "root, unknown fs", { 0, S_IFDIR | 0755, 0, true, 0x12345678, NULL }, MP_OK },
 	/* directories */
-	{ "own dir", { 1000, S_IFDIR | 0755, 1000, true, EXT4 }, MP_OK },
-	{ "foreign writable dir", { 1000, S_IFDIR | 0777, 0, true, EXT4 }, MP_OK },
-	{ "sticky, not owned", { 1000, S_IFDIR | 01777, 0, true, TMPFS },
+	{ "own dir", { 1000, S_IFDIR | 0755, 1000, true, EXT4, NULL }, MP_OK },
+	{ "foreign writable dir", { 1000, S_IFDIR | 0777, 0, true, EXT4, NULL }, MP_OK },
+	{ "sticky, not owned", { 1000, S_IFDIR | 01777, 0, true, TMPFS, NULL },
 	  MP_NOT_OWNER },
-	{ "sticky, not owned, not writable", { 1000, S_IFDIR | 01755, 0, false, EXT4 },
+	{ "sticky, not owned, not writable", { 1000, S_IFDIR | 01755, 0, false, EXT4, NULL },
 	  MP_NOT_OWNER },
-	{ "sticky, owned", { 1000, S_IFDIR | 01777, 1000, true, TMPFS }, MP_OK },
-	{ "dir not writable", { 1000, S_IFDIR | 0755, 0, false, EXT4 }, MP_NO_WRITE },
-	{ "own dir not writable", { 1000, S_IFDIR | 0555, 1000, false, EXT4 },
+	{ "sticky, owned", { 1000, S_IFDIR | 01777, 1000, true, TMPFS, NULL }, MP_OK },
+	{ "dir not writable", { 1000, S_IFDIR | 0755, 0, false, EXT4, NULL }, MP_NO_WRITE },
+	{ "own dir not writable", { 1000, S_IFDIR | 0555, 1000, false, EXT4, NULL },
 	  MP_NO_WRITE },
 	/* regular files */
-	{ "regular file writable", { 1000, S_IFREG | 0644, 1000, true, EXT4 }, MP_OK },
-	{ "regular file not writable", { 1000, S_IFREG | 0444, 1000, false, EXT4 },
+	{ "regular file writable", { 1000, S_IFREG | 0644, 1000, true, EXT4, NULL }, MP_OK },
+	{ "regular file not writable", { 1000, S_IFREG | 0444, 1000, false, EXT4, NULL },
 	  MP_NO_WRITE },
-	{ "sticky regular file, not owned", { 1000, S_IFREG | 01666, 0, true, EXT4 },
+	{ "sticky regular file, not owned", { 1000, S_IFREG | 01666, 0, true, EXT4, NULL },
 	  MP_OK },
 	/* other types */
-	{ "symlink", { 1000, S_IFLNK | 0777, 1000, true, EXT4 }, MP_BAD_TYPE },
-	{ "symlink, not writable", { 1000, S_IFLNK | 0777, 0, false, EXT4 },
+	{ "symlink", { 1000, S_IFLNK | 0777, 1000, true, EXT4, NULL }, MP_BAD_TYPE },
+	{ "symlink, not writable", { 1000, S_IFLNK | 0777, 0, false, EXT4, NULL },
 	  MP_BAD_TYPE },
-	{ "char device", { 1000, S_IFCHR | 0666, 1000, true, EXT4 }, MP_BAD_TYPE },
-	{ "block device", { 1000, S_IFBLK | 0666, 1000, true, EXT4 }, MP_BAD_TYPE },
-	{ "fifo", { 1000, S_IFIFO | 0666, 1000, true, EXT4 }, MP_BAD_TYPE },
-	{ "socket", { 1000, S_IFSOCK | 0777, 1000, true, EXT4 }, MP_BAD_TYPE },
-	{ "no type bits", { 1000, 0777, 1000, true, EXT4 }, MP_BAD_TYPE },
+	{ "char device", { 1000, S_IFCHR | 0666, 1000, true, EXT4, NULL }, MP_BAD_TYPE },
+	{ "block device", { 1000, S_IFBLK | 0666, 1000, true, EXT4, NULL }, MP_BAD_TYPE },
+	{ "fifo", { 1000, S_IFIFO | 0666, 1000, true, EXT4, NULL }, MP_BAD_TYPE },
+	{ "socket", { 1000, S_IFSOCK | 0777, 1000, true, EXT4, NULL }, MP_BAD_TYPE },
+	{ "no type bits", { 1000, 0777, 1000, true, EXT4, NULL }, MP_BAD_TYPE },
 	/* filesystem types */
-	{ "on tmpfs", { 1000, S_IFDIR | 0755, 1000, true, TMPFS }, MP_OK },
-	{ "on fuse", { 1000, S_IFDIR | 0755, 1000, true, FUSE }, MP_OK },
-	{ "on btrfs", { 1000, S_IFDIR | 0755, 1000, true, 0x9123683E }, MP_OK },
-	{ "on xfs", { 1000, S_IFDIR | 0755, 1000, true, 0x58465342 }, MP_OK },
-	{ "on proc", { 1000, S_IFDIR | 0755, 1000, true, PROC }, MP_FSTYPE },
-	{ "file on proc", { 1000, S_IFREG | 0644, 1000, true, PROC }, MP_FSTYPE },
-	{ "on sysfs", { 1000, S_IFDIR | 0755, 1000, true, SYSFS }, MP_FSTYPE },
-	{ "on cgroup2", { 1000, S_IFDIR | 0755, 1000, true, CGROUP2 }, MP_FSTYPE },
-	{ "on hugetlbfs", { 1000, S_IFDIR | 0755, 1000, true, HUGETLB }, MP_FSTYPE },
-	{ "on devpts", { 1000, S_IFDIR | 0755, 1000, true, 0x1cd1 }, MP_FSTYPE },
-	{ "on debugfs", { 1000, S_IFDIR | 0755, 1000, true, 0x64626720 }, MP_FSTYPE },
-	{ "on securityfs", { 1000, S_IFDIR | 0755, 1000, true, 0x73636673 }, MP_FSTYPE },
-	{ "on efivarfs", { 1000, S_IFDIR | 0755, 1000, true, 0xde5e81e4 }, MP_FSTYPE },
-	{ "on fusectl", { 1000, S_IFDIR | 0755, 1000, true, 0x65735543 }, MP_FSTYPE },
-	{ "on nsfs", { 1000, S_IFDIR | 0755, 1000, true, 0x6e736673 }, MP_FSTYPE },
-	{ "unknown magic", { 1000, S_IFDIR | 0755, 1000, true, 0x12345678 }, MP_FSTYPE },
-	{ "magic 0", { 1000, S_IFDIR | 0755, 1000, true, 0 }, MP_FSTYPE },
+	{ "on tmpfs", { 1000, S_IFDIR | 0755, 1000, true, TMPFS, NULL }, MP_OK },
+	{ "on fuse", { 1000, S_IFDIR | 0755, 1000, true, FUSE, NULL }, MP_OK },
+	{ "on btrfs", { 1000, S_IFDIR | 0755, 1000, true, 0x9123683E, NULL }, MP_OK },
+	{ "on xfs", { 1000, S_IFDIR | 0755, 1000, true, 0x58465342, NULL }, MP_OK },
+	{ "on proc", { 1000, S_IFDIR | 0755, 1000, true, PROC, NULL }, MP_FSTYPE },
+	{ "file on proc", { 1000, S_IFREG | 0644, 1000, true, PROC, NULL }, MP_FSTYPE },
+	{ "on sysfs", { 1000, S_IFDIR | 0755, 1000, true, SYSFS, NULL }, MP_FSTYPE },
+	{ "on cgroup2", { 1000, S_IFDIR | 0755, 1000, true, CGROUP2, NULL }, MP_FSTYPE },
+	{ "on hugetlbfs", { 1000, S_IFDIR | 0755, 1000, true, HUGETLB, NULL }, MP_FSTYPE },
+	{ "on devpts", { 1000, S_IFDIR | 0755, 1000, true, 0x1cd1, NULL }, MP_FSTYPE },
+	{ "on debugfs", { 1000, S_IFDIR | 0755, 1000, true, 0x64626720, NULL }, MP_FSTYPE },
+	{ "on securityfs", { 1000, S_IFDIR | 0755, 1000, true, 0x73636673, NULL }, MP_FSTYPE },
+	{ "on efivarfs", { 1000, S_IFDIR | 0755, 1000, true, 0xde5e81e4, NULL }, MP_FSTYPE },
+	{ "on fusectl", { 1000, S_IFDIR | 0755, 1000, true, 0x65735543, NULL }, MP_FSTYPE },
+	{ "on nsfs", { 1000, S_IFDIR | 0755, 1000, true, 0x6e736673, NULL }, MP_FSTYPE },
+	{ "unknown magic", { 1000, S_IFDIR | 0755, 1000, true, 0x12345678, NULL }, MP_FSTYPE },
+	{ "magic 0", { 1000, S_IFDIR | 0755, 1000, true, 0, NULL }, MP_FSTYPE },
 	/* order: type and ownership before the fs type */
-	{ "fifo on proc", { 1000, S_IFIFO | 0666, 1000, true, PROC }, MP_BAD_TYPE },
-	{ "not writable on proc", { 1000, S_IFDIR | 0755, 0, false, PROC }, MP_NO_WRITE },
+	{ "fifo on proc", { 1000, S_IFIFO | 0666, 1000, true, PROC, NULL }, MP_BAD_TYPE },
+	{ "not writable on proc", { 1000, S_IFDIR | 0755, 0, false, PROC, NULL }, MP_NO_WRITE },
 };
 
 static void test_mountpoint_table(void **state)
