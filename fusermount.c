@@ -941,8 +941,10 @@ static int lock_user_max(struct mctx *c)
 		e = c->lockfd < 0 ? -errno : 0;
 		privs_fsroot_end(c->pv);
 	}
+	alarm(FM_FINISH_TIMEOUT);	/* a holder may wait for its FUSE_INIT */
 	if (!e && fcntl(c->lockfd, F_OFD_SETLKW, &l))
 		e = -errno;
+	alarm(0);
 	if (e) {
 		msg("cannot enforce user_mount_max: %s: %s", FM_LOCK_FILE, strerror(-e));
 		return e;
