@@ -157,9 +157,7 @@ static void usage(void)
 	       " -o opt[,opt...]    mount options\n"
 	       " -u\t\t    unmount\n"
 	       " -q\t\t    quiet\n"
-	       " -z\t\t    lazy unmount\n"
-	       " --check\t    only tell whether the mount would be allowed\n",
-	       progname);
+	       " -z\t\t    lazy unmount\n", progname);
 	exit(EXIT_FAILURE);	/* as the reference: scripts may rely on it */
 }
 
