@@ -240,8 +240,17 @@ static void conf_line(struct fuse_conf *c, char *raw, int line,
 	}
 	k = new_key_of(s, &rest);
 	if (k != NK_NONE) {
+		/* bad() keeps the first fault; this line reports its own */
+		int first = c->bad_line;
+		const char *first_why = c->bad_why;
+
+		c->bad_line = 0;
 		if (new_key_line(c, k, rest, line))
 			diag(arg, CONF_BAD_NEW_KEY, line, c->bad_why);
+		if (first) {
+			c->bad_line = first;
+			c->bad_why = first_why;
+		}
 		return;
 	}
 	r = parse_mount_max(s, &v, &val);
