@@ -835,6 +835,15 @@ static const struct padded_case padded_cases[] = {
 	  2, { { CONF_LINE_TOO_LONG, 1, NULL }, { CONF_BAD_NEW_KEY, 2, W_FS } } },
 	{ "long line without final newline", "user_mount_max = 1", 300, '1', "",
 	  "new@1 bad@1", W_LOST, 1, { { CONF_NO_FINAL_NEWLINE, 1, NULL } } },
+	/* new keys behind leading blanks are still new keys */
+	{ "250 blanks, then mount_dir", "", 250, ' ', "mount_dir = /srv\n",
+	  "new@1 bad@1", W_LOST, TOO_LONG(1) },
+	{ "300 blanks, then mount_dir", "", 300, ' ', "mount_dir = /srv\n",
+	  "new@1 bad@1", W_LOST, TOO_LONG(1) },
+	{ "400 tabs, then allow_other_group", "", 400, '\t',
+	  "allow_other_group = g\n", "new@1 bad@1", W_LOST, TOO_LONG(1) },
+	{ "blanks before a key without newline", "", 260, ' ', "user_mount_max = 1",
+	  "new@1 bad@1", W_LOST, 1, { { CONF_NO_FINAL_NEWLINE, 1, NULL } } },
 	/* classic and comment lines: only the classic diagnostic */
 	{ "long comment", "# ", 300, 'x', " mount_dir\n", "", NULL, TOO_LONG(1) },
 	{ "long commented-out key", "#mount_dir = /", 300, 'a', "\n", "", NULL,
