@@ -52,10 +52,20 @@ static enum line_kind read_line(FILE *f, char *buf, size_t size, size_t *len)
 	int ch;
 
 	while ((ch = getc(f)) != EOF && ch != '\n') {
-		if (n + 2 < size)	/* room for this char, '\n' and NUL */
-			buf[n++] = (char)ch;
-		else
+		if (n + 2 >= size) {	/* no room for this char, '\n' and NUL */
+			size_t lead = 0;
+
+			/* Too long: the text is kept only to tell whether the
+			 * line was a new key, so leading blanks make room. */
 			overflow = true;
+			while (lead < n && isspace((unsigned char)buf[lead]))
+				lead++;
+			if (lead == 0)
+				continue;
+			memmove(buf, buf + lead, n - lead);
+			n -= lead;
+		}
+		buf[n++] = (char)ch;
 	}
 	buf[n] = '\0';
 	*len = n;
