@@ -183,12 +183,11 @@ static int set_user_max(struct fuse_conf *c, const char *v, int line)
 	long n = 0;
 
 	for (const char *p = v; *p; p++) {
-		if (!isdigit((unsigned char)*p) || n > INT_MAX / 10)
+		/* n * 10 + digit stays within INT_MAX, even where long is int */
+		if (!isdigit((unsigned char)*p) || n > (INT_MAX - (*p - '0')) / 10)
 			return bad(c, line, "user_mount_max takes a number from 0 to 2147483647");
 		n = n * 10 + (*p - '0');
 	}
-	if (n > INT_MAX)
-		return bad(c, line, "user_mount_max takes a number from 0 to 2147483647");
 	c->user_mount_max = (int)n;
 	c->user_mount_max_line = line;
 	return 0;
