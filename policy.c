@@ -52,10 +52,20 @@ static enum line_kind read_line(FILE *f, char *buf, size_t size, size_t *len)
 	int ch;
 
 	while ((ch = getc(f)) != EOF && ch != '\n') {
-		if (n + 2 < size)	/* room for this char, '\n' and NUL */
-			buf[n++] = (char)ch;
-		else
+		if (n + 2 >= size) {	/* no room for this char, '\n' and NUL */
+			size_t lead = 0;
+
+			/* Too long: the text is kept only to tell whether the
+			 * line was a new key, so leading blanks make room. */
 			overflow = true;
+			while (lead < n && isspace((unsigned char)buf[lead]))
+				lead++;
+			if (lead == 0)
+				continue;
+			memmove(buf, buf + lead, n - lead);
+			n -= lead;
+		}
+		buf[n++] = (char)ch;
 	}
 	buf[n] = '\0';
 	*len = n;
@@ -173,12 +183,11 @@ static int set_user_max(struct fuse_conf *c, const char *v, int line)
 	long n = 0;
 
 	for (const char *p = v; *p; p++) {
-		if (!isdigit((unsigned char)*p) || n > INT_MAX / 10)
+		/* n * 10 + digit stays within INT_MAX, even where long is int */
+		if (!isdigit((unsigned char)*p) || n > (INT_MAX - (*p - '0')) / 10)
 			return bad(c, line, "user_mount_max takes a number from 0 to 2147483647");
 		n = n * 10 + (*p - '0');
 	}
-	if (n > INT_MAX)
-		return bad(c, line, "user_mount_max takes a number from 0 to 2147483647");
 	c->user_mount_max = (int)n;
 	c->user_mount_max_line = line;
 	return 0;
@@ -240,8 +249,17 @@ static void conf_line(struct fuse_conf *c, char *raw, int line,
 	}
 	k = new_key_of(s, &rest);
 	if (k != NK_NONE) {
+		/* bad() keeps the first fault; this line reports its own */
+		int first = c->bad_line;
+		const char *first_why = c->bad_why;
+
+		c->bad_line = 0;
 		if (new_key_line(c, k, rest, line))
 			diag(arg, CONF_BAD_NEW_KEY, line, c->bad_why);
+		if (first) {
+			c->bad_line = first;
+			c->bad_why = first_why;
+		}
 		return;
 	}
 	r = parse_mount_max(s, &v, &val);
