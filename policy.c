@@ -365,7 +365,10 @@ static int expand_var(const char **t, const struct user_facts *u,
 	} else if (n == 4 && !strncmp(s, "HOME", 4)) {
 		if (!u->home || u->home[0] != '/')
 			return -EINVAL;
-		sb_put(b, u->home, strlen(u->home));
+		n = strlen(u->home);
+		while (*e == '/' && n > 0 && u->home[n - 1] == '/')
+			n--;	/* "$HOME/m" with home "/" or "/h/" */
+		sb_put(b, u->home, n);
 	} else {
 		return -EINVAL;
 	}
@@ -808,6 +811,7 @@ static const struct fstype fstypes[] = {
 	{ 0x00009FA0, "proc",        FS_NEVER },
 	{ 0x6165676C, "pstore",      FS_NEVER },
 	{ 0x73636673, "securityfs",  FS_NEVER },
+	{ 0x43415D53, "smackfs",     FS_NEVER },
 	{ 0xF97CFF8C, "selinuxfs",   FS_NEVER },
 	{ 0x62656572, "sysfs",       FS_NEVER },
 	{ 0x74726163, "tracefs",     FS_NEVER },
@@ -845,6 +849,10 @@ const char *policy_fstype_name(unsigned long fs_type)
 
 static bool extra_fs(const struct mp_facts *f)
 {
+	const struct fstype *t = fstype_find(f->fs_type);
+
+	if (t && t->rule == FS_NEVER)
+		return false;	/* whatever the conf says */
 	for (size_t i = 0; f->conf && i < f->conf->n_extra_fs; i++)
 		if (f->conf->extra_fs[i] == f->fs_type)
 			return true;

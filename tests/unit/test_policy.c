@@ -1123,10 +1123,12 @@ static const struct expand_case expand_cases[] = {
 	{ "${HOME}/mnt/$UID/$USER", "u", 5, "/home/u", 0, 0, "/home/u/mnt/5/u" },
 	{ "$HOME$HOME", "u", 1, "/a", 0, 0, "/a/a" },
 	{ "$HOME", "u", 1, "/", 0, 0, "/" },
-	{ "$HOME/", "u", 1, "/", 0, 0, "/" },		/* "//" less one slash */
-	{ "$HOME/mnt", "u", 1, "/", 0, -EINVAL, NULL },	/* "//mnt" */
+	{ "$HOME/", "u", 1, "/", 0, 0, "/" },		/* the home's slash joins */
+	{ "$HOME/mnt", "u", 1, "/", 0, 0, "/mnt" },	/* not "//mnt" */
+	{ "$HOME//mnt", "u", 1, "/", 0, -EINVAL, NULL },	/* the template's own "//" */
 	{ "$HOME", "u", 1, "/home/x/", 0, 0, "/home/x" },
-	{ "$HOME/mnt", "u", 1, "/home/x/", 0, -EINVAL, NULL },
+	{ "$HOME/mnt", "u", 1, "/home/x/", 0, 0, "/home/x/mnt" },
+	{ "$HOME/mnt", "u", 1, "/home/x//", 0, 0, "/home/x/mnt" },
 	{ "$HOME", "u", 1, "/home/x//", 0, -EINVAL, NULL },
 	{ "$HOME", "u", 1, "relative", 0, -EINVAL, NULL },
 	{ "$HOME/mnt", "u", 1, "relative/", 0, -EINVAL, NULL },
@@ -2424,6 +2426,22 @@ static void test_parse_user_id(void **state)
 	}
 }
 
+/* A conf that names a "never" type (built by hand; the parser refuses
+ * it) still cannot open proc or sysfs to users. */
+static void test_mountpoint_never_overrides_conf(void **state)
+{
+	struct fuse_conf c;
+	struct mp_facts f = { 1000, S_IFDIR | 0755, 1000, true, 0x9fa0UL, &c };
+
+	(void)state;
+	conf_defaults(&c);
+	c.extra_fs[c.n_extra_fs++] = 0x9fa0UL;
+	c.extra_fs[c.n_extra_fs++] = 0x62656572UL;
+	assert_int_equal(policy_mountpoint(&f), MP_FSTYPE);
+	f.fs_type = 0x62656572UL;
+	assert_int_equal(policy_mountpoint(&f), MP_FSTYPE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2465,6 +2483,7 @@ int main(void)
 		cmocka_unit_test(test_fstype_conf),
 		cmocka_unit_test(test_mountpoint_conf_table),
 		cmocka_unit_test(test_mountpoint_conf_full_list),
+		cmocka_unit_test(test_mountpoint_never_overrides_conf),
 		cmocka_unit_test(test_mount_max),
 		cmocka_unit_test(test_parse_user_id),
 	};
