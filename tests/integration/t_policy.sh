@@ -32,13 +32,6 @@ supp_user2() {
 
 # ---------------------------------------------------------------- agree
 
-# no FUSE mount on top of PATH (a bind mount made by the test may be there)
-assert_no_fuse_at() {
-	_asserted
-	! { mi_get "$1" && [[ $MI_TYPE =~ ^($FUSE_TYPE_RE)$ ]]; } ||
-		fail "a FUSE mount is on $1: $MI_LINE"
-}
-
 # agree [OPTIONS] allow MOUNTPOINT
 # agree [OPTIONS] deny MESSAGE MOUNTPOINT
 #   --as2 | --who ARRAY-NAME   who asks (default AS_USER); --uid N: its uid
@@ -53,7 +46,7 @@ assert_no_fuse_at() {
 #   --super REGEX              the mount's superblock options must match
 agree() {
 	local who=AS_USER uid='' modes='classic sync-init' opts='' rootfile='' abs='' sup=''
-	local verdict msg='' mp m w want_rc=0 expect before
+	local verdict msg='' mp m w want_rc=0 expect before top
 	local -a lines=() warns=() ck=()
 	while [ $# -gt 0 ]; do
 		case $1 in
@@ -85,6 +78,7 @@ agree() {
 
 	# 1. --check, as the caller, needs no _FUSE_COMMFD
 	before=$(fuse_mount_count)
+	top=$(_mi_line "$abs")
 	assert_exit "$want_rc" "${pre[@]}" "$FM" --check "${ck[@]}" "$mp"
 	if [ "$verdict" = allow ]; then expect="allow: $abs"; else expect="deny: $msg"; fi
 	for w in "${lines[@]}"; do expect+=$'\n'"decided by $CONF line $w"; done
@@ -109,7 +103,7 @@ agree() {
 			assert_eq "${expect%$'\n'}" "$(cat "$T/agree.err")" "stderr of the $m mount of $mp"
 			assert_eq $((before + 1)) "$(fuse_mount_count)" "FUSE mounts after the $m mount of $mp"
 			assert_exit 0 "${pre[@]}" "$FM" -u "$abs"
-			assert_not_mounted "$abs"
+			assert_eq "$top" "$(_mi_line "$abs")" "topmost mount on $abs after unmounting it"
 			wait_exit agree 5
 			assert_eq 0 "$BG_RC" "exit status of fmclient after unmounting $abs ($(bg_log agree))"
 		else
@@ -121,7 +115,7 @@ agree() {
 			assert_eq 1 "$RC" "exit status of fmclient ($m, $mp; stdout '$OUT' stderr '$ERR')"
 			assert_eq "${expect}fusermount3: $msg" "$ERR" "stderr of the refused $m mount of $mp"
 			assert_no_match "$OUT" '^(fd-received|mounted)$' "fmclient stdout ($m, refused in prepare)"
-			assert_no_fuse_at "$abs"
+			assert_eq "$top" "$(_mi_line "$abs")" "topmost mount on $abs after the refused $m mount"
 			assert_eq "$before" "$(fuse_mount_count)" "FUSE mounts after the refused $m mount of $mp"
 		fi
 	done
@@ -288,6 +282,8 @@ test_policy_escape_bind_mount() {
 	mount --bind "$H/fuse/inner" "$H/alias" || fail "mount --bind"
 	agree --line 1 deny "$(not_within "$H/fuse/bound/m")$CROSS" "$H/fuse/bound/m"
 	agree --line 1 deny "$(not_within "$H/fuse/bound")$CROSS" "$H/fuse/bound"
+	u_write "$H/outside/file" "outside"
+	agree --line 1 --root-file deny "$(not_within "$H/fuse/bound/file")$CROSS" "$H/fuse/bound/file"
 	assert_not_mounted "$H/outside/m"
 	agree --line 1 deny "$(not_within "$H/alias/m")" "$H/alias/m"
 	assert_not_mounted "$H/fuse/inner/m"
@@ -302,6 +298,28 @@ test_policy_fuse_mount_inside_allowed() {
 	assert_user_fuse_mount "$H/fuse/f"
 	agree --line 1 --root-file allow "$H/fuse/f/hello"
 	unmount_client outer "$H/fuse/f"
+}
+
+# ... but not out of another user's FUSE mount: fmtest2 mounts (allow_other)
+# inside a mount_dir both may use, fmtest may write there (fmclient answers
+# ACCESS with 0), yet the way up leaves a mount that is not fmtest's
+test_policy_fuse_mount_of_other_user_inside_allowed() {
+	set_fuse_conf "mount_dir = $UT/shared
+user_allow_other"
+	mkdir -m 0777 "$UT/shared" || fail mkdir
+	as_user2 mkdir "$UT/shared/x2" || fail "mkdir as $U2"
+	u_mkdir "$UT/shared/x1"
+	start_client other --as2 --mode classic -o allow_other "$UT/shared/x2"
+	assert_user_fuse_mount "$UT/shared/x2" "$FUSE_TYPE_RE" "$UID2"
+	agree --line 1 --root-file deny "$(not_within "$UT/shared/x2/hello")$CROSS" "$UT/shared/x2/hello"
+	agree --line 1 deny "$(not_within "$UT/shared/x2")$CROSS" "$UT/shared/x2"
+	# the same places in fmtest's own FUSE mount are fine
+	start_client own --mode classic "$UT/shared/x1"
+	agree --line 1 --root-file allow "$UT/shared/x1/hello"
+	agree --line 1 allow "$UT/shared/x1"
+	unmount_client own "$UT/shared/x1"
+	assert_exit 0 as_user2 "$FM" -u "$UT/shared/x2"
+	wait_exit other 5
 }
 
 # The rename race: a racer swaps $H/fuse/sw (a real directory holding m)
@@ -373,9 +391,18 @@ recheck_moved_out() { # dir|file
 	fi
 	wait_exit rc 5
 	assert_eq 1 "$BG_RC" "exit status of fmclient ($(bg_log rc))"
-	assert_match "$(cat "$T/rc.out")" '^status=-1$' "fmclient stdout (EPERM)"
-	assert_eq "fusermount3: mountpoint $mp is no longer within a mount_dir of $CONF; mount undone" \
-		"$(cat "$T/rc.err")" "helper stderr"
+	if [ "$1" = dir ]; then
+		assert_match "$(cat "$T/rc.out")" '^status=-1$' "fmclient stdout (EPERM)"
+		assert_eq "fusermount3: mountpoint $mp is no longer within a mount_dir of $CONF; mount undone" \
+			"$(cat "$T/rc.err")" "helper stderr"
+	else
+		# the name in the checked parent is gone: the re-check, or the
+		# verification that looks the mount up by that name, undoes it
+		assert_match "$(cat "$T/rc.out")" '^status=-(1|2)$' "fmclient stdout (EPERM or ENOENT)"
+		assert_match "$(cat "$T/rc.err")" "^fusermount3: ($(re "mountpoint $mp is no longer within a mount_dir of $CONF; mount undone")|$(re "mount on $mp failed verification: No such file or directory"))\$" \
+			"helper stderr"
+		assert_eq 1 "$(grep -c . "$T/rc.err")" "lines on the helper's stderr"
+	fi
 	assert_eq 0 "$(fuse_mount_count)" "FUSE mounts"
 	assert_not_mounted "$H/out/m"
 	assert_not_mounted "$H/out/d/m"
@@ -385,6 +412,7 @@ _mounted_or_gone() { grep -qx mounted "$T/$1.out" || ! alive "$1"; }
 test_policy_recheck_dir_moved_out() { recheck_moved_out dir; }
 test_policy_recheck_file_moved_out() { recheck_moved_out file; }
 test_policy_recheck_dir_moved_out_legacy() { use_legacy_helper; recheck_moved_out dir; }
+test_policy_recheck_file_moved_out_legacy() { use_legacy_helper; recheck_moved_out file; }
 
 # ---------------------------------------------------------------- 3. allow_other_group
 
@@ -495,65 +523,104 @@ test_policy_user_mount_max_finish_race() {
 	unmount_client a "$H/m1"
 }
 
-# 16 mounts of one user at once, user_mount_max = 3
+# the lock file is created root-only whatever the caller's umask, and the
+# next caller can use it
+test_policy_lock_file_caller_umask() {
+	set_fuse_conf "user_mount_max = 2"
+	need_client
+	u_mkdir "$H/m1" "$H/m2"
+	bg a as_user sh -c 'umask 0777; exec "$@"' sh "$FM_CLIENT" --helper "$FM" --ready-file "$UT/a.ready" \
+		--timeout 50 --mode classic "$H/m1"
+	poll_until 10 test -e "$UT/a.ready" || fail "not mounted; $(bg_log a)"
+	assert_lock_file_safe must
+	bg b as_user sh -c 'umask 0; exec "$@"' sh "$FM_CLIENT" --helper "$FM" --ready-file "$UT/b.ready" \
+		--timeout 50 --mode sync-init "$H/m2"
+	poll_until 10 test -e "$UT/b.ready" || fail "not mounted; $(bg_log b)"
+	assert_lock_file_safe must
+	assert_eq "" "$(cat "$T/a.err" "$T/b.err")" "helper stderr"
+	unmount_client a "$H/m1"
+	unmount_client b "$H/m2"
+}
+
+# FUSE mounts of uid N in this namespace
+user_fuse_count() {
+	awk -v u="$1" '{ split($0, a, " - "); split(a[2], b, " ");
+	       if (b[1] ~ /^fuse(blk)?(\.|$)/ && ("," b[3] ",") ~ (",user_id=" u ",")) n++ }
+	     END { print n + 0 }' /proc/self/mountinfo
+}
+
+# 16 mounts of one user at once (and 5 of another user in the same burst),
+# user_mount_max = 3: never more than 3 of a user's mounts at any time,
+# exactly 3 each succeed, the others fail cleanly with the limit's message
 test_policy_user_mount_max_parallel() {
 	set_fuse_conf "user_mount_max = 3"
 	need_client
-	local i n_ok=0 n_refused=0 max_seen=0 c running m
-	for i in $(seq 1 16); do u_mkdir "$H/p$i"; done
+	local i n c1 c2 max1=0 max2=0 running m early=0 late=0 who dir uid
+	local -a names=() ok1=() ok2=()
+	for i in $(seq 1 16); do u_mkdir "$H/p$i"; names+=("p$i"); done
+	for i in $(seq 1 5); do as_user2 mkdir "$H2/q$i" || fail "mkdir as $U2"; names+=("q$i"); done
 	snap_dirs
-	snapshot_file /run/mount/utab
-	for i in $(seq 1 16); do
+	for n in "${names[@]}"; do
+		i=${n#?}
 		case $((i % 3)) in
 		0) m=(--mode classic) ;;
 		1) m=(--mode sync-init) ;;
 		2) m=(--mode sync-init --sync-ioctl --init-delay-ms 150) ;;
 		esac
-		bg "p$i" as_user "$FM_CLIENT" --helper "$FM" --ready-file "$UT/p$i.ready" --timeout 50 \
-			"${m[@]}" "$H/p$i"
+		if [ "${n:0:1}" = p ]; then who=as_user dir=$H; else who=as_user2 dir=$H2; fi
+		bg "$n" "$who" "$FM_CLIENT" --helper "$FM" --ready-file "$UT/$n.ready" --timeout 50 \
+			"${m[@]}" "$dir/$n"
 	done
 	# watch until every client is mounted or gone (bounded)
-	for _ in $(seq 1 400); do
-		c=$(fuse_mount_count)
-		[ "$c" -le "$max_seen" ] || max_seen=$c
+	for _ in $(seq 1 500); do
+		c1=$(user_fuse_count "$UID1")
+		c2=$(user_fuse_count "$UID2")
+		[ "$c1" -le "$max1" ] || max1=$c1
+		[ "$c2" -le "$max2" ] || max2=$c2
 		running=0
-		for i in $(seq 1 16); do
-			[ -e "$UT/p$i.ready" ] || ! alive "p$i" || running=$((running + 1))
+		for n in "${names[@]}"; do
+			[ -e "$UT/$n.ready" ] || ! alive "$n" || running=$((running + 1))
 		done
 		[ "$running" -gt 0 ] || break
 		sleep 0.02
 	done
-	c=$(fuse_mount_count)
-	[ "$c" -le "$max_seen" ] || max_seen=$c
-	echo "max FUSE mounts seen: $max_seen"
+	echo "most FUSE mounts seen at once: $U $max1, $U2 $max2"
 	assert_eq 0 "$running" "clients neither mounted nor ended"
 	_asserted
-	[ "$max_seen" -le 3 ] || fail "$max_seen FUSE mounts of $U seen at once (user_mount_max = 3)"
-	for i in $(seq 1 16); do
-		if [ -e "$UT/p$i.ready" ]; then
-			n_ok=$((n_ok + 1))
-			assert_user_fuse_mount "$H/p$i"
+	[ "$max1" -le 3 ] || fail "$max1 FUSE mounts of $U seen at once (user_mount_max = 3)"
+	[ "$max2" -le 3 ] || fail "$max2 FUSE mounts of $U2 seen at once (user_mount_max = 3)"
+	for n in "${names[@]}"; do
+		if [ "${n:0:1}" = p ]; then dir=$H uid=$UID1; else dir=$H2 uid=$UID2; fi
+		if [ -e "$UT/$n.ready" ]; then
+			if [ "$uid" = "$UID1" ]; then ok1+=("$n"); else ok2+=("$n"); fi
+			assert_user_fuse_mount "$dir/$n" "$FUSE_TYPE_RE" "$uid"
 		else
-			wait_exit "p$i" 5
-			n_refused=$((n_refused + 1))
-			assert_eq 1 "$BG_RC" "exit status of refused client p$i ($(bg_log "p$i"))"
-			assert_eq "fusermount3: $(umax_msg 3)" "$(cat "$T/p$i.err")" "stderr of refused client p$i"
-			assert_not_mounted "$H/p$i"
-			# refused early (nothing sent) or at finish (sync-init: -EDQUOT)
-			if grep -qx fd-received "$T/p$i.out"; then
-				grep -qx 'status=-122' "$T/p$i.out" ||
-					fail "p$i got its fd but no status -122: $(bg_log "p$i")"
+			wait_exit "$n" 5
+			assert_eq 1 "$BG_RC" "exit status of refused client $n ($(bg_log "$n"))"
+			assert_eq "fusermount3: $(umax_msg 3)" "$(cat "$T/$n.err")" "stderr of refused client $n"
+			assert_not_mounted "$dir/$n"
+			# refused in prepare (nothing sent) or, in sync-init mode, at
+			# finish under the lock (status -EDQUOT); classic runs cannot tell
+			if grep -qx fd-received "$T/$n.out"; then
+				late=$((late + 1))
+				grep -qx 'status=-122' "$T/$n.out" ||
+					fail "$n got its fd but no status -122: $(bg_log "$n")"
+			else
+				early=$((early + 1))
 			fi
 		fi
 	done
-	echo "mounted: $n_ok, refused: $n_refused"
-	assert_eq 3 "$n_ok" "mounted clients"
-	assert_eq 13 "$n_refused" "refused clients"
-	assert_eq 3 "$(grep -cE "OPTS=user=$U( |,|\$)" /run/mount/utab)" "utab records"
+	echo "mounted: $U ${ok1[*]}, $U2 ${ok2[*]}; refused without an fd: $early, sync-init refused at finish: $late"
+	assert_eq 3 "${#ok1[@]}" "mounted clients of $U"
+	assert_eq 3 "${#ok2[@]}" "mounted clients of $U2"
+	assert_eq 3 "$(grep -cE "OPTS=user=$U( |,|\$)" /run/mount/utab)" "utab records of $U"
+	assert_eq 3 "$(grep -cE "OPTS=user=$U2( |,|\$)" /run/mount/utab)" "utab records of $U2"
 	assert_lock_file_safe must
 	poll_until 5 no_helpers || fail "helpers still running: $(helper_pids | tr '\n' ' ')"
-	for i in $(seq 1 16); do
-		[ -e "$UT/p$i.ready" ] && unmount_client "p$i" "$H/p$i"
+	for n in "${ok1[@]}"; do unmount_client "$n" "$H/$n"; done
+	for n in "${ok2[@]}"; do
+		assert_exit 0 as_user2 "$FM" -u "$H2/$n"
+		wait_exit "$n" 5
 	done
 	assert_eq 0 "$(fuse_mount_count)" "FUSE mounts after the unmounts"
 	assert_dirs_unchanged
@@ -650,6 +717,21 @@ test_policy_too_many_entries() {
 	for i in $(seq 1 33); do conf+="mountpoint_fs = erofs"$'\n'; done
 	printf '%s' "$conf" >"$T/fuse.conf"
 	agree --mode classic --line 33 deny "$(bad_line 33 "too many entries for this key")" "$H/m"
+}
+
+# spacing, tabs, trailing comments, ${} forms: all the same key
+test_policy_grammar() {
+	u_mkdir "$H/fuse/m" "$H/m"
+	printf '  mount_dir=$HOME/fuse   # where users mount\n\tuser_mount_max\t=\t1\n' >"$T/fuse.conf"
+	agree --line 1 allow "$H/fuse/m"
+	agree --line 1 deny "$(not_within "$H/m")" "$H/m"
+	start_client a --mode classic "$H/fuse/m"
+	u_mkdir "$H/fuse/m2"
+	agree --line 2 deny "$(umax_msg 1)" "$H/fuse/m2"
+	unmount_client a "$H/fuse/m"
+	# a later user_mount_max line replaces an earlier one
+	printf 'mount_dir = ${HOME}/fuse/\nuser_mount_max = 0\nuser_mount_max = 007\n' >"$T/fuse.conf"
+	agree --mode classic --line 1 allow "$H/fuse/m"
 }
 
 # a line the parser cannot read whole: harmless for classic keys, fatal for new ones
