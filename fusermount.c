@@ -309,6 +309,7 @@ struct mctx {
 	const char *devname;
 	mode_t rootmode;
 	struct fuse_conf conf;
+	bool conf_read;			/* --check reads it before dropping all */
 	bool conf_trusted;
 	struct dir_id allowed[FM_CONF_LIST_MAX];	/* mount_dir identities */
 	int allowed_line[FM_CONF_LIST_MAX];
@@ -710,7 +711,8 @@ static void prepare(struct mctx *c)
 {
 	alarm(FM_PREPARE_TIMEOUT);
 	open_device(c);
-	read_conf(c);
+	if (!c->conf_read)
+		read_conf(c);
 	check_conf(c);
 	check_mount_max(c);
 	pin_mountpoint(c);
@@ -966,10 +968,27 @@ static void unlock_user_max(struct mctx *c)
 	c->lockfd = -1;
 }
 
+/* A file's place is its directory: the new mount must still be what
+ * the name in the checked directory leads to (a mounted file cannot be
+ * renamed any more, so this holds from now on). */
+static int file_still_there(const struct mctx *c)
+{
+	struct mnt_ref r;
+	int e;
+
+	if (c->rootmode == S_IFDIR)
+		return 0;
+	e = mounts_id_at(c->parentfd, c->path.last, &r);
+	return e ? e : r.id == c->ref.id ? 0 : -EACCES;
+}
+
 /* After the mount: it is on the pinned inode; is that still allowed? */
 static int recheck_mount_dir(struct mctx *c)
 {
 	int e = within_mount_dir(c);
+
+	if (!e && !c->pv->root && c->conf.n_mount_dir)
+		e = file_still_there(c);
 
 	if (e)
 		msg("mountpoint %s is no longer within a mount_dir of %s; "
@@ -1164,6 +1183,8 @@ static int cmd_mount(struct mctx *c)
 static int cmd_check(struct mctx *c)
 {
 	checking = true;
+	read_conf(c);	/* may need root's file access: see peek_unreadable_conf */
+	c->conf_read = true;
 	if (privs_drop_all())
 		die("failed to drop privileges");
 	prepare(c);
