@@ -99,6 +99,24 @@ demo: deps
 	$(MAKE) fusermount3 tests/tools/fmclient
 	@tests/demo.sh $(CURDIR)/fusermount3 $(CURDIR)/tests/tools/fmclient
 
+# ---------------------------------------------------------------- bench
+# Not part of check: ratios against the packaged helper and the raw floor.
+BENCH_OUT ?= $(CURDIR)/BENCHMARKS.md
+BENCH_BINS := bench/fmbench bench/stub-libc bench/stub-linked
+bench/fmbench: bench/fmbench.c
+	$(CC) -std=gnu11 -D_GNU_SOURCE $(WARN) -O2 -g -o $@ $<
+# reference points: an empty program linked like the packaged helper (libc)
+# and like ours, built with our flags
+bench/stub-libc: bench/stub.c
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
+bench/stub-linked: bench/stub.c
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -Wl,--no-as-needed $(LIBS)
+
+bench: deps
+	$(MAKE) fusermount3 tests/tools/fmclient $(BENCH_BINS)
+	bench/bench.sh $(CURDIR)/fusermount3 $(CURDIR)/tests/tools/fmclient \
+		$(CURDIR)/bench $(BENCH_OUT)
+
 # ------------------------------------------------------------- install
 install: fusermount3
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
@@ -116,6 +134,6 @@ uninstall:
 	-rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null
 
 clean:
-	rm -rf build fusermount3 tests/tools/fmclient
+	rm -rf build fusermount3 tests/tools/fmclient $(BENCH_BINS)
 
-.PHONY: all check unit integration asan-check demo deps install uninstall clean
+.PHONY: all check unit integration asan-check demo bench deps install uninstall clean
