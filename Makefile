@@ -5,7 +5,9 @@ MANDIR     ?= $(PREFIX)/share/man
 DOCDIR     ?= $(PREFIX)/share/doc/fusermount3
 SYSCONFDIR ?= /etc
 DESTDIR    ?=
-# how `make install` grants the privilege: setuid (default) or caps
+# how `make install` grants the privilege: setuid (default, root:root 4755),
+# caps (file capabilities), bits (mode 4755 only: package builds, where the
+# packaging tool makes files root's) or none; see tests/grant-privilege.sh
 INSTALL_MODE ?= setuid
 FUSE_CONF  ?= $(SYSCONFDIR)/fuse.conf
 VERSION    := 3.19.0
