@@ -119,6 +119,12 @@ bench: deps
 	bench/bench.sh $(CURDIR)/fusermount3 $(CURDIR)/tests/tools/fmclient \
 		$(CURDIR)/bench $(BENCH_OUT)
 
+# ------------------------------------------------------------- debian
+# Builds the .deb out of tree, installs it, mounts through it as a user,
+# removes and purges it, and checks the machine is exactly as before.
+deb-check: deps
+	tests/deb-roundtrip.sh
+
 # ------------------------------------------------------------- install
 install: fusermount3
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
@@ -138,4 +144,4 @@ uninstall:
 clean:
 	rm -rf build fusermount3 tests/tools/fmclient $(BENCH_BINS)
 
-.PHONY: all check unit integration asan-check demo bench deps install uninstall clean
+.PHONY: all check unit integration asan-check demo bench deb-check deps install uninstall clean
