@@ -8,7 +8,7 @@
 #     diversions and stat overrides, fuse3's status;
 #  3. installs the .deb: /usr/bin/fusermount3 must now be ours (--version,
 #     the packaged bytes), setuid root; fuse3's helper parked unchanged and
-#     not executable for users;
+#     not executable for users; installs it once more (upgrade path);
 #  4. as the unprivileged user fmtest, in a private mount namespace (0666
 #     /dev/fuse node, private /run with utab), mounts with bindfs through
 #     it, reads through the mount and unmounts with `fusermount3 -u`;
@@ -158,6 +158,15 @@ if [ -e "$MAN" ]; then
 	zcat "$MAN" | grep -q 'mount ID' || die "$MAN is not our manual page"
 fi
 say "installed: ours at /usr/bin/fusermount3 (4755 root:root), fuse3's parked as $parked"
+
+# the same version again: the upgrade path of the maintainer scripts
+# must keep every diversion as it is
+dpkg-divert --list | sort >"$T/div.installed"
+timeout 120 dpkg -i "$DEB" >"$T/reinstall.log" 2>&1 || { cat "$T/reinstall.log" >&2; die "reinstalling failed"; }
+diff -u "$T/div.installed" <(dpkg-divert --list | sort) >&2 || die "reinstalling changed the diversions"
+[ "$(sha256sum </usr/bin/fusermount3 | cut -d' ' -f1)" = "$DEB_SUM" ] || die "not ours after reinstalling"
+[ "$(sha256sum <"$parked" | cut -d' ' -f1)" = "$ORIG_SUM" ] || die "parked helper changed by reinstalling"
+say "reinstalled: diversions and parked helper unchanged"
 
 # ------------------------------------------------------------ use it
 say "bindfs as $USER_ through /usr/bin/fusermount3, in a private mount namespace"
