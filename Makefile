@@ -119,6 +119,15 @@ bench: deps
 	bench/bench.sh $(CURDIR)/fusermount3 $(CURDIR)/tests/tools/fmclient \
 		$(CURDIR)/bench $(BENCH_OUT)
 
+# ---------------------------------------------------------------- man
+MANPAGES := man/fusermount3.1 man/fuse.conf.5
+man-check:
+	mandoc -Tlint -W warning $(MANPAGES)
+	@if command -v man >/dev/null; then for m in $(MANPAGES); do \
+		w=$$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -E UTF-8 -l $$m 2>&1 >/dev/null); \
+		[ -z "$$w" ] || { echo "$$m: $$w"; exit 1; }; done; fi
+	@echo "man pages clean"
+
 # ------------------------------------------------------------- debian
 # Builds the .deb out of tree, installs it, mounts through it as a user,
 # removes and purges it, and checks the machine is exactly as before.
@@ -144,4 +153,4 @@ uninstall:
 clean:
 	rm -rf build fusermount3 tests/tools/fmclient $(BENCH_BINS)
 
-.PHONY: all check unit integration asan-check demo bench deb-check deps install uninstall clean
+.PHONY: all check unit integration asan-check demo bench man-check deb-check deps install uninstall clean
