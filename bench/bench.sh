@@ -11,7 +11,7 @@
 # FM_BENCH_TIMEOUT seconds (default 300).  Knobs (environment):
 #   FM_BENCH_PACKAGED  the packaged helper (default: fuse3's, found via dpkg)
 #   FM_BENCH_ITERS, FM_BENCH_MANY_ITERS, FM_BENCH_COUNTS, FM_BENCH_START_ITERS,
-#   FM_BENCH_MEM_RUNS  sample sizes (200, 100, "0,1000,10000", 300, 5)
+#   FM_BENCH_MEM_RUNS  sample sizes (200, 150, "0,1000,10000", 300, 5)
 # Exit status: 0 all targets met, 3 some missed, other: the bench failed.
 set -euo pipefail
 
@@ -104,7 +104,7 @@ timeout -k 10 "$LIMIT" unshare -m --propagation private -- "$0" --inner "$T" "$D
 	--ours "$T/bin/ours/fusermount3" --pkg "$T/bin/pkg/fusermount3" --client "$CLIENT" \
 	--stub-libc "$T/bin/stub-libc" --stub-linked "$T/bin/stub-linked" \
 	--uid "$(id -u "$USER_")" --gid "$(id -g "$USER_")" --dir "$T" \
-	--iters "${FM_BENCH_ITERS:-200}" --many-iters "${FM_BENCH_MANY_ITERS:-100}" \
+	--iters "${FM_BENCH_ITERS:-200}" --many-iters "${FM_BENCH_MANY_ITERS:-150}" \
 	--counts "${FM_BENCH_COUNTS:-0,1000,10000}" --start-iters "${FM_BENCH_START_ITERS:-300}" \
 	--mem-runs "${FM_BENCH_MEM_RUNS:-5}" --timeout "$((LIMIT - 15))" >"$T/table.md"
 rc=$?
@@ -134,9 +134,10 @@ Times are medians of CLOCK_MONOTONIC samples taken in bench/fmbench.c around
 fork … reap; variants alternate in a rotating order.  A *cycle* is: start the
 client, mount, wait until it serves, \`fusermount3 -u\` (floor: \`umount2\`),
 client exits.  *mount* is start of the client until it serves (the helper
-has exited by then).  Unrelated mounts are tmpfs mounts added to the
-namespace; \`/etc/fuse.conf\` says \`mount_max = 1000\`, so both helpers
-count FUSE mounts on every mount.  \`/run/mount/utab\` exists (empty), so
+has exited by then).  Unrelated mounts are tmpfs mounts, one namespace
+per count, all alive at once: the counts are measured interleaved too.
+\`/etc/fuse.conf\` says \`mount_max = 1000\`, so both helpers count FUSE
+mounts on every mount.  \`/run/mount/utab\` exists (empty), so
 ours also records each mount there; the packaged 3.14 writes no utab.
 
 EOF

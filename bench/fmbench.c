@@ -32,6 +32,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sched.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -56,7 +57,7 @@ struct cfg {
 };
 
 static struct cfg C = {
-	.iters = 200, .many_iters = 100, .mem_runs = 5, .start_iters = 300,
+	.iters = 200, .many_iters = 150, .mem_runs = 5, .start_iters = 300,
 	.timeout = 240, .counts = { 0, 1000, 10000 }, .ncounts = 3,
 };
 
@@ -418,42 +419,119 @@ static void bench_cycles(const struct variant *vs, int nv, struct row *r,
 	progress(" done\n");
 }
 
-static long many_now;
+/*
+ * One mount namespace per count of unrelated mounts, all alive at once, so
+ * the counts can be measured interleaved (setns before each round) and a
+ * slow spell of the machine cannot land on one count only.  Count 0 is our
+ * own namespace; the others are held by a child that dies with us.
+ */
+static int ns_fd[MAX_COUNTS];
+static pid_t ns_holder[MAX_COUNTS];
 
-static void add_mounts(long upto)
+static void mount_crowd(long n)
 {
 	char path[4200];
 
-	for (; many_now < upto; many_now++) {
-		snprintf(path, sizeof(path), "%s/%ld", C.many, many_now);
+	for (long i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/%ld", C.many, i);
 		if (mkdir(path, 0755) && errno != EEXIST)
-			die("mkdir %s: %s", path, strerror(errno));
+			_exit(1);
 		if (mount("fmbench-unrelated", path, "tmpfs", MS_NOSUID | MS_NODEV,
 			  "size=4k,mode=0755"))
-			die("mount tmpfs on %s: %s", path, strerror(errno));
+			_exit(2);
 	}
 }
 
-/* Mount (spawn ... "mounted") and `-u` timed apart, with n unrelated mounts. */
+static void make_namespaces(void)
+{
+	for (int c = 0; c < C.ncounts; c++) {
+		int ready[2];
+		char b, path[64];
+		struct pollfd pf;
+
+		ns_holder[c] = -1;
+		if (C.counts[c] == 0) {
+			ns_fd[c] = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+			if (ns_fd[c] < 0)
+				die("/proc/self/ns/mnt: %s", strerror(errno));
+			continue;
+		}
+		if (pipe2(ready, O_CLOEXEC))
+			die("pipe: %s", strerror(errno));
+		ns_holder[c] = fork();
+		if (ns_holder[c] < 0)
+			die("fork: %s", strerror(errno));
+		if (ns_holder[c] == 0) {
+			if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() == 1 ||
+			    unshare(CLONE_NEWNS) ||
+			    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+				_exit(3);
+			mount_crowd(C.counts[c]);
+			if (write(ready[1], "r", 1) != 1)
+				_exit(4);
+			for (;;)
+				pause();
+		}
+		close(ready[1]);
+		pf = (struct pollfd){ .fd = ready[0], .events = POLLIN };
+		if (poll(&pf, 1, 60000) != 1 || read(ready[0], &b, 1) != 1)
+			die("could not set up %ld unrelated mounts", C.counts[c]);
+		close(ready[0]);
+		snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)ns_holder[c]);
+		ns_fd[c] = open(path, O_RDONLY | O_CLOEXEC);
+		if (ns_fd[c] < 0)
+			die("%s: %s", path, strerror(errno));
+		progress("namespace with %ld unrelated mounts ready\n", C.counts[c]);
+	}
+}
+
+static void enter_namespace(int c)
+{
+	if (setns(ns_fd[c], CLONE_NEWNS))
+		die("setns: %s", strerror(errno));
+}
+
+static void drop_namespaces(void)
+{
+	enter_namespace(0);	/* count 0 is ours */
+	for (int c = 0; c < C.ncounts; c++) {
+		close(ns_fd[c]);
+		if (ns_holder[c] > 0) {
+			kill(ns_holder[c], SIGKILL);
+			waitpid(ns_holder[c], NULL, 0);
+		}
+	}
+}
+
+/* Mount (spawn ... "mounted") and `-u` timed apart; counts and variants
+ * interleaved, both orders rotating. */
 static void bench_many(const struct variant *vs, int nv, struct row *mnt,
 		       struct row *um)
 {
-	progress("%ld unrelated mounts: %d x %d variants ", many_now, C.many_iters, nv);
+	progress("unrelated mounts:");
+	for (int c = 0; c < C.ncounts; c++)
+		progress(" %ld", C.counts[c]);
+	progress(" interleaved, %d x %d variants ", C.many_iters, nv);
 	for (int i = 0; i < C.many_iters; i++) {
-		for (int k = 0; k < nv; k++) {
-			const struct variant *v = &vs[(i + k) % nv];
-			int idx = (int)(v - vs);
-			uint64_t t0 = now_ns(), tm, uw, ucpu, ccpu;
-			struct proc cl;
+		for (int j = 0; j < C.ncounts; j++) {
+			int c = (i + j) % C.ncounts;
 
-			mount_start(v, MOPTS, &cl);
-			tm = now_ns() - t0;
-			unmount(v, &uw, &ucpu);
-			ccpu = client_end(&cl, v);
-			add(&mnt->wall[idx], tm);
-			add(&mnt->cpu[idx], ccpu);	/* client + helper */
-			add(&um->wall[idx], uw);
-			add(&um->cpu[idx], ucpu);
+			enter_namespace(c);
+			for (int k = 0; k < nv; k++) {
+				const struct variant *v = &vs[(i + k) % nv];
+				int idx = (int)(v - vs);
+				uint64_t t0 = now_ns(), tm, uw, ucpu, ccpu;
+				struct proc cl;
+
+				mount_start(v, MOPTS, &cl);
+				tm = now_ns() - t0;
+				unmount(v, &uw, &ucpu);
+				ccpu = client_end(&cl, v);
+				add(&mnt[c].wall[idx], tm);
+				add(&mnt[c].cpu[idx], ccpu);	/* client + helper */
+				add(&um[c].wall[idx], uw);
+				add(&um[c].cpu[idx], ucpu);
+			}
 		}
 		if (i % 25 == 24)
 			progress(".");
@@ -772,7 +850,7 @@ int main(int argc, char **argv)
 	two[SL] = (struct variant){ "stub, libc only", C.stub_libc, K_CLASSIC };
 	two[SO] = (struct variant){ "stub, linked like ours", C.stub_linked, K_CLASSIC };
 
-	/* first everything that wants a plain namespace, then the crowd */
+	/* first everything that wants a plain namespace, then the crowds */
 	bench_cycles(cyc, 5, &cycles, "");
 	row_done(&cycles);
 	utab_set(false);
@@ -782,9 +860,12 @@ int main(int argc, char **argv)
 	bench_memory(two, 2, &mem);
 	bench_version(two, 4, &ver);
 	row_done(&ver);
+	if (C.counts[0] != 0)
+		die("--counts must start with 0");
+	make_namespaces();
+	bench_many(two, 2, mnt, um);
+	drop_namespaces();
 	for (c = 0; c < C.ncounts; c++) {
-		add_mounts(C.counts[c]);
-		bench_many(two, 2, &mnt[c], &um[c]);
 		row_done(&mnt[c]);
 		row_done(&um[c]);
 	}
