@@ -104,15 +104,17 @@ demo: deps
 # ---------------------------------------------------------------- bench
 # Not part of check: ratios against the packaged helper and the raw floor.
 BENCH_OUT ?= $(CURDIR)/BENCHMARKS.md
-BENCH_BINS := bench/fmbench bench/stub-libc bench/stub-linked
+BENCH_BINS := bench/fmbench bench/stub-libc bench/stub-linked bench/stub-capng
 bench/fmbench: bench/fmbench.c
 	$(CC) -std=gnu11 -D_GNU_SOURCE $(WARN) -O2 -g -o $@ $<
-# reference points: an empty program linked like the packaged helper (libc)
-# and like ours, built with our flags
+# reference points: an empty program linked like the packaged helper (libc),
+# like ours, and with libcap-ng only; built with our flags
 bench/stub-libc: bench/stub.c
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
 bench/stub-linked: bench/stub.c
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -Wl,--no-as-needed $(LIBS)
+bench/stub-capng: bench/stub.c
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -Wl,--no-as-needed -lcap-ng
 
 bench: deps
 	$(MAKE) fusermount3 tests/tools/fmclient $(BENCH_BINS)

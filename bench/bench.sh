@@ -3,7 +3,7 @@
 # against the raw syscall floor (the same mount done by root without a
 # helper), side by side in one run.  Usage (as root):
 #   bench/bench.sh OUR-HELPER FMCLIENT BENCH-DIR [OUTPUT.md]
-# BENCH-DIR holds the built fmbench, stub-libc and stub-linked.
+# BENCH-DIR holds the built fmbench, stub-libc, stub-linked and stub-capng.
 # Everything runs in a private mount namespace on a temp dir: a 0666
 # /dev/fuse node, a private /run (empty /run/mount/utab) and a private
 # /etc/fuse.conf ("mount_max = 1000") are bound in there only.  The
@@ -89,6 +89,7 @@ install -o root -g root -m 4755 "$PKG" "$T/bin/pkg/fusermount3"
 install -o root -g root -m 4755 "$OURS" "$T/bin/ours/fusermount3"
 install -o root -g root -m 4755 "$BDIR/stub-libc" "$T/bin/stub-libc"
 install -o root -g root -m 4755 "$BDIR/stub-linked" "$T/bin/stub-linked"
+install -o root -g root -m 4755 "$BDIR/stub-capng" "$T/bin/stub-capng"
 id "$USER_" >/dev/null 2>&1 || useradd -m "$USER_"
 chown "$USER_:$(id -gn "$USER_")" "$T/mnt"
 
@@ -102,7 +103,7 @@ echo "bench: ours $OURS ($OUR_VERSION, $REV) vs packaged $PKG ($PKG_VERSION, fus
 set +e
 timeout -k 10 "$LIMIT" unshare -m --propagation private -- "$0" --inner "$T" "$DRIVER" \
 	--ours "$T/bin/ours/fusermount3" --pkg "$T/bin/pkg/fusermount3" --client "$CLIENT" \
-	--stub-libc "$T/bin/stub-libc" --stub-linked "$T/bin/stub-linked" \
+	--stub-libc "$T/bin/stub-libc" --stub-linked "$T/bin/stub-linked" --stub-capng "$T/bin/stub-capng" \
 	--uid "$(id -u "$USER_")" --gid "$(id -g "$USER_")" --dir "$T" \
 	--iters "${FM_BENCH_ITERS:-200}" --many-iters "${FM_BENCH_MANY_ITERS:-150}" \
 	--counts "${FM_BENCH_COUNTS:-0,1000,10000}" --start-iters "${FM_BENCH_START_ITERS:-300}" \

@@ -11,7 +11,8 @@
  * accounts precisely) of the measured processes is recorded.
  *
  * Usage: fmbench --ours PATH --pkg PATH --client PATH --uid N --gid N
- *                --stub-libc PATH --stub-linked PATH --dir DIR [--iters N]
+ *                --stub-libc PATH --stub-linked PATH --stub-capng PATH
+ *                --dir DIR [--iters N]
  *                [--many-iters N] [--counts a,b,c] [--mem-runs N]
  *                [--start-iters N] [--timeout SEC]
  * DIR must hold "mnt" (owned by the user) and "many" (root's, empty);
@@ -47,7 +48,7 @@
 /* ------------------------------------------------------------ config */
 
 struct cfg {
-	const char *ours, *pkg, *client, *dir, *stub_libc, *stub_linked;
+	const char *ours, *pkg, *client, *dir, *stub_libc, *stub_linked, *stub_capng;
 	uid_t uid;
 	gid_t gid;
 	int iters, many_iters, mem_runs, start_iters, timeout;
@@ -774,6 +775,7 @@ static void parse(int argc, char **argv)
 		{ "timeout", required_argument, NULL, 't' },
 		{ "stub-libc", required_argument, NULL, 'L' },
 		{ "stub-linked", required_argument, NULL, 'S' },
+		{ "stub-capng", required_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
@@ -794,12 +796,13 @@ static void parse(int argc, char **argv)
 		case 't': C.timeout = num(optarg, 1); break;
 		case 'L': C.stub_libc = optarg; break;
 		case 'S': C.stub_linked = optarg; break;
+		case 'C': C.stub_capng = optarg; break;
 		default: exit(2);
 		}
 	}
 	if (!C.ours || !C.pkg || !C.client || !C.dir || !C.uid || !C.gid ||
-	    !C.stub_libc || !C.stub_linked)
-		die("need --ours --pkg --client --uid --gid --dir --stub-libc --stub-linked");
+	    !C.stub_libc || !C.stub_linked || !C.stub_capng)
+		die("need --ours --pkg --client --uid --gid --dir --stub-libc --stub-linked --stub-capng");
 	snprintf(C.mnt, sizeof(C.mnt), "%s/mnt", C.dir);
 	snprintf(C.many, sizeof(C.many), "%s/many", C.dir);
 	snprintf(C.log, sizeof(C.log), "%s/bench.log", C.dir);
@@ -821,7 +824,7 @@ static void fmt_kib(char *b, size_t n, double kib)
 int main(int argc, char **argv)
 {
 	enum { OC, PC, FC, OS, FS };	/* cycle variants */
-	enum { O, P, SL, SO };		/* ours, packaged, stubs */
+	enum { O, P, SL, SO, SC };	/* ours, packaged, stubs */
 	struct variant cyc[] = {
 		[OC] = { "ours classic", NULL, K_CLASSIC },
 		[PC] = { "packaged classic", NULL, K_CLASSIC },
@@ -829,7 +832,7 @@ int main(int argc, char **argv)
 		[OS] = { "ours sync-init", NULL, K_SYNC },
 		[FS] = { "floor sync-init", NULL, K_DIRECT_SYNC },
 	};
-	struct variant two[4];
+	struct variant two[5];
 	static struct row cycles, noutab, mnt[MAX_COUNTS], um[MAX_COUNTS], ver;
 	static struct memrow mem;
 	char what[200], t[160], a[32], b[32], f[32], d[32];
@@ -849,6 +852,7 @@ int main(int argc, char **argv)
 	two[P] = (struct variant){ "packaged", C.pkg, K_CLASSIC };
 	two[SL] = (struct variant){ "stub, libc only", C.stub_libc, K_CLASSIC };
 	two[SO] = (struct variant){ "stub, linked like ours", C.stub_linked, K_CLASSIC };
+	two[SC] = (struct variant){ "stub, libcap-ng only", C.stub_capng, K_CLASSIC };
 
 	/* first everything that wants a plain namespace, then the crowds */
 	bench_cycles(cyc, 5, &cycles, "");
@@ -858,7 +862,7 @@ int main(int argc, char **argv)
 	row_done(&noutab);
 	utab_set(true);
 	bench_memory(two, 2, &mem);
-	bench_version(two, 4, &ver);
+	bench_version(two, 5, &ver);
 	row_done(&ver);
 	if (C.counts[0] != 0)
 		die("--counts must start with 0");
@@ -933,10 +937,11 @@ int main(int argc, char **argv)
 			[O] = "ours", [P] = "packaged 3.14 (links libc only)",
 			[SL] = "empty program, libc only",
 			[SO] = "empty program linked like ours (libmount → libblkid, libselinux, libpcre2; libcap-ng)",
+			[SC] = "empty program linked with libcap-ng only (as ours would be with libmount loaded on demand)",
 		};
-		static const int order[] = { SL, P, SO, O };
+		static const int order[] = { SL, P, SC, SO, O };
 
-		for (size_t i = 0; i < 4; i++) {
+		for (size_t i = 0; i < 5; i++) {
 			int k = order[i];
 
 			fmt_us(a, sizeof(a), ver.mwall[k]);
@@ -956,6 +961,11 @@ int main(int argc, char **argv)
 	       "our own start-up work (privilege reduction, argv) costs %s more. "
 	       "Together: ours − packaged = %s per helper process.\n",
 	       a, ver.mmaxrss[SO] - ver.mmaxrss[SL], b, f);
+	fmt_us(a, sizeof(a), ver.mwall[SO] - ver.mwall[SC]);
+	printf("* Of that, libmount and what it pulls in (libblkid, libselinux, libpcre2) are "
+	       "%s per start and %.0f KiB of peak RSS (linked like ours − libcap-ng only), "
+	       "paid by every run although only the utab update and kernels before 6.8 "
+	       "need libmount.\n", a, ver.mmaxrss[SO] - ver.mmaxrss[SC]);
 	fmt_us(a, sizeof(a), cycles.mwall[FC]);
 	fmt_us(b, sizeof(b), 2 * stub_libc);
 	fmt_us(f, sizeof(f), lower);
