@@ -981,10 +981,29 @@ int main(int argc, char **argv)
 	fmt_us(d, sizeof(d), mnt[last].mwall[P] - mnt[0].mwall[P]);
 	printf("* `-u`: ours − packaged at %ld mounts = %s (start-up); from %ld to %ld mounts "
 	       "the packaged helper grows by %s (it reads the whole mount table), ours by "
-	       "%.0f%%.  Counting for `mount_max` grows ours by %s and the packaged one by %s "
-	       "(one `statmount` per mount versus parsing the mount table).\n",
+	       "%.0f%% (it looks at the one mount only).\n",
 	       C.counts[0], a, C.counts[0], C.counts[last], b,
-	       100 * (um[last].mwall[O] / um[0].mwall[O] - 1), f, d);
+	       100 * (um[last].mwall[O] / um[0].mwall[O] - 1));
+	if (C.counts[last] > 0) {
+		int first_ok = -1;
+
+		for (c = C.ncounts - 1; c >= 0 && mnt[c].mwall[O] <= mnt[c].mwall[P]; c--)
+			first_ok = c;
+		if (first_ok >= 0)
+			snprintf(t, sizeof(t), "ours is ≤ packaged from %ld mounts on",
+				 C.counts[first_ok]);
+		else
+			snprintf(t, sizeof(t), "ours stays above packaged by its start-up cost");
+		printf("* A mount with `mount_max` must count the FUSE mounts, and the kernel "
+		       "has no per-type count: one `statmount` per mount (superblock magic only, "
+		       "no strings) is the cheapest way there is.  From %ld to %ld mounts that "
+		       "grows ours by %s (%.2f µs per mount) and the packaged one by %s "
+		       "(%.2f µs per mount, parsing the mount table), so this row cannot stay "
+		       "flat; %s.\n",
+		       C.counts[0], C.counts[last], f,
+		       (mnt[last].mwall[O] - mnt[0].mwall[O]) / 1e3 / (double)C.counts[last], d,
+		       (mnt[last].mwall[P] - mnt[0].mwall[P]) / 1e3 / (double)C.counts[last], t);
+	}
 
 	/* ---- CPU time */
 	printf("\n| CPU time, user+system (median) | ours | packaged 3.14 | raw floor | ours/packaged | ours/floor |\n");
@@ -1025,6 +1044,7 @@ int main(int argc, char **argv)
 	       C.iters, a, b, f, noutab.mwall[OC] / noutab.mwall[PC],
 	       noutab.mwall[OC] / noutab.mwall[FC]);
 
-	printf("\nTargets missed: %d\n", failures);
+	printf("\nTargets missed: %d (the notes under *Context* give the measured reasons)\n",
+	       failures);
 	return failures ? 3 : 0;
 }
