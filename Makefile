@@ -5,7 +5,9 @@ MANDIR     ?= $(PREFIX)/share/man
 DOCDIR     ?= $(PREFIX)/share/doc/fusermount3
 SYSCONFDIR ?= /etc
 DESTDIR    ?=
-# how `make install` grants the privilege: setuid (default) or caps
+# how `make install` grants the privilege: setuid (default, root:root 4755),
+# caps (file capabilities), bits (mode 4755 only: package builds, where the
+# packaging tool makes files root's) or none; see tests/grant-privilege.sh
 INSTALL_MODE ?= setuid
 FUSE_CONF  ?= $(SYSCONFDIR)/fuse.conf
 VERSION    := 3.19.0
@@ -99,6 +101,41 @@ demo: deps
 	$(MAKE) fusermount3 tests/tools/fmclient
 	@tests/demo.sh $(CURDIR)/fusermount3 $(CURDIR)/tests/tools/fmclient
 
+# ---------------------------------------------------------------- bench
+# Not part of check: ratios against the packaged helper and the raw floor.
+BENCH_OUT ?= $(CURDIR)/BENCHMARKS.md
+BENCH_BINS := bench/fmbench bench/stub-libc bench/stub-linked bench/stub-capng
+bench/fmbench: bench/fmbench.c
+	$(CC) -std=gnu11 -D_GNU_SOURCE $(WARN) -O2 -g -o $@ $<
+# reference points: an empty program linked like the packaged helper (libc),
+# like ours, and with libcap-ng only; built with our flags
+bench/stub-libc: bench/stub.c
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
+bench/stub-linked: bench/stub.c
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -Wl,--no-as-needed $(LIBS)
+bench/stub-capng: bench/stub.c
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -Wl,--no-as-needed -lcap-ng
+
+bench: deps
+	$(MAKE) fusermount3 tests/tools/fmclient $(BENCH_BINS)
+	bench/bench.sh $(CURDIR)/fusermount3 $(CURDIR)/tests/tools/fmclient \
+		$(CURDIR)/bench $(BENCH_OUT)
+
+# ---------------------------------------------------------------- man
+MANPAGES := man/fusermount3.1 man/fuse.conf.5
+man-check:
+	mandoc -Tlint -W warning $(MANPAGES)
+	@if command -v man >/dev/null; then for m in $(MANPAGES); do \
+		w=$$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -E UTF-8 -l $$m 2>&1 >/dev/null); \
+		[ -z "$$w" ] || { echo "$$m: $$w"; exit 1; }; done; fi
+	@echo "man pages clean"
+
+# ------------------------------------------------------------- debian
+# Builds the .deb out of tree, installs it, mounts through it as a user,
+# removes and purges it, and checks the machine is exactly as before.
+deb-check: deps
+	tests/deb-roundtrip.sh
+
 # ------------------------------------------------------------- install
 install: fusermount3
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
@@ -116,6 +153,6 @@ uninstall:
 	-rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null
 
 clean:
-	rm -rf build fusermount3 tests/tools/fmclient
+	rm -rf build fusermount3 tests/tools/fmclient $(BENCH_BINS)
 
-.PHONY: all check unit integration asan-check demo deps install uninstall clean
+.PHONY: all check unit integration asan-check demo bench man-check deb-check deps install uninstall clean
