@@ -104,22 +104,22 @@ demo: deps
 # ---------------------------------------------------------------- bench
 # Not part of check: ratios against the packaged helper and the raw floor.
 BENCH_OUT ?= $(CURDIR)/BENCHMARKS.md
-BENCH_BINS := bench/fmbench bench/stub-libc bench/stub-linked bench/stub-capng
-bench/fmbench: bench/fmbench.c
+BENCH_BINS := tests/bench/fmbench tests/bench/stub-libc tests/bench/stub-linked tests/bench/stub-capng
+tests/bench/fmbench: tests/bench/fmbench.c
 	$(CC) -std=gnu11 -D_GNU_SOURCE $(WARN) -O2 -g -o $@ $<
 # reference points: an empty program linked like the packaged helper (libc),
 # like ours, and with libcap-ng only; built with our flags
-bench/stub-libc: bench/stub.c
+tests/bench/stub-libc: tests/bench/stub.c
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
-bench/stub-linked: bench/stub.c
+tests/bench/stub-linked: tests/bench/stub.c
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -Wl,--no-as-needed $(LIBS)
-bench/stub-capng: bench/stub.c
+tests/bench/stub-capng: tests/bench/stub.c
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -Wl,--no-as-needed -lcap-ng
 
 bench: deps
 	$(MAKE) fusermount3 tests/tools/fmclient $(BENCH_BINS)
-	bench/bench.sh $(CURDIR)/fusermount3 $(CURDIR)/tests/tools/fmclient \
-		$(CURDIR)/bench $(BENCH_OUT)
+	tests/bench/bench.sh $(CURDIR)/fusermount3 $(CURDIR)/tests/tools/fmclient \
+		$(CURDIR)/tests/bench $(BENCH_OUT)
 
 # ---------------------------------------------------------------- man
 MANPAGES := man/fusermount3.1 man/fuse.conf.5

@@ -2,7 +2,7 @@
 # make bench: our helper against Debian's packaged fusermount3 (fuse3) and
 # against the raw syscall floor (the same mount done by root without a
 # helper), side by side in one run.  Usage (as root):
-#   bench/bench.sh OUR-HELPER FMCLIENT BENCH-DIR [OUTPUT.md]
+#   tests/bench/bench.sh OUR-HELPER FMCLIENT BENCH-DIR [OUTPUT.md]
 # BENCH-DIR holds the built fmbench, stub-libc, stub-linked and stub-capng.
 # Everything runs in a private mount namespace on a temp dir: a 0666
 # /dev/fuse node, a private /run (empty /run/mount/utab) and a private
@@ -120,7 +120,7 @@ report() {
 	cat <<EOF
 # Benchmarks
 
-Produced by \`make bench\` (bench/bench.sh, bench/fmbench.c); do not edit by hand.
+Produced by \`make bench\` (tests/bench/bench.sh, tests/bench/fmbench.c); do not edit by hand.
 
 * machine: $(nproc) CPU ($CPU), Linux $(uname -r), $(. /etc/os-release && echo "$PRETTY_NAME")
 * ours: \`$OUR_VERSION\` (commit $REV); packaged: \`$PKG_VERSION\` from Debian fuse3 $DEB_VERSION
@@ -131,7 +131,7 @@ user \`$USER_\`; both helpers are setuid-root copies in a temp dir, driven by th
 same client (tests/tools/fmclient, classic protocol unless noted).  The raw
 floor is the same mount made by root with \`fmclient --mode direct\`
 (\`fsopen\` … \`move_mount\`, no helper) and removed with \`umount2(2)\`.
-Times are medians of CLOCK_MONOTONIC samples taken in bench/fmbench.c around
+Times are medians of CLOCK_MONOTONIC samples taken in tests/bench/fmbench.c around
 fork … reap; variants alternate in a rotating order.  A *cycle* is: start the
 client, mount, wait until it serves, \`fusermount3 -u\` (floor: \`umount2\`),
 client exits.  *mount* is start of the client until it serves (the helper
