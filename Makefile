@@ -86,7 +86,29 @@ integration: fusermount3 $(B)/fusermount3-legacy tests/tools/fmclient
 check: deps
 	$(MAKE) all $(B)/fusermount3-legacy tests/tools/fmclient
 	$(MAKE) unit
+	$(MAKE) fuzz-check
 	$(MAKE) integration
+
+# ------------------------------------------------------------- fuzzing
+# libFuzzer targets for the option-string and fuse.conf parsers (clang,
+# with ASan and UBSan).  `make fuzz` runs each for FUZZ_TIME seconds;
+# `make check` runs each for FUZZ_CHECK_TIME seconds.
+FUZZ_CC    ?= clang
+FUZZ_TIME  ?= 300
+FUZZ_CHECK_TIME ?= 15
+FUZZ_FLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
+	      -fno-sanitize-recover=undefined
+FUZZ_BINS  := build/fuzz/fuzz_opts build/fuzz/fuzz_conf
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c policy.c $(HDRS)
+	@mkdir -p build/fuzz
+	$(FUZZ_CC) $(CPPFLAGS) -std=gnu11 $(WARN) $(FUZZ_FLAGS) -o $@ $< policy.c
+
+fuzz: $(FUZZ_BINS)
+	tests/fuzz/run.sh $(FUZZ_TIME) $(FUZZ_BINS)
+
+fuzz-check: $(FUZZ_BINS)
+	tests/fuzz/run.sh $(FUZZ_CHECK_TIME) $(FUZZ_BINS)
 
 # The unit and integration suites again, built with ASan and UBSan.
 SAN_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
@@ -155,4 +177,5 @@ uninstall:
 clean:
 	rm -rf build fusermount3 tests/tools/fmclient $(BENCH_BINS)
 
-.PHONY: all check unit integration asan-check demo bench man-check deb-check deps install uninstall clean
+.PHONY: all check unit integration asan-check demo bench man-check deb-check deps \
+	install uninstall clean fuzz fuzz-check

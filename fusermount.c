@@ -47,7 +47,7 @@
 #ifndef FM_VERSION
 #define FM_VERSION "3.19.0"
 #endif
-#define FM_PREPARE_TIMEOUT 60	/* seconds; a hung mountpoint stat */
+#define FM_PREPARE_TIMEOUT 60	/* seconds; a hung path lookup or stat */
 #define FM_FINISH_TIMEOUT 30	/* seconds; a daemon that never INITs */
 #ifndef FM_LOCK_FILE
 #define FM_LOCK_FILE "/run/fusermount3.lock"	/* user_mount_max, per uid */
@@ -132,6 +132,10 @@ static void harden(void)
 		    open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
 			_exit(EXIT_FAILURE);
 	signal(SIGPIPE, SIG_IGN);
+	/* RLIMIT_FSIZE must make a write fail, not kill us between the
+	 * mount and the fd send (a dead orphan mount) */
+	signal(SIGXFSZ, SIG_IGN);
+	signal(SIGCHLD, SIG_DFL);	/* the utab child must be waitable */
 	signal(SIGALRM, SIG_DFL);	/* the time limits rely on it */
 	sigemptyset(&s);
 	sigaddset(&s, SIGALRM);
@@ -279,6 +283,7 @@ static int cmd_unmount(const struct privs *pv, const struct mpath *p,
 	struct um_req q = { pv, p->abs, p->parent, p->last, a->lazy, NULL };
 	int err;
 
+	alarm(FM_PREPARE_TIMEOUT);	/* the parent may sit on a hung fs */
 	switch (unmount_run(&q, &err)) {
 	case UM_OK:
 		return 0;
@@ -888,7 +893,9 @@ static void record_utab(struct mctx *c)
 	char *opts;
 	int e;
 
-	if (!utab_present())
+	/* file capabilities without CAP_SETUID/CAP_SETGID: no utab, as
+	 * documented, and no warning on every mount */
+	if (!utab_present() || !c->pv->can_fsroot)
 		return;
 	opts = utab_options(c);
 	if (!opts || !*opts) {
@@ -1089,8 +1096,10 @@ static int cmd_auto_unmount(const struct privs *pv, const struct mpath *p,
 	struct mnt_ref ref;
 	int sock = comm_fd(a, env), err;
 
+	alarm(FM_PREPARE_TIMEOUT);
 	if (unmount_find(&q, &ref, &err) != UM_OK)
 		die("%s is not a FUSE mount of the caller", p->abs);
+	alarm(0);
 	return watch(pv, p, sock, &ref);
 }
 
@@ -1231,7 +1240,10 @@ int main(int argc, char **argv)
 	parse_args(argc, argv, &a);
 	if (!*a.mnt)
 		die("invalid mountpoint ''");
+	/* realpath(3) of the parent may meet a hung filesystem too */
+	alarm(FM_PREPARE_TIMEOUT);
 	e = resolve(a.mnt, &c.path);
+	alarm(0);
 	if (e)
 		die("bad mount point %s: %s", a.mnt, strerror(-e));
 	c.pv = &pv;

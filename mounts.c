@@ -3,14 +3,18 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libmount.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "mounts.h"
+#include "privs.h"
 
 #ifndef STATX_MNT_ID
 #define STATX_MNT_ID 0x1000U
@@ -314,7 +318,7 @@ bool utab_present(void)
 	return lstat(FM_UTAB, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-static int utab_apply(struct libmnt_fs *fs, const char *umount_target)
+static int utab_apply_now(struct libmnt_fs *fs, const char *umount_target)
 {
 	struct libmnt_update *upd = mnt_new_update();
 	int rc;
@@ -328,6 +332,57 @@ static int utab_apply(struct libmnt_fs *fs, const char *umount_target)
 		rc = 0;
 	mnt_free_update(upd);
 	return rc < 0 ? rc : 0;
+}
+
+/* 0, -errno from the child's exit status, or -ETIMEDOUT (child killed) */
+static int wait_child(pid_t pid, int timeout_ms)
+{
+	const struct timespec step = { 0, 5 * 1000 * 1000 };
+	int st, left = timeout_ms;
+	pid_t r;
+
+	while (((r = waitpid(pid, &st, WNOHANG)) == 0 ||
+		(r < 0 && errno == EINTR)) && left > 0) {
+		nanosleep(&step, NULL);
+		left -= 5;
+	}
+	if (r <= 0 && left <= 0) {
+		kill(pid, SIGKILL);
+		while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
+			;
+		return -ETIMEDOUT;
+	}
+	if (r < 0)
+		return -errno;
+	if (!WIFEXITED(st))
+		return -EINTR;
+	return -WEXITSTATUS(st);
+}
+
+/*
+ * libmount waits for the utab lock without a limit and with every signal
+ * blocked, and any user can hold that lock: the lock file is world-
+ * readable and flock(2) needs only a read-only fd.  So the update runs in
+ * a child that is killed when it takes too long.  A missing utab record
+ * is only a warning; a helper stuck for good after mounting (or holding
+ * the caller's fresh mount with its fd never sent) is not.  The child
+ * itself is out of the caller's reach (all uids 0), so the caller cannot
+ * stop it while it holds the lock, and the kill can only ever hit it
+ * while it waits for the lock: no half-written temporary file is left.
+ */
+static int utab_apply(struct libmnt_fs *fs, const char *umount_target)
+{
+	pid_t pid = fork();
+	int rc;
+
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		privs_unreachable();	/* best effort: the wait is bounded */
+		rc = utab_apply_now(fs, umount_target);
+		_exit(rc >= 0 ? 0 : (rc < -255 ? 255 : -rc));
+	}
+	return wait_child(pid, FM_UTAB_TIMEOUT_MS);
 }
 
 int utab_add(const char *source, const char *target, const char *type,

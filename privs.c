@@ -157,6 +157,29 @@ void privs_fsroot_end(const struct privs *p)
 		abort();	/* never continue with any root identity */
 }
 
+/*
+ * For the short-lived utab child only, in fsroot mode (euid 0): real and
+ * saved uid 0 as well, so the caller can no longer stop it (SIGSTOP) or
+ * signal it while it holds libmount's utab lock.  Its capabilities stay
+ * as they are.  0 or -errno.
+ */
+int privs_unreachable(void)
+{
+	int e = 0;
+
+	if (geteuid() != 0)
+		return -EPERM;
+	if (getuid() == 0)
+		return 0;
+	/* libcap-ng forgets its state in a forked child: read it again */
+	if (capng_get_caps_process())
+		return -EPERM;
+	if (privs_raise(CAP_SETUID) || setresuid(0, 0, 0))
+		e = -EPERM;
+	privs_lower();
+	return e;
+}
+
 int privs_drop_all(void)
 {
 	capng_clear(CAPNG_SELECT_CAPS);

@@ -40,6 +40,7 @@ int mounts_count_fuse(uid_t uid, long *total, long *of_uid);
 bool mounts_parse_user_id(const char *opts, uid_t *uid);
 
 #define FM_UTAB "/run/mount/utab"
+#define FM_UTAB_TIMEOUT_MS 5000	/* whole update, lock wait included */
 bool utab_present(void);
 /* Both run with the caller's fsuid switched to root by the caller. */
 int utab_add(const char *source, const char *target, const char *type,

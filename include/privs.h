@@ -31,6 +31,9 @@ void privs_lower(void);
 /* Filesystem identity root (fsuid/fsgid 0) for writing root's files. */
 int privs_fsroot_begin(const struct privs *p);
 void privs_fsroot_end(const struct privs *p);
+/* In a child that only writes utab (fsroot mode): all uids 0, so the
+ * caller cannot stop it while it holds the utab lock. */
+int privs_unreachable(void);
 /* Gives up every capability for good; 0 or -errno. */
 int privs_drop_all(void);
 /* -EPERM when the process could become root again. */

@@ -1,11 +1,13 @@
 #!/bin/sh
 # Installs what building and testing need, on Debian/Ubuntu, when missing.
+# (libclang-rt-dev: libFuzzer and the sanitizer runtimes of the default
+# clang, on Debian 12 libclang-rt-14-dev, which clang only recommends.)
 # Run as root; as another user it only reports what is missing.
 set -eu
 PKGS="gcc make pkg-config libmount-dev libcap-ng-dev libcmocka-dev
       fuse3 bindfs sshfs squashfuse squashfs-tools fuse-overlayfs
       openssh-server openssh-client util-linux libcap2-bin mandoc clang
-      python3 strace iproute2 procps
+      libclang-rt-dev python3 strace iproute2 procps
       build-essential dpkg-dev debhelper"
 missing=""
 for p in $PKGS; do

@@ -313,6 +313,13 @@ some_helpers() { [ -n "$(helper_pids)" ]; }
 
 # ---------------------------------------------------------------- setup/cleanup
 
+# at_cleanup CMD...: run CMD (as root) at the end of the test, after its FUSE
+# connections were aborted and its processes killed; last registered first.
+# For what a test creates outside its namespace and temp dir (a cgroup, a
+# loop device, a directory in the shared devtmpfs).
+FM_CLEANUP_CMDS=()
+at_cleanup() { FM_CLEANUP_CMDS+=("$(printf '%q ' "$@")"); }
+
 _ns_id() { stat -L -c %i /proc/self/ns/mnt; }
 
 fm_setup() {
@@ -371,6 +378,9 @@ fm_cleanup() {
 		pid=${pid%%/*}
 		[ "${p%% *}" = "$ns" ] && [ "$pid" != $$ ] && [ "$pid" != "${FM_ANCHOR:-}" ] &&
 			kill -KILL "$pid" 2>/dev/null
+	done
+	for ((p = ${#FM_CLEANUP_CMDS[@]} - 1; p >= 0; p--)); do
+		eval "${FM_CLEANUP_CMDS[p]}" >/dev/null 2>&1
 	done
 	return 0
 }

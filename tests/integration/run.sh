@@ -6,7 +6,8 @@
 #   FM_BIN_LEGACY    helper built without the new mount API (optional; else SKIP)
 #   FM_CLIENT        tests/tools/fmclient (tests that need it SKIP without it)
 #   FM_TEST_USER     unprivileged test user (default fmtest; fmtest2 is the other one)
-#   FM_TEST_TIMEOUT  seconds per test (default 60)
+#   FM_TEST_TIMEOUT  seconds per test (default 60; a test file may raise it for
+#                    one test with a line "# fm-timeout: test_NAME SECONDS")
 #   FM_CMD_TIMEOUT   seconds per command run by assert_exit (default 30)
 #   FM_STRICT=1 / CI=true   a SKIP for a missing package counts as FAIL
 #   FM_VERBOSE=1     print every test's log, not only the failing ones'
@@ -77,7 +78,8 @@ for f in "$HERE"/t_*.sh; do
 			done
 			[ $want = 1 ] || continue
 		fi
-		TESTS+=("$f $fn $name")
+		limit=$(sed -n "s/^# fm-timeout: $fn \([0-9][0-9]*\)\$/\1/p" "$f" | tail -n 1)
+		TESTS+=("$f $fn $name ${limit:-$TIMEOUT}")
 	done
 done
 [ ${#TESTS[@]} -gt 0 ] || setup_fail "no test matches: $*"
@@ -115,21 +117,21 @@ reap_ns() { # RESULT-FILE
 
 # ------------------------------------------------------------- run
 for t in "${TESTS[@]}"; do
-	read -r file fn name <<<"$t"
+	read -r file fn name limit <<<"$t"
 	tmp=$(mktemp -d /tmp/fmit.XXXXXX) || setup_fail "mktemp failed"
 	res=$RUNDIR/$name.result
 	log=$RUNDIR/$name.log
 	: >"$res"
 	start=$SECONDS
 	# (in a subshell: no "Killed" job notice from this shell after a hard timeout)
-	(timeout -k 5 "$TIMEOUT" unshare -m --propagation private -- \
+	(FM_TEST_TIMEOUT=$limit timeout -k 5 "$limit" unshare -m --propagation private -- \
 		bash "$HERE/run.sh" --inner "$file" "$fn" "$tmp" "$res" >"$log" 2>&1) 2>/dev/null
 	rc=$?
 	reap_ns "$res"
 	if [ -s "$res" ]; then
 		read -r kind reason <"$res"
-	elif [ $rc = 124 ] || [ $rc = 137 ] && [ $((SECONDS - start)) -ge "$TIMEOUT" ]; then
-		kind=FAIL reason="timed out after $TIMEOUT s (killed)"
+	elif [ $rc = 124 ] || [ $rc = 137 ] && [ $((SECONDS - start)) -ge "$limit" ]; then
+		kind=FAIL reason="timed out after $limit s (killed)"
 	elif [ $rc -gt 128 ]; then
 		kind=FAIL reason="killed by signal $((rc - 128)) after $((SECONDS - start)) s"
 	else
