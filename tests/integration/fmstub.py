@@ -264,6 +264,11 @@ def main():
             try:
                 ours.send(b"\0")
                 say("proceed-sent")
+            except OSError as e:
+                # the helper may have given up already; its status may
+                # still be waiting in the socket
+                say("proceed-failed", "(%s)" % e.__class__.__name__)
+            try:
                 st = b""
                 while len(st) < 4:
                     chunk = ours.recv(4 - len(st))

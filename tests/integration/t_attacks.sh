@@ -626,10 +626,14 @@ test_t11_unmount_race_sigstop() {
 		cd "$2" || exit 1; end=$((SECONDS + 30)); i=0
 		while [ $i -lt 300 ] && [ $SECONDS -lt $end ]; do
 			ln -sfn real .t && mv -T .t d
-			for ((k = 0; k < RANDOM % 400; k++)); do :; done
 			"$1" -u "$2/d/m" 2>"$5/err" &
 			p=$!
-			for ((k = 0; k < RANDOM % 400; k++)); do :; done
+			# stop it anywhere in its run (a few ms), or just after
+			if [ $((RANDOM % 4)) = 0 ]; then
+				for ((k = 0; k < RANDOM % 400; k++)); do :; done
+			else
+				sleep "0.00$((RANDOM % 8))"
+			fi
 			kill -STOP $p 2>/dev/null
 			if [ $((i % 2)) = 0 ]; then ln -sfn "$3" .t; else ln -sfn "$4" .t; fi
 			mv -T .t d
@@ -1630,7 +1634,8 @@ test_t30_no_fuse_device_no_modprobe() {
 	atk_snapshot
 	mount -t tmpfs -o mode=0755 fmtest-dev /dev || fail "tmpfs on /dev"
 	mknod -m 666 /dev/null c 1 3 && mknod -m 666 /dev/zero c 1 5 && mknod -m 666 /dev/full c 1 7 &&
-		mknod -m 666 /dev/urandom c 1 9 && mknod -m 666 /dev/tty c 5 0 || fail mknod
+		mknod -m 666 /dev/urandom c 1 9 && mknod -m 666 /dev/tty c 5 0 &&
+		ln -s /proc/self/fd /dev/fd || fail mknod
 	ATK_NONFUSE0=$(atk_nonfuse)
 	t30_traced "^fusermount3: fuse device /dev/fuse not found. Kernel module not loaded\\?\$" '^helper-exit=1$' \
 		--mode sync-init -- --sync-init -o '' -- "$H/mnt"
