@@ -525,9 +525,11 @@ static void check_mount_max(const struct mctx *c)
 }
 
 static void mountpoint_verdict(const struct mctx *c, enum mp_status st,
-			       mode_t mode, unsigned long fs_type)
+			       const struct mp_facts *f)
 {
-	const char *mnt = c->path.abs, *name = policy_fstype_name(fs_type);
+	const char *mnt = c->path.abs, *name = policy_fstype_name(f->fs_type);
+	unsigned long fs_type = f->fs_type;
+	mode_t mode = f->mode;
 
 	switch (st) {
 	case MP_OK:
@@ -541,6 +543,8 @@ static void mountpoint_verdict(const struct mctx *c, enum mp_status st,
 	case MP_BAD_TYPE:
 		die("mountpoint %s is not a directory or a regular file", mnt);
 	case MP_FSTYPE:
+		if (f->fs_name && *f->fs_name)
+			name = f->fs_name;
 		if (name)
 			die("mounting over filesystem type %#010lx (%s) is forbidden",
 			    fs_type, name);
@@ -556,12 +560,25 @@ static bool writable_by_caller(int fd)
 	return access(path, W_OK) == 0;	/* real ids == the caller's */
 }
 
+/* The kernel's name for the filesystem type under fd ("" if unknown). */
+static void fs_name_of(int fd, char *name, size_t n)
+{
+	struct mnt_ref r;
+	struct mnt_info mi;
+
+	if (mounts_id_at(fd, "", &r) || mounts_info(&r, &mi))
+		return;
+	snprintf(name, n, "%s", mi.fstype);
+	mounts_info_free(&mi);
+}
+
 /* Opens the mountpoint O_PATH relative to its parent, without following
  * a symlink, and decides on that very inode: it is what we mount on. */
 static void pin_mountpoint(struct mctx *c)
 {
 	int nofollow = c->pv->root ? 0 : O_NOFOLLOW;
 	struct mp_facts f = { .uid = c->pv->uid, .conf = &c->conf };
+	char name[sizeof(((struct mnt_info *)0)->fstype)] = "";
 	struct statfs sfs;
 	struct stat st;
 
@@ -575,7 +592,10 @@ static void pin_mountpoint(struct mctx *c)
 	f.owner = st.st_uid;
 	f.writable = writable_by_caller(c->pinfd);
 	f.fs_type = (unsigned long)sfs.f_type;
-	mountpoint_verdict(c, policy_mountpoint(&f), f.mode, f.fs_type);
+	if (!c->pv->root)
+		fs_name_of(c->pinfd, name, sizeof(name));
+	f.fs_name = name;
+	mountpoint_verdict(c, policy_mountpoint(&f), &f);
 	c->rootmode = S_ISDIR(st.st_mode) ? S_IFDIR : S_IFREG;
 }
 

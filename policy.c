@@ -847,6 +847,19 @@ const char *policy_fstype_name(unsigned long fs_type)
 	return t ? t->name : NULL;
 }
 
+/* devtmpfs shares tmpfs's magic: only its name tells it apart. */
+static bool never_by_name(const char *name)
+{
+	if (!name)
+		return false;
+	if (strcmp(name, "devtmpfs") == 0)
+		return true;
+	for (size_t i = 0; i < sizeof(fstypes) / sizeof(fstypes[0]); i++)
+		if (fstypes[i].rule == FS_NEVER && strcmp(fstypes[i].name, name) == 0)
+			return true;
+	return false;
+}
+
 static bool extra_fs(const struct mp_facts *f)
 {
 	const struct fstype *t = fstype_find(f->fs_type);
@@ -871,7 +884,8 @@ enum mp_status policy_mountpoint(const struct mp_facts *f)
 	}
 	if (!f->writable)
 		return MP_NO_WRITE;
-	if (!policy_fstype_allowed(f->fs_type) && !extra_fs(f))
+	if ((!policy_fstype_allowed(f->fs_type) && !extra_fs(f)) ||
+	    never_by_name(f->fs_name))
 		return MP_FSTYPE;
 	return MP_OK;
 }

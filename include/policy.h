@@ -148,6 +148,8 @@ struct mp_facts {
 	bool writable;		/* access check as the caller */
 	unsigned long fs_type;	/* statfs f_type of the mountpoint */
 	const struct fuse_conf *conf;	/* for mountpoint_fs; may be NULL */
+	const char *fs_name;	/* the kernel's name of that type, or NULL:
+				 * tells devtmpfs from tmpfs (same magic) */
 };
 
 enum mp_status policy_mountpoint(const struct mp_facts *f);

@@ -2442,6 +2442,25 @@ static void test_mountpoint_never_overrides_conf(void **state)
 	assert_int_equal(policy_mountpoint(&f), MP_FSTYPE);
 }
 
+/* devtmpfs has tmpfs's magic: the kernel's type name decides. */
+static void test_mountpoint_devtmpfs_by_name(void **state)
+{
+	struct mp_facts f = { 1000, S_IFDIR | 0755, 1000, true, 0x01021994UL,
+			      NULL, "devtmpfs" };
+
+	(void)state;
+	assert_int_equal(policy_mountpoint(&f), MP_FSTYPE);
+	f.fs_name = "tmpfs";
+	assert_int_equal(policy_mountpoint(&f), MP_OK);
+	f.fs_name = NULL;
+	assert_int_equal(policy_mountpoint(&f), MP_OK);
+	f.fs_name = "proc";	/* a name the magic table also refuses */
+	assert_int_equal(policy_mountpoint(&f), MP_FSTYPE);
+	f.fs_name = "devtmpfs";
+	f.uid = 0;		/* root is never restricted */
+	assert_int_equal(policy_mountpoint(&f), MP_OK);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2484,6 +2503,7 @@ int main(void)
 		cmocka_unit_test(test_mountpoint_conf_table),
 		cmocka_unit_test(test_mountpoint_conf_full_list),
 		cmocka_unit_test(test_mountpoint_never_overrides_conf),
+		cmocka_unit_test(test_mountpoint_devtmpfs_by_name),
 		cmocka_unit_test(test_mount_max),
 		cmocka_unit_test(test_parse_user_id),
 	};
