@@ -5,7 +5,9 @@ MANDIR     ?= $(PREFIX)/share/man
 DOCDIR     ?= $(PREFIX)/share/doc/fusermount3
 SYSCONFDIR ?= /etc
 DESTDIR    ?=
-# how `make install` grants the privilege: setuid (default) or caps
+# how `make install` grants the privilege: setuid (default, root:root 4755),
+# caps (file capabilities), bits (mode 4755 only: package builds, where the
+# packaging tool makes files root's) or none; see tests/grant-privilege.sh
 INSTALL_MODE ?= setuid
 FUSE_CONF  ?= $(SYSCONFDIR)/fuse.conf
 VERSION    := 3.19.0
@@ -27,7 +29,7 @@ LIBS    := $(PKG_LIBS) -pthread
 
 # B: where objects and test binaries go (build/asan for the sanitizer run)
 B       ?= build
-SRCS    := fusermount.c policy.c proto.c privs.c mounts.c unmount.c \
+SRCS    := fusermount.c policy.c proto.c privs.c mounts.c mountdir.c unmount.c \
 	   mount_fsmount.c mount_legacy.c
 HDRS    := $(wildcard include/*.h)
 OBJS    := $(SRCS:%.c=$(B)/%.o)
@@ -66,7 +68,8 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/unit/%,$(wildcard tests/unit/test_*
 include tests/unit/wraps.mk
 
 $(B)/unit/%: tests/unit/%.c $(SRCS) $(HDRS) tests/unit/wraps.mk | $(B)/unit
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -Wno-missing-prototypes $(LDFLAGS) -o $@ $< \
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -Wno-missing-prototypes -Wno-missing-field-initializers \
+		$(LDFLAGS) -o $@ $< \
 		$(UNIT_SRCS_$*) $(UNIT_WRAPS_$*) $(LIBS) -lcmocka
 
 deps:
@@ -121,6 +124,41 @@ demo: deps
 	$(MAKE) fusermount3 tests/tools/fmclient
 	@tests/demo.sh $(CURDIR)/fusermount3 $(CURDIR)/tests/tools/fmclient
 
+# ---------------------------------------------------------------- bench
+# Not part of check: ratios against the packaged helper and the raw floor.
+BENCH_OUT ?= $(CURDIR)/BENCHMARKS.md
+BENCH_BINS := tests/bench/fmbench tests/bench/stub-libc tests/bench/stub-linked tests/bench/stub-capng
+tests/bench/fmbench: tests/bench/fmbench.c
+	$(CC) -std=gnu11 -D_GNU_SOURCE $(WARN) -O2 -g -o $@ $<
+# reference points: an empty program linked like the packaged helper (libc),
+# like ours, and with libcap-ng only; built with our flags
+tests/bench/stub-libc: tests/bench/stub.c
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
+tests/bench/stub-linked: tests/bench/stub.c
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -Wl,--no-as-needed $(LIBS)
+tests/bench/stub-capng: tests/bench/stub.c
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -Wl,--no-as-needed -lcap-ng
+
+bench: deps
+	$(MAKE) fusermount3 tests/tools/fmclient $(BENCH_BINS)
+	tests/bench/bench.sh $(CURDIR)/fusermount3 $(CURDIR)/tests/tools/fmclient \
+		$(CURDIR)/tests/bench $(BENCH_OUT)
+
+# ---------------------------------------------------------------- man
+MANPAGES := man/fusermount3.1 man/fuse.conf.5
+man-check:
+	mandoc -Tlint -W warning $(MANPAGES)
+	@if command -v man >/dev/null; then for m in $(MANPAGES); do \
+		w=$$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -E UTF-8 -l $$m 2>&1 >/dev/null); \
+		[ -z "$$w" ] || { echo "$$m: $$w"; exit 1; }; done; fi
+	@echo "man pages clean"
+
+# ------------------------------------------------------------- debian
+# Builds the .deb out of tree, installs it, mounts through it as a user,
+# removes and purges it, and checks the machine is exactly as before.
+deb-check: deps
+	tests/deb-roundtrip.sh
+
 # ------------------------------------------------------------- install
 install: fusermount3
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
@@ -138,6 +176,7 @@ uninstall:
 	-rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null
 
 clean:
-	rm -rf build fusermount3 tests/tools/fmclient
+	rm -rf build fusermount3 tests/tools/fmclient $(BENCH_BINS)
 
-.PHONY: all check unit integration asan-check demo deps install uninstall clean fuzz fuzz-check
+.PHONY: all check unit integration asan-check demo bench man-check deb-check deps \
+	install uninstall clean fuzz fuzz-check

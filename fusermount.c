@@ -15,6 +15,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <grp.h>
+#include <limits.h>
 #include <linux/capability.h>
 #include <poll.h>
 #include <pthread.h>
@@ -32,6 +34,7 @@
 #include <unistd.h>
 
 #include "mount.h"
+#include "mountdir.h"
 #include "mounts.h"
 #include "policy.h"
 #include "privs.h"
@@ -46,6 +49,9 @@
 #endif
 #define FM_PREPARE_TIMEOUT 60	/* seconds; a hung path lookup or stat */
 #define FM_FINISH_TIMEOUT 30	/* seconds; a daemon that never INITs */
+#ifndef FM_LOCK_FILE
+#define FM_LOCK_FILE "/run/fusermount3.lock"	/* user_mount_max, per uid */
+#endif
 
 static const char *progname = "fusermount3";
 
@@ -61,7 +67,35 @@ static void msg(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-#define die(...) do { msg(__VA_ARGS__); exit(EXIT_FAILURE); } while (0)
+/*
+ * --check prints its verdict on stdout: "deny: <the message a mount would
+ * print>" and the fuse.conf line that decided it, or "allow: ...".
+ */
+static bool checking;
+static int decided_line;	/* fuse.conf line behind the next refusal */
+
+static void __attribute__((noreturn, format(printf, 1, 2)))
+refuse(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (checking) {
+		fputs("deny: ", stdout);
+		vprintf(fmt, ap);
+		putchar('\n');
+		if (decided_line)
+			printf("decided by %s line %d\n", FUSE_CONF, decided_line);
+	} else {
+		fprintf(stderr, "%s: ", progname);
+		vfprintf(stderr, fmt, ap);
+		fputc('\n', stderr);
+	}
+	va_end(ap);
+	exit(EXIT_FAILURE);
+}
+
+#define die(...) refuse(__VA_ARGS__)
 
 /* ------------------------------------------------------------ start-up */
 
@@ -112,7 +146,7 @@ static void harden(void)
 /* ---------------------------------------------------------------- argv */
 
 struct args {
-	bool unmount, lazy, quiet, auto_unmount_only, sync_init;
+	bool unmount, lazy, quiet, auto_unmount_only, sync_init, check;
 	const char *opts;
 	const char *commfd;
 	const char *mnt;
@@ -131,7 +165,7 @@ static void usage(void)
 	exit(EXIT_FAILURE);	/* as the reference: scripts may rely on it */
 }
 
-enum { OPT_AUTO_UNMOUNT = 256, OPT_COMM_FD, OPT_SYNC_INIT };
+enum { OPT_AUTO_UNMOUNT = 256, OPT_COMM_FD, OPT_SYNC_INIT, OPT_CHECK };
 
 static const struct option long_opts[] = {
 	{ "help", no_argument, NULL, 'h' },
@@ -143,6 +177,7 @@ static const struct option long_opts[] = {
 	{ "auto-unmount", no_argument, NULL, OPT_AUTO_UNMOUNT },
 	{ "comm-fd", required_argument, NULL, OPT_COMM_FD },
 	{ "sync-init", no_argument, NULL, OPT_SYNC_INIT },
+	{ "check", no_argument, NULL, OPT_CHECK },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -158,6 +193,7 @@ static void take_option(int ch, struct args *a)
 	case OPT_AUTO_UNMOUNT: a->unmount = a->auto_unmount_only = true; break;
 	case OPT_COMM_FD: a->commfd = optarg; break;
 	case OPT_SYNC_INIT: a->sync_init = true; break;
+	case OPT_CHECK: a->check = true; break;
 	default: exit(EXIT_FAILURE);	/* getopt has said why */
 	}
 }
@@ -174,6 +210,8 @@ static void parse_args(int argc, char **argv, struct args *a)
 		take_option(ch, a);
 	if (a->lazy && !a->unmount)
 		die("-z can only be used with -u");
+	if (a->check && a->unmount)
+		die("--check cannot be used with -u");
 	if (optind >= argc)
 		die("missing mountpoint argument");
 	if (argc - optind > 1)
@@ -276,6 +314,14 @@ struct mctx {
 	const char *devname;
 	mode_t rootmode;
 	struct fuse_conf conf;
+	bool conf_read;			/* --check reads it before dropping all */
+	bool conf_trusted;
+	struct dir_id allowed[FM_CONF_LIST_MAX];	/* mount_dir identities */
+	int allowed_line[FM_CONF_LIST_MAX];
+	size_t n_allowed;
+	int mount_dir_line;		/* the mount_dir entry that matched */
+	int allow_other_line;		/* what let the caller use allow_other */
+	int lockfd;			/* held while mounting (user_mount_max) */
 	struct mount_opts o;
 	struct mount_done done;
 	struct mnt_ref ref;		/* the new mount */
@@ -334,7 +380,6 @@ static void open_device(struct mctx *c)
 
 static void conf_diag(void *arg, enum conf_diag d, int line, const char *text)
 {
-	(void)arg;
 	switch (d) {
 	case CONF_LINE_TOO_LONG:
 		msg("reading %s: line %i too long", FUSE_CONF, line);
@@ -348,52 +393,143 @@ static void conf_diag(void *arg, enum conf_diag d, int line, const char *text)
 	case CONF_UNKNOWN_KEY:
 		msg("unknown parameter in %s at line %i: '%s'", FUSE_CONF, line, text);
 		break;
+	case CONF_BAD_NEW_KEY:	/* non-root callers are refused with it later */
+		if (arg)
+			msg("%s line %i: %s (ignored)", FUSE_CONF, line, text);
+		break;
 	}
+}
+
+/* Parses an open fuse.conf; the file's owner and mode say whether the
+ * new keys may be trusted. */
+static void parse_conf_file(struct mctx *c, FILE *f, conf_diag_fn diag)
+{
+	struct stat st;
+	int e;
+
+	e = fstat(fileno(f), &st) ? -errno
+				  : conf_parse(f, &c->conf, diag, c->pv->root ? c : NULL);
+	fclose(f);
+	if (e)
+		die("reading %s: read failed", FUSE_CONF);
+	c->conf_trusted = conf_file_trusted(st.st_uid, st.st_mode);
+}
+
+static void quiet_diag(void *arg, enum conf_diag d, int line, const char *text)
+{
+	(void)arg, (void)d, (void)line, (void)text;
+}
+
+/*
+ * The caller may not read fuse.conf.  The reference then goes on with the
+ * defaults; we do too, unless the file sets policy keys, which we look for
+ * with root's file access (the caller learns only that there are some).
+ */
+static void peek_unreadable_conf(struct mctx *c)
+{
+	FILE *f = NULL;
+
+	if (c->pv->root)
+		return;
+	if (privs_fsroot_begin(c->pv) == 0) {
+		f = fopen(FUSE_CONF, "re");
+		privs_fsroot_end(c->pv);
+	}
+	if (!f)
+		die("cannot read %s to learn its mount policy; non-root mounts "
+		    "are refused", FUSE_CONF);
+	parse_conf_file(c, f, quiet_diag);
+	if (c->conf.new_key_line) {
+		decided_line = c->conf.new_key_line;
+		die("%s is not readable by the caller but sets mount policy; "
+		    "non-root mounts are refused", FUSE_CONF);
+	}
+	conf_defaults(&c->conf);
 }
 
 /* Opened as the caller.  Benign errors leave the defaults; others (EMFILE,
  * ENOMEM, ...) stop us, so no one can force the defaults on purpose. */
-static void read_conf(struct fuse_conf *conf)
+static void read_conf(struct mctx *c)
 {
 	FILE *f = fopen(FUSE_CONF, "re");
 	int e;
 
-	conf_defaults(conf);
+	conf_defaults(&c->conf);
 	if (!f) {
 		e = errno;
 		if (e == ENOENT)
 			return;
 		msg("failed to open %s: %s", FUSE_CONF, strerror(e));
+		if (e == EACCES)
+			peek_unreadable_conf(c);
 		if (e == EACCES || e == ELOOP || e == ENAMETOOLONG ||
 		    e == ENOTDIR || e == EOVERFLOW)
 			return;
 		exit(EXIT_FAILURE);
 	}
-	e = conf_parse(f, conf, conf_diag, NULL);
-	fclose(f);
-	if (e)
-		die("reading %s: read failed", FUSE_CONF);
+	parse_conf_file(c, f, conf_diag);
 }
 
+/* Fail closed: a broken or untrusted policy refuses every non-root mount. */
+static void check_conf(const struct mctx *c)
+{
+	const struct fuse_conf *k = &c->conf;
+
+	if (c->pv->root)
+		return;
+	if (k->bad_line) {
+		decided_line = k->bad_line;
+		die("%s line %d: %s; non-root mounts are refused", FUSE_CONF,
+		    k->bad_line, k->bad_why);
+	}
+	if (k->new_key_line && !c->conf_trusted) {
+		decided_line = k->new_key_line;
+		die("%s sets mount policy but is not owned by root or is writable "
+		    "by group or others; non-root mounts are refused", FUSE_CONF);
+	}
+}
+
+static long count_mounts(const struct mctx *c, long *mine)
+{
+	long total;
+	int e = mounts_count_fuse(c->pv->uid, &total, mine);
+
+	if (e)
+		die("failed to list mounts: %s", strerror(-e));
+	return total;
+}
+
+static void user_max_reached(const struct mctx *c)
+{
+	decided_line = c->conf.user_mount_max_line;
+	die("too many FUSE filesystems mounted by this user; user_mount_max=%d "
+	    "is set in %s", c->conf.user_mount_max, FUSE_CONF);
+}
+
+/* Checked here without a lock for an early answer, and again under the
+ * caller's lock just before mounting (lock_user_max). */
 static void check_mount_max(const struct mctx *c)
 {
 	long total, mine;
-	int e;
 
-	if (c->pv->root || c->conf.mount_max < 0)
+	if (c->pv->root || (c->conf.mount_max < 0 && c->conf.user_mount_max < 0))
 		return;
-	e = mounts_count_fuse(c->pv->uid, &total, &mine);
-	if (e)
-		die("failed to list mounts: %s", strerror(-e));
-	if (policy_mount_max_reached(&c->conf, total))
+	total = count_mounts(c, &mine);
+	if (policy_mount_max_reached(&c->conf, total)) {
+		decided_line = c->conf.mount_max_line;
 		die("too many FUSE filesystems mounted; mount_max=N can be set in %s",
 		    FUSE_CONF);
+	}
+	if (policy_user_max_reached(&c->conf, mine))
+		user_max_reached(c);
 }
 
 static void mountpoint_verdict(const struct mctx *c, enum mp_status st,
-			       mode_t mode, unsigned long fs_type)
+			       const struct mp_facts *f)
 {
-	const char *mnt = c->path.abs, *name = policy_fstype_name(fs_type);
+	const char *mnt = c->path.abs, *name = policy_fstype_name(f->fs_type);
+	unsigned long fs_type = f->fs_type;
+	mode_t mode = f->mode;
 
 	switch (st) {
 	case MP_OK:
@@ -407,6 +543,8 @@ static void mountpoint_verdict(const struct mctx *c, enum mp_status st,
 	case MP_BAD_TYPE:
 		die("mountpoint %s is not a directory or a regular file", mnt);
 	case MP_FSTYPE:
+		if (f->fs_name && *f->fs_name)
+			name = f->fs_name;
 		if (name)
 			die("mounting over filesystem type %#010lx (%s) is forbidden",
 			    fs_type, name);
@@ -422,12 +560,25 @@ static bool writable_by_caller(int fd)
 	return access(path, W_OK) == 0;	/* real ids == the caller's */
 }
 
+/* The kernel's name for the filesystem type under fd ("" if unknown). */
+static void fs_name_of(int fd, char *name, size_t n)
+{
+	struct mnt_ref r;
+	struct mnt_info mi;
+
+	if (mounts_id_at(fd, "", &r) || mounts_info(&r, &mi))
+		return;
+	snprintf(name, n, "%s", mi.fstype);
+	mounts_info_free(&mi);
+}
+
 /* Opens the mountpoint O_PATH relative to its parent, without following
  * a symlink, and decides on that very inode: it is what we mount on. */
 static void pin_mountpoint(struct mctx *c)
 {
 	int nofollow = c->pv->root ? 0 : O_NOFOLLOW;
-	struct mp_facts f = { .uid = c->pv->uid };
+	struct mp_facts f = { .uid = c->pv->uid, .conf = &c->conf };
+	char name[sizeof(((struct mnt_info *)0)->fstype)] = "";
 	struct statfs sfs;
 	struct stat st;
 
@@ -441,8 +592,105 @@ static void pin_mountpoint(struct mctx *c)
 	f.owner = st.st_uid;
 	f.writable = writable_by_caller(c->pinfd);
 	f.fs_type = (unsigned long)sfs.f_type;
-	mountpoint_verdict(c, policy_mountpoint(&f), f.mode, f.fs_type);
+	if (!c->pv->root)
+		fs_name_of(c->pinfd, name, sizeof(name));
+	f.fs_name = name;
+	mountpoint_verdict(c, policy_mountpoint(&f), &f);
 	c->rootmode = S_ISDIR(st.st_mode) ? S_IFDIR : S_IFREG;
+}
+
+/* ------------------------------------------------------ mount_dir */
+
+
+/* The identities of the mount_dir entries that exist for this caller,
+ * taken once before anything is mounted; an entry that does not expand
+ * or open simply allows nothing. */
+static void allowed_dirs(struct mctx *c)
+{
+	const struct passwd *pw = getpwuid(c->pv->uid);
+	char *name = pw ? strdup(pw->pw_name) : NULL;
+	char *home = pw ? strdup(pw->pw_dir) : NULL;
+	struct user_facts u = { name, c->pv->uid, home };
+	char path[PATH_MAX];
+	size_t n = 0;
+
+	for (size_t i = 0; i < c->conf.n_mount_dir; i++) {
+		const struct conf_entry *d = &c->conf.mount_dir[i];
+
+		if (conf_expand(d->value, &u, path, sizeof(path)) == 0 &&
+		    mountdir_id(path, &c->allowed[n]) == 0)
+			c->allowed_line[n++] = d->line;
+	}
+	free(name);
+	free(home);
+	c->n_allowed = n;
+}
+
+/* 0 (and which line allowed it), or -errno as mountdir_find says. */
+static int within_mount_dir(struct mctx *c)
+{
+	int start = c->rootmode == S_IFDIR ? c->pinfd : c->parentfd, e;
+	size_t which;
+
+	if (c->pv->root || c->conf.n_mount_dir == 0)
+		return 0;
+	e = c->n_allowed ? mountdir_find(start, c->allowed, c->n_allowed,
+					 c->pv->uid, &which) : -EACCES;
+	c->mount_dir_line = e ? 0 : c->allowed_line[which];
+	return e;
+}
+
+static void check_mount_dir(struct mctx *c)
+{
+	int e;
+
+	if (!c->pv->root && c->conf.n_mount_dir)
+		allowed_dirs(c);
+	e = within_mount_dir(c);
+
+	if (e == -EACCES || e == -EXDEV)
+		decided_line = c->conf.mount_dir[0].line;
+	if (e == -EACCES || e == -EXDEV)
+		die("mountpoint %s is not within a mount_dir of %s%s", c->path.abs,
+		    FUSE_CONF, e == -EXDEV ? " (the way up crosses another mount)" : "");
+	if (e)
+		die("cannot tell whether mountpoint %s is within a mount_dir: %s",
+		    c->path.abs, strerror(-e));
+}
+
+/* ------------------------------------------------------- allow_other */
+
+static bool in_group(const char *name, gid_t gid)
+{
+	const struct group *g = getgrnam(name);
+	gid_t *list;
+	bool found = false;
+	int n;
+
+	if (!g || g->gr_gid == gid)
+		return g != NULL;
+	n = getgroups(0, NULL);
+	list = n > 0 ? calloc((size_t)n, sizeof(*list)) : NULL;
+	n = list ? getgroups(n, list) : 0;
+	for (int i = 0; i < n && !found; i++)
+		found = list[i] == g->gr_gid;
+	free(list);
+	return found;
+}
+
+/* user_allow_other, or an allow_other_group the caller belongs to. */
+static bool may_allow_other(struct mctx *c)
+{
+	bool member[FM_CONF_LIST_MAX];
+
+	if (c->conf.user_allow_other) {
+		c->allow_other_line = c->conf.allow_other_line;
+		return true;
+	}
+	for (size_t i = 0; i < c->conf.n_group; i++)
+		member[i] = in_group(c->conf.group[i].value, c->pv->gid);
+	c->allow_other_line = policy_group_allow_other(&c->conf, member);
+	return c->allow_other_line != 0;
 }
 
 static void unsafe_option(void *arg, const char *opt)
@@ -455,7 +703,7 @@ static void parse_options(struct mctx *c)
 {
 	struct opt_ctx ctx = {
 		.root = c->pv->root,
-		.may_allow_other = c->conf.user_allow_other,
+		.may_allow_other = may_allow_other(c),
 		.unsafe = unsafe_option,
 	};
 	struct opt_error e;
@@ -488,9 +736,12 @@ static void prepare(struct mctx *c)
 {
 	alarm(FM_PREPARE_TIMEOUT);
 	open_device(c);
-	read_conf(&c->conf);
+	if (!c->conf_read)
+		read_conf(c);
+	check_conf(c);
 	check_mount_max(c);
 	pin_mountpoint(c);
+	check_mount_dir(c);
 	parse_options(c);
 	alarm(0);
 }
@@ -696,8 +947,83 @@ static void report_mount_error(int err, const struct mount_err *e)
 		msg("mount failed: %s", strerror(-err));
 }
 
-/* 0, or -errno after saying why; no mount is left on failure. */
-static int finish(struct mctx *c)
+/*
+ * user_mount_max without races: the count that matters is taken under a
+ * lock per uid (a byte of a root-only file, at offset uid), held until
+ * the mount is attached.  Only the same user's helpers ever wait on it.
+ */
+static int lock_user_max(struct mctx *c)
+{
+	struct flock l = { .l_type = F_WRLCK, .l_whence = SEEK_SET,
+			   .l_start = (off_t)c->pv->uid, .l_len = 1 };
+	long total, mine;
+	int e;
+
+	if (c->pv->root || c->conf.user_mount_max < 0)
+		return 0;
+	e = privs_fsroot_begin(c->pv);
+	if (!e) {
+		c->lockfd = open(FM_LOCK_FILE, O_RDWR | O_CREAT | O_NOFOLLOW |
+				 O_CLOEXEC | O_NOCTTY, 0600);
+		e = c->lockfd < 0 ? -errno : 0;
+		privs_fsroot_end(c->pv);
+	}
+	alarm(FM_FINISH_TIMEOUT);	/* a holder may wait for its FUSE_INIT */
+	if (!e && fcntl(c->lockfd, F_OFD_SETLKW, &l))
+		e = -errno;
+	alarm(0);
+	if (e) {
+		msg("cannot enforce user_mount_max: %s: %s", FM_LOCK_FILE, strerror(-e));
+		return e;
+	}
+	e = mounts_count_fuse(c->pv->uid, &total, &mine);
+	if (e) {
+		msg("failed to list mounts: %s", strerror(-e));
+		return e;
+	}
+	if (!policy_user_max_reached(&c->conf, mine))
+		return 0;
+	msg("too many FUSE filesystems mounted by this user; user_mount_max=%d "
+	    "is set in %s", c->conf.user_mount_max, FUSE_CONF);
+	return -EDQUOT;
+}
+
+static void unlock_user_max(struct mctx *c)
+{
+	if (c->lockfd >= 0)
+		close(c->lockfd);
+	c->lockfd = -1;
+}
+
+/* A file's place is its directory: the new mount must still be what
+ * the name in the checked directory leads to (a mounted file cannot be
+ * renamed any more, so this holds from now on). */
+static int file_still_there(const struct mctx *c)
+{
+	struct mnt_ref r;
+	int e;
+
+	if (c->rootmode == S_IFDIR)
+		return 0;
+	e = mounts_id_at(c->parentfd, c->path.last, &r);
+	return e ? e : r.id == c->ref.id ? 0 : -EACCES;
+}
+
+/* After the mount: it is on the pinned inode; is that still allowed? */
+static int recheck_mount_dir(struct mctx *c)
+{
+	int e = within_mount_dir(c);
+
+	if (!e && !c->pv->root && c->conf.n_mount_dir)
+		e = file_still_there(c);
+
+	if (e)
+		msg("mountpoint %s is no longer within a mount_dir of %s; "
+		    "mount undone", c->path.abs, FUSE_CONF);
+	return e ? -EPERM : 0;
+}
+
+static int mount_and_verify(struct mctx *c)
 {
 	struct mount_err e = { .step = "mount" };
 	int err;
@@ -711,14 +1037,30 @@ static int finish(struct mctx *c)
 		return err;
 	}
 	err = verify_mount(c);
-	if (err) {
+	if (err)
 		msg("mount on %s failed verification: %s", c->path.abs,
 		    strerror(-err));
+	if (!err)
+		err = recheck_mount_dir(c);
+	if (err)
 		undo_mount(c);
-		return err;
-	}
-	record_utab(c);
-	return 0;
+	return err;
+}
+
+/* 0, or -errno after saying why; no mount is left on failure.  With a
+ * socket, the guard thread watches it while the mount is being made. */
+static int finish(struct mctx *c, int guard_sock_fd)
+{
+	int err = lock_user_max(c);
+
+	if (!err && guard_sock_fd >= 0)
+		guard_start(guard_sock_fd);
+	if (!err)
+		err = mount_and_verify(c);
+	unlock_user_max(c);
+	if (!err)
+		record_utab(c);
+	return err;
 }
 
 /* ------------------------------------------------------ auto_unmount */
@@ -814,7 +1156,7 @@ static int send_fd_or_say(struct mctx *c)
 static int cmd_mount_classic(struct mctx *c)
 {
 	prepare(c);
-	if (finish(c))
+	if (finish(c, -1))
 		return EXIT_FAILURE;
 	if (send_fd_or_say(c)) {
 		undo_mount(c);
@@ -846,8 +1188,7 @@ static int cmd_mount_sync_init(struct mctx *c)
 	prepare(c);
 	if (send_fd_or_say(c) || wait_proceed(c))
 		return EXIT_FAILURE;
-	guard_start(c->cfd);
-	err = finish(c);
+	err = finish(c, c->cfd);
 	if (err) {
 		proto_send_status(c->cfd, err < 0 ? err : -EIO);
 		return EXIT_FAILURE;
@@ -865,6 +1206,23 @@ static int cmd_mount(struct mctx *c)
 {
 	c->cfd = comm_fd(c->a, c->env);
 	return c->a->sync_init ? cmd_mount_sync_init(c) : cmd_mount_classic(c);
+}
+
+/* --check: every prepare step as the caller, without any privilege. */
+static int cmd_check(struct mctx *c)
+{
+	checking = true;
+	read_conf(c);	/* may need root's file access: see peek_unreadable_conf */
+	c->conf_read = true;
+	if (privs_drop_all())
+		die("failed to drop privileges");
+	prepare(c);
+	printf("allow: %s\n", c->path.abs);
+	if (c->mount_dir_line)
+		printf("decided by %s line %d\n", FUSE_CONF, c->mount_dir_line);
+	if (c->o.allow_other && c->allow_other_line)
+		printf("decided by %s line %d\n", FUSE_CONF, c->allow_other_line);
+	return EXIT_SUCCESS;
 }
 
 static void mctx_free(struct mctx *c)
@@ -888,7 +1246,8 @@ int main(int argc, char **argv)
 	struct env env;
 	struct privs pv;
 	struct args a;
-	struct mctx c = { .cfd = -1, .devfd = -1, .parentfd = -1, .pinfd = -1 };
+	struct mctx c = { .cfd = -1, .devfd = -1, .parentfd = -1, .pinfd = -1,
+			  .lockfd = -1 };
 	int e;
 
 	harden();
@@ -910,7 +1269,9 @@ int main(int argc, char **argv)
 	c.pv = &pv;
 	c.a = &a;
 	c.env = &env;
-	if (a.auto_unmount_only)
+	if (a.check)
+		e = cmd_check(&c);
+	else if (a.auto_unmount_only)
 		e = cmd_auto_unmount(&pv, &c.path, &a, &env);
 	else if (a.unmount)
 		e = cmd_unmount(&pv, &c.path, &a);

@@ -26,6 +26,7 @@
 /* uapi of Linux 6.8+, absent from the installed headers */
 #define FM_NR_statmount 457
 #define FM_NR_listmount 458
+#define SM_SB_BASIC 0x1U
 #define SM_MNT_BASIC 0x2U
 #define SM_MNT_POINT 0x10U
 #define SM_FS_TYPE 0x20U
@@ -33,6 +34,7 @@
 #define FM_LSMT_ROOT 0xffffffffffffffffULL
 #define FM_ATTR_NOSUID 0x2U
 #define FM_ATTR_NODEV 0x4U
+#define FM_FUSE_SUPER_MAGIC 0x65735546U
 
 struct fm_mnt_id_req {
 	uint32_t size, spare;
@@ -61,7 +63,7 @@ struct fm_statmount {
 
 int mounts_id_at(int dirfd, const char *name, struct mnt_ref *ref)
 {
-	int flags = AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT;
+	int flags = AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_STATX_DONT_SYNC;
 	struct statx sx;
 
 	if (*name == '\0')
@@ -211,6 +213,36 @@ bool mounts_is_fuse(const struct mnt_info *mi)
 	return strcmp(mi->fstype, "fuse") == 0 || strcmp(mi->fstype, "fuseblk") == 0;
 }
 
+/*
+ * Is mount id FUSE (fuse or fuseblk), and whose?  1 yes, 0 no, -errno.
+ * Most mounts are not FUSE: one statmount for the superblock magic, no
+ * strings, no allocation.  Only the magic's owners (fuse, fuseblk, and
+ * virtiofs, which shares it) are asked for their type and options.
+ */
+static int fuse_mount_owner(uint64_t id, bool *has_uid, uid_t *uid)
+{
+	struct fm_mnt_id_req req = { .size = 24, .mnt_id = id, .param = SM_SB_BASIC };
+	struct fm_statmount sb;
+	struct fm_statmount *sm;
+	int r = 0;
+
+	if (syscall(FM_NR_statmount, &req, &sb, sizeof(sb), 0))
+		return -errno;
+	if (!(sb.mask & SM_SB_BASIC) || sb.sb_magic != FM_FUSE_SUPER_MAGIC)
+		return 0;
+	sm = statmount_get(id, SM_FS_TYPE | SM_MNT_OPTS);
+	if (!sm)
+		return -errno;
+	if ((sm->mask & SM_FS_TYPE) && (strcmp(sm->str + sm->fs_type, "fuse") == 0 ||
+					strcmp(sm->str + sm->fs_type, "fuseblk") == 0)) {
+		r = 1;
+		*has_uid = (sm->mask & SM_MNT_OPTS) &&
+			   mounts_parse_user_id(sm->str + sm->mnt_opts, uid);
+	}
+	free(sm);
+	return r;
+}
+
 /* Counting with listmount + statmount; -ENOSYS on old kernels. */
 static int count_listmount(uid_t uid, long *total, long *mine)
 {
@@ -225,18 +257,18 @@ static int count_listmount(uid_t uid, long *total, long *mine)
 		if (n < 0)
 			return -errno;
 		for (long i = 0; i < n; i++) {
-			struct mnt_info mi;
-			int e = info_statmount(ids[i], &mi);
+			bool has_uid = false;
+			uid_t owner = 0;
+			int r = fuse_mount_owner(ids[i], &has_uid, &owner);
 
-			if (e == -ENOENT)	/* gone meanwhile */
+			if (r == -ENOENT)	/* gone meanwhile */
 				continue;
-			if (e)
-				return e;
-			if (mounts_is_fuse(&mi)) {
+			if (r < 0)
+				return r;
+			if (r) {
 				(*total)++;
-				*mine += mi.has_user_id && mi.user_id == uid;
+				*mine += has_uid && owner == uid;
 			}
-			mounts_info_free(&mi);
 		}
 		if (n > 0)
 			last = ids[n - 1];

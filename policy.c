@@ -36,8 +36,10 @@
 
 void conf_defaults(struct fuse_conf *c)
 {
+	memset(c, 0, sizeof(*c));
 	c->user_allow_other = false;
 	c->mount_max = FM_MOUNT_MAX_DEFAULT;
+	c->user_mount_max = -1;
 }
 
 enum line_kind { LINE_OK, LINE_EOF, LINE_TOO_LONG, LINE_NO_NEWLINE };
@@ -50,10 +52,20 @@ static enum line_kind read_line(FILE *f, char *buf, size_t size, size_t *len)
 	int ch;
 
 	while ((ch = getc(f)) != EOF && ch != '\n') {
-		if (n + 2 < size)	/* room for this char, '\n' and NUL */
-			buf[n++] = (char)ch;
-		else
+		if (n + 2 >= size) {	/* no room for this char, '\n' and NUL */
+			size_t lead = 0;
+
+			/* Too long: the text is kept only to tell whether the
+			 * line was a new key, so leading blanks make room. */
 			overflow = true;
+			while (lead < n && isspace((unsigned char)buf[lead]))
+				lead++;
+			if (lead == 0)
+				continue;
+			memmove(buf, buf + lead, n - lead);
+			n -= lead;
+		}
+		buf[n++] = (char)ch;
 	}
 	buf[n] = '\0';
 	*len = n;
@@ -102,11 +114,129 @@ static int parse_mount_max(const char *s, long *out, const char **val)
 	return 1;	/* trailing text is ignored, as it always was */
 }
 
+/* ------------------------------------------------------ new conf keys */
+
+enum new_key { NK_MOUNT_DIR, NK_GROUP, NK_USER_MAX, NK_FS, NK_NONE };
+
+static const char *const new_keys[] = {
+	[NK_MOUNT_DIR] = "mount_dir",
+	[NK_GROUP] = "allow_other_group",
+	[NK_USER_MAX] = "user_mount_max",
+	[NK_FS] = "mountpoint_fs",
+};
+
+/* Which new key s starts with (a whole word), and where its text ends. */
+static enum new_key new_key_of(const char *s, const char **rest)
+{
+	for (int k = 0; k < NK_NONE; k++) {
+		size_t n = strlen(new_keys[k]);
+
+		if (strncmp(s, new_keys[k], n) == 0 &&
+		    (s[n] == '\0' || s[n] == '=' || isspace((unsigned char)s[n]))) {
+			*rest = s + n;
+			return (enum new_key)k;
+		}
+	}
+	return NK_NONE;
+}
+
+static int bad(struct fuse_conf *c, int line, const char *why)
+{
+	if (!c->bad_line) {
+		c->bad_line = line;
+		c->bad_why = why;
+	}
+	return -EINVAL;
+}
+
+static int add_entry(struct fuse_conf *c, struct conf_entry *list, size_t *n,
+		     const char *v, int line)
+{
+	if (*n >= FM_CONF_LIST_MAX)
+		return bad(c, line, "too many entries for this key");
+	snprintf(list[*n].value, sizeof(list[*n].value), "%s", v);
+	list[(*n)++].line = line;
+	return 0;
+}
+
+static int set_mount_dir(struct fuse_conf *c, const char *v, int line)
+{
+	static const struct user_facts probe = { "user", 1000, "/home/user" };
+	char out[PATH_MAX];
+
+	if (conf_expand(v, &probe, out, sizeof(out)))
+		return bad(c, line, "mount_dir must be an absolute path without "
+			   "'.' or '..' and use only $USER, $UID and $HOME");
+	return add_entry(c, c->mount_dir, &c->n_mount_dir, v, line);
+}
+
+static int set_group(struct fuse_conf *c, const char *v, int line)
+{
+	for (const char *p = v; *p; p++)
+		if (isspace((unsigned char)*p) || *p == ',' || *p == ':')
+			return bad(c, line, "allow_other_group takes one group name");
+	return add_entry(c, c->group, &c->n_group, v, line);
+}
+
+static int set_user_max(struct fuse_conf *c, const char *v, int line)
+{
+	long n = 0;
+
+	for (const char *p = v; *p; p++) {
+		/* n * 10 + digit stays within INT_MAX, even where long is int */
+		if (!isdigit((unsigned char)*p) || n > (INT_MAX - (*p - '0')) / 10)
+			return bad(c, line, "user_mount_max takes a number from 0 to 2147483647");
+		n = n * 10 + (*p - '0');
+	}
+	c->user_mount_max = (int)n;
+	c->user_mount_max_line = line;
+	return 0;
+}
+
+static int set_fs(struct fuse_conf *c, const char *v, int line)
+{
+	unsigned long magic = policy_fstype_by_name(v);
+
+	if (!magic)
+		return bad(c, line, "mountpoint_fs names an unknown filesystem type "
+			   "or one that may never be mounted over");
+	if (c->n_extra_fs >= FM_CONF_LIST_MAX)
+		return bad(c, line, "too many entries for this key");
+	c->extra_fs_line[c->n_extra_fs] = line;
+	c->extra_fs[c->n_extra_fs++] = magic;
+	return 0;
+}
+
+/* "KEY = VALUE" for one of the new keys; a malformed line fails closed. */
+static int new_key_line(struct fuse_conf *c, enum new_key k, const char *rest,
+			int line)
+{
+	if (!c->new_key_line)
+		c->new_key_line = line;
+	while (isspace((unsigned char)*rest))
+		rest++;
+	if (*rest++ != '=')
+		return bad(c, line, "expected KEY = VALUE");
+	while (isspace((unsigned char)*rest))
+		rest++;
+	if (!*rest)
+		return bad(c, line, "missing value");
+	switch (k) {
+	case NK_MOUNT_DIR: return set_mount_dir(c, rest, line);
+	case NK_GROUP:	   return set_group(c, rest, line);
+	case NK_USER_MAX:  return set_user_max(c, rest, line);
+	case NK_FS:	   return set_fs(c, rest, line);
+	case NK_NONE:	   break;
+	}
+	return -EINVAL;
+}
+
 static void conf_line(struct fuse_conf *c, char *raw, int line,
 		      conf_diag_fn diag, void *arg)
 {
 	char *s = strip(raw);
-	const char *val = NULL;
+	const char *val = NULL, *rest;
+	enum new_key k;
 	long v;
 	int r;
 
@@ -114,15 +244,45 @@ static void conf_line(struct fuse_conf *c, char *raw, int line,
 		return;
 	if (strcmp(s, "user_allow_other") == 0) {
 		c->user_allow_other = true;
+		c->allow_other_line = line;
+		return;
+	}
+	k = new_key_of(s, &rest);
+	if (k != NK_NONE) {
+		/* bad() keeps the first fault; this line reports its own */
+		int first = c->bad_line;
+		const char *first_why = c->bad_why;
+
+		c->bad_line = 0;
+		if (new_key_line(c, k, rest, line))
+			diag(arg, CONF_BAD_NEW_KEY, line, c->bad_why);
+		if (first) {
+			c->bad_line = first;
+			c->bad_why = first_why;
+		}
 		return;
 	}
 	r = parse_mount_max(s, &v, &val);
-	if (r > 0)
+	if (r > 0) {
 		c->mount_max = (int)v;
-	else if (r < 0)
+		c->mount_max_line = line;
+	} else if (r < 0) {
 		diag(arg, CONF_BAD_MOUNT_MAX, line, val);
-	else
+	} else {
 		diag(arg, CONF_UNKNOWN_KEY, line, s);
+	}
+}
+
+/* A line we cannot read whole: harmless unless it was a new key. */
+static void lost_line(struct fuse_conf *c, char *buf, int line)
+{
+	const char *rest;
+
+	if (new_key_of(strip(buf), &rest) != NK_NONE) {
+		if (!c->new_key_line)
+			c->new_key_line = line;
+		bad(c, line, "policy line too long or without final newline");
+	}
 }
 
 int conf_parse(FILE *f, struct fuse_conf *c, conf_diag_fn diag, void *arg)
@@ -135,20 +295,147 @@ int conf_parse(FILE *f, struct fuse_conf *c, conf_diag_fn diag, void *arg)
 	while ((k = read_line(f, buf, sizeof(buf), &len)) != LINE_EOF) {
 		line++;
 		if (k == LINE_TOO_LONG) {
+			lost_line(c, buf, line);
 			diag(arg, CONF_LINE_TOO_LONG, line, NULL);
 			continue;
 		}
 		if (k == LINE_NO_NEWLINE) {
+			lost_line(c, buf, line);
 			diag(arg, CONF_NO_FINAL_NEWLINE, line, NULL);
 			break;
 		}
 		if (memchr(buf, '\0', len)) {	/* embedded NUL: never valid */
 			diag(arg, CONF_UNKNOWN_KEY, line, buf);
+			lost_line(c, buf, line);
 			continue;
 		}
 		conf_line(c, buf, line, diag, arg);
 	}
 	return ferror(f) ? -EIO : 0;
+}
+
+bool conf_file_trusted(uid_t owner, mode_t mode)
+{
+	return owner == 0 && !(mode & (S_IWGRP | S_IWOTH));
+}
+
+/* ------------------------------------------------- mount_dir templates */
+
+struct sbuf {
+	char *p;
+	size_t n, len;
+	bool overflow;
+};
+
+static void sb_put(struct sbuf *b, const char *s, size_t n)
+{
+	if (b->len + n >= b->n) {
+		b->overflow = true;
+		return;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+/* Appends the value of the variable at *t ("$NAME" or "${NAME}"). */
+static int expand_var(const char **t, const struct user_facts *u,
+		      struct sbuf *b)
+{
+	const char *s = *t + 1, *e;
+	bool brace = *s == '{';
+	char num[24];
+	size_t n;
+
+	s += brace;
+	for (e = s; isalnum((unsigned char)*e) || *e == '_'; e++)
+		;
+	n = (size_t)(e - s);
+	if (brace && *e++ != '}')
+		return -EINVAL;
+	*t = e;
+	if (n == 4 && !strncmp(s, "USER", 4)) {
+		if (!u->name || !*u->name || strchr(u->name, '/') ||
+		    !strcmp(u->name, ".") || !strcmp(u->name, ".."))
+			return -EINVAL;
+		sb_put(b, u->name, strlen(u->name));
+	} else if (n == 3 && !strncmp(s, "UID", 3)) {
+		snprintf(num, sizeof(num), "%lu", (unsigned long)u->uid);
+		sb_put(b, num, strlen(num));
+	} else if (n == 4 && !strncmp(s, "HOME", 4)) {
+		if (!u->home || u->home[0] != '/')
+			return -EINVAL;
+		n = strlen(u->home);
+		while (*e == '/' && n > 0 && u->home[n - 1] == '/')
+			n--;	/* "$HOME/m" with home "/" or "/h/" */
+		sb_put(b, u->home, n);
+	} else {
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* A clean absolute path: no empty, "." or ".." component ("/" is fine;
+ * one trailing slash is tolerated and removed). */
+static bool clean_path(char *p)
+{
+	size_t n = strlen(p);
+
+	if (p[0] != '/')
+		return false;
+	if (n > 1 && p[n - 1] == '/')
+		p[--n] = '\0';
+	for (const char *c = p + 1; n > 1; ) {
+		const char *slash = strchr(c, '/');
+		size_t len = slash ? (size_t)(slash - c) : strlen(c);
+
+		if (len == 0 || (len == 1 && c[0] == '.') ||
+		    (len == 2 && c[0] == '.' && c[1] == '.'))
+			return false;
+		if (!slash)
+			break;
+		c = slash + 1;
+	}
+	return true;
+}
+
+int conf_expand(const char *tmpl, const struct user_facts *u, char *out,
+		size_t n)
+{
+	struct sbuf b = { out, n, 0, false };
+	int e;
+
+	if (n == 0)
+		return -ENAMETOOLONG;
+	out[0] = '\0';
+	while (*tmpl) {
+		const char *dollar = strchr(tmpl, '$');
+		size_t lit = dollar ? (size_t)(dollar - tmpl) : strlen(tmpl);
+
+		sb_put(&b, tmpl, lit);
+		tmpl += lit;
+		if (!dollar)
+			break;
+		e = expand_var(&tmpl, u, &b);
+		if (e)
+			return e;
+	}
+	if (b.overflow)
+		return -ENAMETOOLONG;
+	return clean_path(out) ? 0 : -EINVAL;
+}
+
+int policy_group_allow_other(const struct fuse_conf *c, const bool *member)
+{
+	for (size_t i = 0; i < c->n_group; i++)
+		if (member[i])
+			return c->group[i].line;
+	return 0;
+}
+
+bool policy_user_max_reached(const struct fuse_conf *c, long mine)
+{
+	return c->user_mount_max >= 0 && mine >= c->user_mount_max;
 }
 
 /* ------------------------------------------------------------- options */
@@ -438,10 +725,16 @@ void opts_free(struct mount_opts *o)
 
 /* ---------------------------------------------------------- mountpoint */
 
+enum fs_rule {
+	FS_ALLOWED,	/* on the reference's list */
+	FS_OPTIONAL,	/* an admin may allow it (mountpoint_fs) */
+	FS_NEVER,	/* "magic" files: mounting over them is an attack */
+};
+
 struct fstype {
 	unsigned long magic;
 	const char *name;
-	bool allowed;
+	enum fs_rule rule;
 };
 
 /*
@@ -449,38 +742,79 @@ struct fstype {
  * refused, so the error can say "proc" instead of a hex number.
  */
 static const struct fstype fstypes[] = {
-	{ 0x61756673, "aufs", true },		{ 0x00000187, "autofs", true },
-	{ 0xCA451A4E, "bcachefs", true },	{ 0x9123683E, "btrfs", true },
-	{ 0x00C36400, "ceph", true },		{ 0xFF534D42, "cifs", true },
-	{ 0x0000F15F, "ecryptfs", true },	{ 0x2011BAB0, "exfat", true },
-	{ 0x0000EF53, "ext4", true },		{ 0xF2F52010, "f2fs", true },
-	{ 0x65735546, "fuse", true },		{ 0x01161970, "gfs2", true },
-	{ 0x47504653, "gpfs", true },		{ 0x0000482B, "hfsplus", true },
-	{ 0x000072B6, "jffs2", true },		{ 0x3153464A, "jfs", true },
-	{ 0x0BD00BD0, "lustre", true },		{ 0x00004D44, "vfat", true },
-	{ 0x0000564C, "ncpfs", true },		{ 0x00006969, "nfs", true },
-	{ 0x00003434, "nilfs", true },		{ 0x5346544E, "ntfs", true },
-	{ 0x7366746E, "ntfs3", true },		{ 0x5346414F, "openafs", true },
-	{ 0x794C7630, "overlay", true },	{ 0xAAD7AAEA, "panfs", true },
-	{ 0x52654973, "reiserfs", true },	{ 0xFE534D42, "smb2", true },
-	{ 0x73717368, "squashfs", true },	{ 0x01021994, "tmpfs", true },
-	{ 0x24051905, "ubifs", true },		{ 0x18031977, "wekafs", true },
-	{ 0x58465342, "xfs", true },		{ 0x2FC12FC1, "zfs", true },
-	{ 0x858458F6, "ramfs", true },
+	/* the reference's list */
+	{ 0x61756673, "aufs",        FS_ALLOWED },
+	{ 0x00000187, "autofs",      FS_ALLOWED },
+	{ 0xCA451A4E, "bcachefs",    FS_ALLOWED },
+	{ 0x9123683E, "btrfs",       FS_ALLOWED },
+	{ 0x00C36400, "ceph",        FS_ALLOWED },
+	{ 0xFF534D42, "cifs",        FS_ALLOWED },
+	{ 0x0000F15F, "ecryptfs",    FS_ALLOWED },
+	{ 0x2011BAB0, "exfat",       FS_ALLOWED },
+	{ 0x0000EF53, "ext4",        FS_ALLOWED },
+	{ 0xF2F52010, "f2fs",        FS_ALLOWED },
+	{ 0x65735546, "fuse",        FS_ALLOWED },
+	{ 0x01161970, "gfs2",        FS_ALLOWED },
+	{ 0x47504653, "gpfs",        FS_ALLOWED },
+	{ 0x0000482B, "hfsplus",     FS_ALLOWED },
+	{ 0x000072B6, "jffs2",       FS_ALLOWED },
+	{ 0x3153464A, "jfs",         FS_ALLOWED },
+	{ 0x0BD00BD0, "lustre",      FS_ALLOWED },
+	{ 0x0000564C, "ncpfs",       FS_ALLOWED },
+	{ 0x00006969, "nfs",         FS_ALLOWED },
+	{ 0x00003434, "nilfs",       FS_ALLOWED },
+	{ 0x5346544E, "ntfs",        FS_ALLOWED },
+	{ 0x7366746E, "ntfs3",       FS_ALLOWED },
+	{ 0x5346414F, "openafs",     FS_ALLOWED },
+	{ 0x794C7630, "overlay",     FS_ALLOWED },
+	{ 0xAAD7AAEA, "panfs",       FS_ALLOWED },
+	{ 0x858458F6, "ramfs",       FS_ALLOWED },
+	{ 0x52654973, "reiserfs",    FS_ALLOWED },
+	{ 0xFE534D42, "smb2",        FS_ALLOWED },
+	{ 0x73717368, "squashfs",    FS_ALLOWED },
+	{ 0x01021994, "tmpfs",       FS_ALLOWED },
+	{ 0x24051905, "ubifs",       FS_ALLOWED },
+	{ 0x00004D44, "vfat",        FS_ALLOWED },
+	{ 0x18031977, "wekafs",      FS_ALLOWED },
+	{ 0x58465342, "xfs",         FS_ALLOWED },
+	{ 0x2FC12FC1, "zfs",         FS_ALLOWED },
 #if ULONG_MAX > 0xffffffffUL
-	{ 0x736675005346544EUL, "ufsd", true },
+	{ 0x736675005346544EUL, "ufsd", FS_ALLOWED },
 #endif
-	{ 0x00009fa0, "proc", false },		{ 0x62656572, "sysfs", false },
-	{ 0x00001cd1, "devpts", false },	{ 0x0027e0eb, "cgroup", false },
-	{ 0x63677270, "cgroup2", false },	{ 0x19800202, "mqueue", false },
-	{ 0x958458f6, "hugetlbfs", false },	{ 0x64626720, "debugfs", false },
-	{ 0x74726163, "tracefs", false },	{ 0x73636673, "securityfs", false },
-	{ 0xcafe4a11, "bpf", false },		{ 0x62656570, "configfs", false },
-	{ 0xde5e81e4, "efivarfs", false },	{ 0x6165676c, "pstore", false },
-	{ 0x42494e4d, "binfmt_misc", false },	{ 0x6e736673, "nsfs", false },
-	{ 0x65735543, "fusectl", false },	{ 0xf97cff8c, "selinuxfs", false },
-	{ 0x00009660, "iso9660", false },	{ 0xe0f5e1e2, "erofs", false },
-	{ 0x01021997, "9p", false },		{ 0x15013346, "udf", false },
+	/* allowed only by mountpoint_fs */
+	{ 0x01021997, "9p",          FS_OPTIONAL },
+	{ 0x6B414653, "afs",         FS_OPTIONAL },
+	{ 0x73757245, "coda",        FS_OPTIONAL },
+	{ 0x28CD3D45, "cramfs",      FS_OPTIONAL },
+	{ 0xE0F5E1E2, "erofs",       FS_OPTIONAL },
+	{ 0x00004244, "hfs",         FS_OPTIONAL },
+	{ 0x958458F6, "hugetlbfs",   FS_OPTIONAL },
+	{ 0x00009660, "iso9660",     FS_OPTIONAL },
+	{ 0x7461636F, "ocfs2",       FS_OPTIONAL },
+	{ 0x20030528, "orangefs",    FS_OPTIONAL },
+	{ 0x00007275, "romfs",       FS_OPTIONAL },
+	{ 0x15013346, "udf",         FS_OPTIONAL },
+	{ 0x786F4256, "vboxsf",      FS_OPTIONAL },
+	{ 0x5A4F4653, "zonefs",      FS_OPTIONAL },
+	/* never: their files act on the kernel */
+	{ 0x42494E4D, "binfmt_misc", FS_NEVER },
+	{ 0xCAFE4A11, "bpf",         FS_NEVER },
+	{ 0x0027E0EB, "cgroup",      FS_NEVER },
+	{ 0x63677270, "cgroup2",     FS_NEVER },
+	{ 0x62656570, "configfs",    FS_NEVER },
+	{ 0x64626720, "debugfs",     FS_NEVER },
+	{ 0x00001CD1, "devpts",      FS_NEVER },
+	{ 0xDE5E81E4, "efivarfs",    FS_NEVER },
+	{ 0x65735543, "fusectl",     FS_NEVER },
+	{ 0x19800202, "mqueue",      FS_NEVER },
+	{ 0x6E736673, "nsfs",        FS_NEVER },
+	{ 0x00009FA0, "proc",        FS_NEVER },
+	{ 0x6165676C, "pstore",      FS_NEVER },
+	{ 0x73636673, "securityfs",  FS_NEVER },
+	{ 0x43415D53, "smackfs",     FS_NEVER },
+	{ 0xF97CFF8C, "selinuxfs",   FS_NEVER },
+	{ 0x62656572, "sysfs",       FS_NEVER },
+	{ 0x74726163, "tracefs",     FS_NEVER },
 };
 
 static const struct fstype *fstype_find(unsigned long magic)
@@ -495,7 +829,15 @@ bool policy_fstype_allowed(unsigned long fs_type)
 {
 	const struct fstype *t = fstype_find(fs_type);
 
-	return t && t->allowed;
+	return t && t->rule == FS_ALLOWED;
+}
+
+unsigned long policy_fstype_by_name(const char *name)
+{
+	for (size_t i = 0; i < sizeof(fstypes) / sizeof(fstypes[0]); i++)
+		if (strcmp(fstypes[i].name, name) == 0)
+			return fstypes[i].rule == FS_NEVER ? 0 : fstypes[i].magic;
+	return 0;
 }
 
 const char *policy_fstype_name(unsigned long fs_type)
@@ -503,6 +845,31 @@ const char *policy_fstype_name(unsigned long fs_type)
 	const struct fstype *t = fstype_find(fs_type);
 
 	return t ? t->name : NULL;
+}
+
+/* devtmpfs shares tmpfs's magic: only its name tells it apart. */
+static bool never_by_name(const char *name)
+{
+	if (!name)
+		return false;
+	if (strcmp(name, "devtmpfs") == 0)
+		return true;
+	for (size_t i = 0; i < sizeof(fstypes) / sizeof(fstypes[0]); i++)
+		if (fstypes[i].rule == FS_NEVER && strcmp(fstypes[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+static bool extra_fs(const struct mp_facts *f)
+{
+	const struct fstype *t = fstype_find(f->fs_type);
+
+	if (t && t->rule == FS_NEVER)
+		return false;	/* whatever the conf says */
+	for (size_t i = 0; f->conf && i < f->conf->n_extra_fs; i++)
+		if (f->conf->extra_fs[i] == f->fs_type)
+			return true;
+	return false;
 }
 
 enum mp_status policy_mountpoint(const struct mp_facts *f)
@@ -517,7 +884,8 @@ enum mp_status policy_mountpoint(const struct mp_facts *f)
 	}
 	if (!f->writable)
 		return MP_NO_WRITE;
-	if (!policy_fstype_allowed(f->fs_type))
+	if ((!policy_fstype_allowed(f->fs_type) && !extra_fs(f)) ||
+	    never_by_name(f->fs_name))
 		return MP_FSTYPE;
 	return MP_OK;
 }

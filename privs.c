@@ -118,8 +118,11 @@ int privs_fsroot_begin(const struct privs *p)
 		return 0;
 	if (!p->can_fsroot)
 		return -EPERM;
-	if (privs_raise(CAP_SETUID) || privs_raise(CAP_SETGID) ||
-	    setresgid((gid_t)-1, 0, (gid_t)-1) || setresuid((uid_t)-1, 0, (uid_t)-1))
+	if (privs_raise(CAP_SETUID) || privs_raise(CAP_SETGID)) {
+		privs_lower();
+		return -EPERM;	/* nothing changed (all dropped: --check) */
+	}
+	if (setresgid((gid_t)-1, 0, (gid_t)-1) || setresuid((uid_t)-1, 0, (uid_t)-1))
 		e = -EPERM;
 	privs_lower();	/* euid 0 made the permitted set effective */
 	if (!e && (geteuid() != 0 || getegid() != 0))

@@ -20,9 +20,36 @@
 #define FM_OPTS_MAX 4095	/* longest -o string accepted */
 #define FM_VALUE_MAX 255	/* longest value fsconfig(2) accepts */
 
+/*
+ * Keys beyond the reference's user_allow_other and mount_max.  They are
+ * honoured only when the file is root-owned and not writable by group or
+ * others (the caller checks that: conf.new_key_line tells whether any was
+ * used), and a malformed one denies every non-root mount (conf.bad_line).
+ */
+#define FM_CONF_LIST_MAX 32	/* entries per repeatable key */
+
+struct conf_entry {
+	char value[FM_CONF_LINE_MAX];	/* as written: path template or name */
+	int line;
+};
+
 struct fuse_conf {
 	bool user_allow_other;
+	int allow_other_line;		/* 0: not set */
 	int mount_max;		/* -1: unlimited */
+	int mount_max_line;
+	int user_mount_max;	/* per caller; -1: unlimited */
+	int user_mount_max_line;
+	struct conf_entry mount_dir[FM_CONF_LIST_MAX];
+	size_t n_mount_dir;
+	struct conf_entry group[FM_CONF_LIST_MAX];	/* allow_other_group */
+	size_t n_group;
+	unsigned long extra_fs[FM_CONF_LIST_MAX];	/* mountpoint_fs */
+	int extra_fs_line[FM_CONF_LIST_MAX];
+	size_t n_extra_fs;
+	int new_key_line;	/* first line using a new key; 0: none */
+	int bad_line;		/* first malformed new-key line; 0: none */
+	const char *bad_why;	/* what is wrong with it (static text) */
 };
 
 enum conf_diag {
@@ -30,15 +57,39 @@ enum conf_diag {
 	CONF_NO_FINAL_NEWLINE,
 	CONF_BAD_MOUNT_MAX,
 	CONF_UNKNOWN_KEY,
+	CONF_BAD_NEW_KEY,	/* malformed new-key line: fails closed */
 };
 
-/* Called once per diagnostic; @text is the offending line or value. */
+/* Called once per diagnostic; @text is the offending line or value
+ * (for CONF_BAD_NEW_KEY: what is wrong with it). */
 typedef void (*conf_diag_fn)(void *arg, enum conf_diag d, int line,
 			     const char *text);
 
 void conf_defaults(struct fuse_conf *c);
 /* Returns 0, or -EIO when the stream reported a read error. */
 int conf_parse(FILE *f, struct fuse_conf *c, conf_diag_fn diag, void *arg);
+
+/* What $USER, $UID and $HOME stand for in a mount_dir template. */
+struct user_facts {
+	const char *name;
+	uid_t uid;
+	const char *home;
+};
+
+/*
+ * Expands a mount_dir template into out (size n).  0, or -EINVAL when the
+ * template names another variable, an expansion is unusable (a user name
+ * with '/', a relative home), or the result is not a clean absolute path
+ * (no empty, "." or ".." component); -ENAMETOOLONG when it does not fit.
+ */
+int conf_expand(const char *tmpl, const struct user_facts *u, char *out,
+		size_t n);
+/* Whether the file holding the conf may carry the new keys. */
+bool conf_file_trusted(uid_t owner, mode_t mode);
+/* Line of the allow_other_group entry that lets the caller use
+ * allow_other, or 0.  member[i]: whether the caller belongs to group[i]. */
+int policy_group_allow_other(const struct fuse_conf *c, const bool *member);
+bool policy_user_max_reached(const struct fuse_conf *c, long mine);
 
 /* Parsed -o string.  Strings are owned and freed by opts_free(). */
 struct mount_opts {
@@ -96,10 +147,16 @@ struct mp_facts {
 	uid_t owner;		/* st_uid of the pinned mountpoint */
 	bool writable;		/* access check as the caller */
 	unsigned long fs_type;	/* statfs f_type of the mountpoint */
+	const struct fuse_conf *conf;	/* for mountpoint_fs; may be NULL */
+	const char *fs_name;	/* the kernel's name of that type, or NULL:
+				 * tells devtmpfs from tmpfs (same magic) */
 };
 
 enum mp_status policy_mountpoint(const struct mp_facts *f);
 bool policy_fstype_allowed(unsigned long fs_type);
+/* Magic of a filesystem name an admin may allow (mountpoint_fs), or 0:
+ * unknown names and those with "magic" files (proc, sysfs, ...). */
+unsigned long policy_fstype_by_name(const char *name);
 /* Human name of a filesystem magic, or NULL when unknown. */
 const char *policy_fstype_name(unsigned long fs_type);
 bool policy_mount_max_reached(const struct fuse_conf *c, long count);

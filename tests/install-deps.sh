@@ -7,7 +7,8 @@ set -eu
 PKGS="gcc make pkg-config libmount-dev libcap-ng-dev libcmocka-dev
       fuse3 bindfs sshfs squashfuse squashfs-tools fuse-overlayfs
       openssh-server openssh-client util-linux libcap2-bin mandoc clang
-      libclang-rt-dev python3 strace iproute2 procps"
+      libclang-rt-dev python3 strace iproute2 procps
+      build-essential dpkg-dev debhelper"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

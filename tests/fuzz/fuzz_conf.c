@@ -6,7 +6,8 @@
  * Beyond memory errors (ASan/UBSan): every diagnostic has a line number
  * within the file and a readable text; the result never holds a
  * mount_max below -1; user_allow_other is only ever set by a file that
- * says so.
+ * says so; the policy keys stay within their limits, and a malformed one
+ * is remembered with its line and reason.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -29,7 +30,10 @@ static void on_diag(void *arg, enum conf_diag d, int line, const char *text)
 	struct seen *s = arg;
 
 	CHECK(d == CONF_LINE_TOO_LONG || d == CONF_NO_FINAL_NEWLINE ||
-	      d == CONF_BAD_MOUNT_MAX || d == CONF_UNKNOWN_KEY);
+	      d == CONF_BAD_MOUNT_MAX || d == CONF_UNKNOWN_KEY ||
+	      d == CONF_BAD_NEW_KEY);
+	if (d == CONF_BAD_NEW_KEY)
+		CHECK(text != NULL);
 	CHECK(line >= 1 && line <= s->lines);
 	if (text)
 		CHECK(strlen(text) < FM_CONF_LINE_MAX);
@@ -66,6 +70,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(parse(f, &c, &s) == 0);	/* a memory stream never fails */
 	fclose(f);
 	CHECK(c.mount_max >= -1);
+	CHECK(c.user_mount_max >= -1);
+	CHECK(c.n_mount_dir <= FM_CONF_LIST_MAX && c.n_group <= FM_CONF_LIST_MAX &&
+	      c.n_extra_fs <= FM_CONF_LIST_MAX);
+	CHECK(c.bad_line >= 0 && c.bad_line <= s.lines);
+	CHECK(!c.bad_line || (c.bad_why && c.new_key_line &&
+			      c.new_key_line <= c.bad_line));
+	for (size_t i = 0; i < c.n_extra_fs; i++)
+		CHECK(c.extra_fs[i] != 0);
 	if (c.user_allow_other)
 		CHECK(memmem(data, size, "user_allow_other", 16) != NULL);
 	if (c.mount_max != FM_MOUNT_MAX_DEFAULT)

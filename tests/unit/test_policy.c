@@ -84,6 +84,7 @@ static const char *diag_name(enum conf_diag d)
 	case CONF_NO_FINAL_NEWLINE:	return "NO_FINAL_NEWLINE";
 	case CONF_BAD_MOUNT_MAX:	return "BAD_MOUNT_MAX";
 	case CONF_UNKNOWN_KEY:		return "UNKNOWN_KEY";
+	case CONF_BAD_NEW_KEY:		return "BAD_NEW_KEY";
 	}
 	return "?";
 }
@@ -331,6 +332,1164 @@ static void test_conf_read_error(void **state)
 	assert_int_equal(conf_parse(f, &c, collect_diag, &ds), -EIO);
 	assert_int_equal(ds.n, 0);
 	fclose(f);
+}
+
+/* ============================================== fuse.conf: policy keys */
+
+/* bad_why texts, as the admin reads them after "fuse.conf line N: " */
+#define W_KV	"expected KEY = VALUE"
+#define W_EMPTY	"missing value"
+#define W_DIR	"mount_dir must be an absolute path without '.' or '..' " \
+		"and use only $USER, $UID and $HOME"
+#define W_GROUP	"allow_other_group takes one group name"
+#define W_UMAX	"user_mount_max takes a number from 0 to 2147483647"
+#define W_FS	"mountpoint_fs names an unknown filesystem type or one " \
+		"that may never be mounted over"
+#define W_MANY	"too many entries for this key"
+#define W_LOST	"policy line too long or without final newline"
+
+struct summary {
+	char s[16384];
+	size_t len;
+};
+
+static void __attribute__((format(printf, 2, 3)))
+sum_add(struct summary *b, const char *fmt, ...)
+{
+	size_t room = sizeof(b->s) - b->len;
+	va_list ap;
+	int r;
+
+	if (b->len) {
+		assert_true(room > 1);
+		b->s[b->len++] = ' ';
+		b->s[b->len] = '\0';
+		room--;
+	}
+	va_start(ap, fmt);
+	r = vsnprintf(b->s + b->len, room, fmt, ap);
+	va_end(ap);
+	assert_true(r >= 0 && (size_t)r < room);
+	b->len += (size_t)r;
+}
+
+/*
+ * Everything conf_parse() decided, in one line, defaults left out:
+ *   ao@L         user_allow_other, set on line L (ao=0@L: line without flag)
+ *   mm=N@L       mount_max          umm=N@L   user_mount_max
+ *   dir=V@L      each mount_dir     grp=V@L   each allow_other_group
+ *   fs=NAME@L    each mountpoint_fs (by the name of its magic)
+ *   new@L        new_key_line       bad@L     bad_line
+ */
+static const char *conf_summary(const struct fuse_conf *c, struct summary *b)
+{
+	b->len = 0;
+	b->s[0] = '\0';
+	if (c->user_allow_other)
+		sum_add(b, "ao@%d", c->allow_other_line);
+	else if (c->allow_other_line)
+		sum_add(b, "ao=0@%d", c->allow_other_line);
+	if (c->mount_max != FM_MOUNT_MAX_DEFAULT || c->mount_max_line)
+		sum_add(b, "mm=%d@%d", c->mount_max, c->mount_max_line);
+	if (c->user_mount_max != -1 || c->user_mount_max_line)
+		sum_add(b, "umm=%d@%d", c->user_mount_max, c->user_mount_max_line);
+	assert_true(c->n_mount_dir <= FM_CONF_LIST_MAX);
+	assert_true(c->n_group <= FM_CONF_LIST_MAX);
+	assert_true(c->n_extra_fs <= FM_CONF_LIST_MAX);
+	for (size_t i = 0; i < c->n_mount_dir; i++)
+		sum_add(b, "dir=%s@%d", c->mount_dir[i].value, c->mount_dir[i].line);
+	for (size_t i = 0; i < c->n_group; i++)
+		sum_add(b, "grp=%s@%d", c->group[i].value, c->group[i].line);
+	for (size_t i = 0; i < c->n_extra_fs; i++) {
+		const char *name = policy_fstype_name(c->extra_fs[i]);
+
+		if (name)
+			sum_add(b, "fs=%s@%d", name, c->extra_fs_line[i]);
+		else
+			sum_add(b, "fs=%#lx@%d", c->extra_fs[i], c->extra_fs_line[i]);
+	}
+	if (c->new_key_line)
+		sum_add(b, "new@%d", c->new_key_line);
+	if (c->bad_line)
+		sum_add(b, "bad@%d", c->bad_line);
+	return b->s;
+}
+
+static void check_why(const struct fuse_conf *c, const char *want,
+		      const char *what)
+{
+	if (!want && c->bad_why)
+		fail_msg("%s: bad_why \"%s\", want NULL", what, c->bad_why);
+	if (want && !c->bad_why)
+		fail_msg("%s: bad_why NULL, want \"%s\"", what, want);
+	if (want && strcmp(c->bad_why, want) != 0)
+		fail_msg("%s: bad_why \"%s\", want \"%s\"", what, c->bad_why, want);
+	if (!c->bad_line != !c->bad_why)
+		fail_msg("%s: bad_line %d with bad_why %s", what, c->bad_line,
+			 c->bad_why ? c->bad_why : "NULL");
+}
+
+/* Parses, then compares summary, bad_why and the diagnostics. */
+static void expect_conf(const char *what, const char *in, size_t len,
+		       const char *want, const char *why, int ndiag,
+		       const struct want_diag *diag)
+{
+	struct fuse_conf c;
+	struct diags ds;
+	struct summary sum;
+	int rc = parse_conf(in, len, &c, &ds);
+
+	if (rc != 0)
+		fail_msg("%s: conf_parse returned %d", what, rc);
+	if (strcmp(conf_summary(&c, &sum), want) != 0)
+		fail_msg("%s:\n  got  \"%s\"\n  want \"%s\"", what, sum.s, want);
+	check_why(&c, why, what);
+	if (ds.n != ndiag)
+		fail_msg("%s: %d diagnostics, want %d (first: %s line %d \"%s\")",
+			 what, ds.n, ndiag, ds.n ? diag_name(ds.v[0].d) : "-",
+			 ds.n ? ds.v[0].line : 0, ds.n ? ds.v[0].text : "");
+	for (int j = 0; j < ds.n; j++)
+		check_diag(&ds.v[j], &diag[j], what);
+}
+
+struct key_case {
+	const char *name;
+	const char *in;
+	size_t len;		/* 0: strlen(in) */
+	const char *want;	/* conf_summary() of the result */
+	const char *why;	/* bad_why; NULL: none */
+	int ndiag;
+	struct want_diag diag[4];
+};
+
+#define NODIAG 0, { { 0 } }
+#define BADKEY(line, why) 1, { { CONF_BAD_NEW_KEY, line, why } }
+#define UNKNOWN(line, text) 1, { { CONF_UNKNOWN_KEY, line, text } }
+
+static const struct key_case key_cases[] = {
+	/* ---- classic keys: line numbers, nothing new */
+	{ "classic lines are numbered", "# c\n\nuser_allow_other\nmount_max = 5\n", 0,
+	  "ao@3 mm=5@4", NULL, NODIAG },
+	{ "classic: last line wins", "mount_max = 5\nuser_allow_other\nmount_max=7\n"
+	  "user_allow_other\n", 0, "ao@4 mm=7@3", NULL, NODIAG },
+	{ "classic: bad mount_max keeps line", "mount_max = 5\nmount_max = -2\n", 0,
+	  "mm=5@1", NULL, 1, { { CONF_BAD_MOUNT_MAX, 2, "-2" } } },
+	{ "classic: mount_max = -1", "mount_max = -1\n", 0, "mm=-1@1", NULL, NODIAG },
+
+	/* ---- mount_dir */
+	{ "mount_dir", "mount_dir = /srv/fuse\n", 0,
+	  "dir=/srv/fuse@1 new@1", NULL, NODIAG },
+	{ "mount_dir=/x (no blanks)", "mount_dir=/x\n", 0,
+	  "dir=/x@1 new@1", NULL, NODIAG },
+	{ "mount_dir, tabs and comment", "\tmount_dir\t=\t/x  # mine\n", 0,
+	  "dir=/x@1 new@1", NULL, NODIAG },
+	{ "mount_dir, CRLF", "mount_dir = /x\r\n", 0, "dir=/x@1 new@1", NULL, NODIAG },
+	{ "mount_dir = /", "mount_dir = /\n", 0, "dir=/@1 new@1", NULL, NODIAG },
+	{ "mount_dir kept as written (trailing slash)", "mount_dir = /srv/\n", 0,
+	  "dir=/srv/@1 new@1", NULL, NODIAG },
+	{ "mount_dir with $USER", "mount_dir = /srv/fuse/$USER\n", 0,
+	  "dir=/srv/fuse/$USER@1 new@1", NULL, NODIAG },
+	{ "mount_dir with ${USER}_x", "mount_dir = /srv/${USER}_x\n", 0,
+	  "dir=/srv/${USER}_x@1 new@1", NULL, NODIAG },
+	{ "mount_dir with $UID", "mount_dir = /run/user/$UID/fuse\n", 0,
+	  "dir=/run/user/$UID/fuse@1 new@1", NULL, NODIAG },
+	{ "mount_dir = $HOME", "mount_dir = $HOME\n", 0,
+	  "dir=$HOME@1 new@1", NULL, NODIAG },
+	{ "mount_dir = ${HOME}/mnt/$UID-$USER", "mount_dir = ${HOME}/mnt/$UID-$USER\n", 0,
+	  "dir=${HOME}/mnt/$UID-$USER@1 new@1", NULL, NODIAG },
+	{ "mount_dir with a blank inside", "mount_dir = /srv/my mounts\n", 0,
+	  "dir=/srv/my mounts@1 new@1", NULL, NODIAG },
+	{ "mount_dir: '#' starts a comment", "mount_dir = /srv/#x\n", 0,
+	  "dir=/srv/@1 new@1", NULL, NODIAG },
+	{ "mount_dir repeated, order kept",
+	  "mount_dir = /a\n# c\nmount_dir = /b/$USER\nmount_dir = /a\n", 0,
+	  "dir=/a@1 dir=/b/$USER@3 dir=/a@4 new@1", NULL, NODIAG },
+	/* malformed */
+	{ "mount_dir alone", "mount_dir\n", 0, "new@1 bad@1", W_KV, BADKEY(1, W_KV) },
+	{ "mount_dir without '='", "mount_dir /srv\n", 0,
+	  "new@1 bad@1", W_KV, BADKEY(1, W_KV) },
+	{ "mount_dir : /srv", "mount_dir : /srv\n", 0,
+	  "new@1 bad@1", W_KV, BADKEY(1, W_KV) },
+	{ "mount_dir =", "mount_dir =\n", 0, "new@1 bad@1", W_EMPTY,
+	  BADKEY(1, W_EMPTY) },
+	{ "mount_dir = # only a comment", "mount_dir =   # later\n", 0,
+	  "new@1 bad@1", W_EMPTY, BADKEY(1, W_EMPTY) },
+	{ "mount_dir == /srv", "mount_dir == /srv\n", 0,
+	  "new@1 bad@1", W_DIR, BADKEY(1, W_DIR) },
+	{ "mount_dir relative", "mount_dir = srv\n", 0,
+	  "new@1 bad@1", W_DIR, BADKEY(1, W_DIR) },
+	{ "mount_dir = ~/mnt", "mount_dir = ~/mnt\n", 0,
+	  "new@1 bad@1", W_DIR, BADKEY(1, W_DIR) },
+	{ "mount_dir = $USER (relative)", "mount_dir = $USER\n", 0,
+	  "new@1 bad@1", W_DIR, BADKEY(1, W_DIR) },
+	{ "mount_dir = $UID/x (relative)", "mount_dir = $UID/x\n", 0,
+	  "new@1 bad@1", W_DIR, BADKEY(1, W_DIR) },
+	{ "mount_dir with ..", "mount_dir = /srv/../etc\n", 0,
+	  "new@1 bad@1", W_DIR, BADKEY(1, W_DIR) },
+	{ "mount_dir ending in ..", "mount_dir = $HOME/..\n", 0,
+	  "new@1 bad@1", W_DIR, BADKEY(1, W_DIR) },
+	{ "mount_dir with .", "mount_dir = /srv/./x\n", 0,
+	  "new@1 bad@1", W_DIR, BADKEY(1, W_DIR) },
+	{ "mount_dir with //", "mount_dir = /srv//x\n", 0,
+	  "new@1 bad@1", W_DIR, BADKEY(1, W_DIR) },
+	{ "mount_dir = /x/$HOME (makes //)", "mount_dir = /x/$HOME\n", 0,
+	  "new@1 bad@1", W_DIR, BADKEY(1, W_DIR) },
+	{ "mount_dir with $LOGNAME", "mount_dir = /srv/$LOGNAME\n", 0,
+	  "new@1 bad@1", W_DIR, BADKEY(1, W_DIR) },
+	{ "mount_dir with $user (case)", "mount_dir = /srv/$user\n", 0,
+	  "new@1 bad@1", W_DIR, BADKEY(1, W_DIR) },
+	{ "mount_dir with $USER_x", "mount_dir = /srv/$USER_x\n", 0,
+	  "new@1 bad@1", W_DIR, BADKEY(1, W_DIR) },
+	{ "mount_dir with unterminated ${", "mount_dir = /srv/${USER\n", 0,
+	  "new@1 bad@1", W_DIR, BADKEY(1, W_DIR) },
+	{ "mount_dir with ${}", "mount_dir = /srv/${}\n", 0,
+	  "new@1 bad@1", W_DIR, BADKEY(1, W_DIR) },
+	{ "mount_dir with a lone $", "mount_dir = /srv/$\n", 0,
+	  "new@1 bad@1", W_DIR, BADKEY(1, W_DIR) },
+	{ "mount_dir with $$", "mount_dir = /srv/$$\n", 0,
+	  "new@1 bad@1", W_DIR, BADKEY(1, W_DIR) },
+	{ "mount_dir with $(cmd)", "mount_dir = /srv/$(id -un)\n", 0,
+	  "new@1 bad@1", W_DIR, BADKEY(1, W_DIR) },
+
+	/* ---- allow_other_group */
+	{ "allow_other_group", "allow_other_group = fuse\n", 0,
+	  "grp=fuse@1 new@1", NULL, NODIAG },
+	{ "allow_other_group=x", "allow_other_group=x\n", 0,
+	  "grp=x@1 new@1", NULL, NODIAG },
+	{ "allow_other_group, odd but legal name", "allow_other_group = _Fuse-users.1$\n", 0,
+	  "grp=_Fuse-users.1$@1 new@1", NULL, NODIAG },
+	{ "allow_other_group, numeric name", "allow_other_group = 1000\n", 0,
+	  "grp=1000@1 new@1", NULL, NODIAG },
+	{ "allow_other_group, UTF-8 name", "allow_other_group = gr\xc3\xbcn\n", 0,
+	  "grp=gr\xc3\xbcn@1 new@1", NULL, NODIAG },
+	{ "allow_other_group repeated",
+	  "allow_other_group = a\nallow_other_group = b # second\n", 0,
+	  "grp=a@1 grp=b@2 new@1", NULL, NODIAG },
+	{ "allow_other_group beside user_allow_other",
+	  "allow_other_group = fuse\nuser_allow_other\n", 0,
+	  "ao@2 grp=fuse@1 new@1", NULL, NODIAG },
+	/* malformed */
+	{ "allow_other_group alone", "allow_other_group\n", 0,
+	  "new@1 bad@1", W_KV, BADKEY(1, W_KV) },
+	{ "allow_other_group fuse", "allow_other_group fuse\n", 0,
+	  "new@1 bad@1", W_KV, BADKEY(1, W_KV) },
+	{ "allow_other_group =", "allow_other_group = \n", 0,
+	  "new@1 bad@1", W_EMPTY, BADKEY(1, W_EMPTY) },
+	{ "allow_other_group, two names", "allow_other_group = a b\n", 0,
+	  "new@1 bad@1", W_GROUP, BADKEY(1, W_GROUP) },
+	{ "allow_other_group, tab", "allow_other_group = a\tb\n", 0,
+	  "new@1 bad@1", W_GROUP, BADKEY(1, W_GROUP) },
+	{ "allow_other_group, list", "allow_other_group = a,b\n", 0,
+	  "new@1 bad@1", W_GROUP, BADKEY(1, W_GROUP) },
+	{ "allow_other_group, colon", "allow_other_group = a:b\n", 0,
+	  "new@1 bad@1", W_GROUP, BADKEY(1, W_GROUP) },
+	{ "allow_other_group, trailing comma", "allow_other_group = a,\n", 0,
+	  "new@1 bad@1", W_GROUP, BADKEY(1, W_GROUP) },
+	{ "allow_other_group == x", "allow_other_group == x\n", 0,
+	  "new@1 bad@1", W_GROUP, BADKEY(1, W_GROUP) },
+
+	/* ---- user_mount_max */
+	{ "user_mount_max", "user_mount_max = 3\n", 0,
+	  "umm=3@1 new@1", NULL, NODIAG },
+	{ "user_mount_max = 0", "user_mount_max = 0\n", 0,
+	  "umm=0@1 new@1", NULL, NODIAG },
+	{ "user_mount_max=7 # c", "user_mount_max=7 # c\n", 0,
+	  "umm=7@1 new@1", NULL, NODIAG },
+	{ "user_mount_max = 010 is decimal", "user_mount_max = 010\n", 0,
+	  "umm=10@1 new@1", NULL, NODIAG },
+	{ "user_mount_max = INT_MAX", "user_mount_max = 2147483647\n", 0,
+	  "umm=2147483647@1 new@1", NULL, NODIAG },
+	{ "user_mount_max = INT_MAX, leading zeros",
+	  "user_mount_max = 0002147483647\n", 0,
+	  "umm=2147483647@1 new@1", NULL, NODIAG },
+	{ "user_mount_max: last one wins",
+	  "user_mount_max = 3\nuser_mount_max = 9\nuser_mount_max = 4\n", 0,
+	  "umm=4@3 new@1", NULL, NODIAG },
+	{ "user_mount_max: a bad line keeps the last good one",
+	  "user_mount_max = 3\nuser_mount_max = x\n", 0,
+	  "umm=3@1 new@1 bad@2", W_UMAX, BADKEY(2, W_UMAX) },
+	{ "user_mount_max: a good line after a bad one",
+	  "user_mount_max = -1\nuser_mount_max = 6\n", 0,
+	  "umm=6@2 new@1 bad@1", W_UMAX, BADKEY(1, W_UMAX) },
+	{ "user_mount_max beside mount_max",
+	  "user_mount_max = 3\nmount_max = 4\n", 0,
+	  "mm=4@2 umm=3@1 new@1", NULL, NODIAG },
+	/* malformed */
+	{ "user_mount_max alone", "user_mount_max\n", 0,
+	  "new@1 bad@1", W_KV, BADKEY(1, W_KV) },
+	{ "user_mount_max 3", "user_mount_max 3\n", 0,
+	  "new@1 bad@1", W_KV, BADKEY(1, W_KV) },
+	{ "user_mount_max =", "user_mount_max =\n", 0,
+	  "new@1 bad@1", W_EMPTY, BADKEY(1, W_EMPTY) },
+	{ "user_mount_max = -1", "user_mount_max = -1\n", 0,
+	  "new@1 bad@1", W_UMAX, BADKEY(1, W_UMAX) },
+	{ "user_mount_max = +3", "user_mount_max = +3\n", 0,
+	  "new@1 bad@1", W_UMAX, BADKEY(1, W_UMAX) },
+	{ "user_mount_max = 0x10", "user_mount_max = 0x10\n", 0,
+	  "new@1 bad@1", W_UMAX, BADKEY(1, W_UMAX) },
+	{ "user_mount_max = 1e3", "user_mount_max = 1e3\n", 0,
+	  "new@1 bad@1", W_UMAX, BADKEY(1, W_UMAX) },
+	{ "user_mount_max = 3abc (no tail, unlike mount_max)",
+	  "user_mount_max = 3abc\n", 0,
+	  "new@1 bad@1", W_UMAX, BADKEY(1, W_UMAX) },
+	{ "user_mount_max = 3 4", "user_mount_max = 3 4\n", 0,
+	  "new@1 bad@1", W_UMAX, BADKEY(1, W_UMAX) },
+	{ "user_mount_max = 2.5", "user_mount_max = 2.5\n", 0,
+	  "new@1 bad@1", W_UMAX, BADKEY(1, W_UMAX) },
+	{ "user_mount_max = INT_MAX + 1", "user_mount_max = 2147483648\n", 0,
+	  "new@1 bad@1", W_UMAX, BADKEY(1, W_UMAX) },
+	{ "user_mount_max = INT_MAX + 2", "user_mount_max = 2147483649\n", 0,
+	  "new@1 bad@1", W_UMAX, BADKEY(1, W_UMAX) },
+	{ "user_mount_max = 2^32", "user_mount_max = 4294967296\n", 0,
+	  "new@1 bad@1", W_UMAX, BADKEY(1, W_UMAX) },
+	{ "user_mount_max = 2^64 + 1", "user_mount_max = 18446744073709551617\n", 0,
+	  "new@1 bad@1", W_UMAX, BADKEY(1, W_UMAX) },
+	{ "user_mount_max = 10 * INT_MAX", "user_mount_max = 21474836470\n", 0,
+	  "new@1 bad@1", W_UMAX, BADKEY(1, W_UMAX) },
+
+	/* ---- mountpoint_fs */
+	{ "mountpoint_fs", "mountpoint_fs = 9p\n", 0,
+	  "fs=9p@1 new@1", NULL, NODIAG },
+	{ "mountpoint_fs=hugetlbfs", "mountpoint_fs=hugetlbfs\n", 0,
+	  "fs=hugetlbfs@1 new@1", NULL, NODIAG },
+	{ "mountpoint_fs already allowed", "mountpoint_fs = ext4\n", 0,
+	  "fs=ext4@1 new@1", NULL, NODIAG },
+	{ "mountpoint_fs repeated",
+	  "mountpoint_fs = iso9660\nmountpoint_fs = udf\nmountpoint_fs = iso9660\n", 0,
+	  "fs=iso9660@1 fs=udf@2 fs=iso9660@3 new@1", NULL, NODIAG },
+	/* malformed */
+	{ "mountpoint_fs alone", "mountpoint_fs\n", 0,
+	  "new@1 bad@1", W_KV, BADKEY(1, W_KV) },
+	{ "mountpoint_fs 9p", "mountpoint_fs 9p\n", 0,
+	  "new@1 bad@1", W_KV, BADKEY(1, W_KV) },
+	{ "mountpoint_fs =", "mountpoint_fs =\n", 0,
+	  "new@1 bad@1", W_EMPTY, BADKEY(1, W_EMPTY) },
+	{ "mountpoint_fs = proc", "mountpoint_fs = proc\n", 0,
+	  "new@1 bad@1", W_FS, BADKEY(1, W_FS) },
+	{ "mountpoint_fs = sysfs", "mountpoint_fs = sysfs\n", 0,
+	  "new@1 bad@1", W_FS, BADKEY(1, W_FS) },
+	{ "mountpoint_fs = unknown", "mountpoint_fs = nosuchfs\n", 0,
+	  "new@1 bad@1", W_FS, BADKEY(1, W_FS) },
+	{ "mountpoint_fs = EXT4 (case)", "mountpoint_fs = EXT4\n", 0,
+	  "new@1 bad@1", W_FS, BADKEY(1, W_FS) },
+	{ "mountpoint_fs = 0xEF53 (no magic numbers)", "mountpoint_fs = 0xEF53\n", 0,
+	  "new@1 bad@1", W_FS, BADKEY(1, W_FS) },
+	{ "mountpoint_fs, two names", "mountpoint_fs = 9p afs\n", 0,
+	  "new@1 bad@1", W_FS, BADKEY(1, W_FS) },
+	{ "mountpoint_fs, list", "mountpoint_fs = 9p,afs\n", 0,
+	  "new@1 bad@1", W_FS, BADKEY(1, W_FS) },
+	{ "mountpoint_fs = fuseblk (not a table name)", "mountpoint_fs = fuseblk\n", 0,
+	  "new@1 bad@1", W_FS, BADKEY(1, W_FS) },
+
+	/* ---- keys are whole words: anything else is the classic unknown key */
+	{ "mount_dirs", "mount_dirs = /x\n", 0, "", NULL, UNKNOWN(1, "mount_dirs = /x") },
+	{ "mount_dir_x", "mount_dir_x=/x\n", 0, "", NULL, UNKNOWN(1, "mount_dir_x=/x") },
+	{ "xmount_dir", "xmount_dir = /x\n", 0, "", NULL, UNKNOWN(1, "xmount_dir = /x") },
+	{ "Mount_dir", "Mount_dir = /x\n", 0, "", NULL, UNKNOWN(1, "Mount_dir = /x") },
+	{ "allow_other_groups", "allow_other_groups = g\n", 0, "", NULL,
+	  UNKNOWN(1, "allow_other_groups = g") },
+	{ "allow_other", "allow_other\n", 0, "", NULL, UNKNOWN(1, "allow_other") },
+	{ "user_mount_maximum", "user_mount_maximum = 3\n", 0, "", NULL,
+	  UNKNOWN(1, "user_mount_maximum = 3") },
+	{ "user_mount", "user_mount = 3\n", 0, "", NULL, UNKNOWN(1, "user_mount = 3") },
+	{ "mountpoint_fs2", "mountpoint_fs2 = 9p\n", 0, "", NULL,
+	  UNKNOWN(1, "mountpoint_fs2 = 9p") },
+	{ "mountpoint_fs:", "mountpoint_fs: 9p\n", 0, "", NULL,
+	  UNKNOWN(1, "mountpoint_fs: 9p") },
+	{ "commented out", "# mount_dir = /x\n#user_mount_max=1\n", 0, "", NULL, NODIAG },
+
+	/* ---- combinations */
+	{ "every key, with line numbers",
+	  "# policy\nuser_allow_other\nmount_max = 20\n\nmount_dir = /srv/$USER\n"
+	  "allow_other_group = fuse\nuser_mount_max = 2\nmountpoint_fs = 9p\n", 0,
+	  "ao@2 mm=20@3 umm=2@7 dir=/srv/$USER@5 grp=fuse@6 fs=9p@8 new@5",
+	  NULL, NODIAG },
+	{ "new keys first, classic after",
+	  "mountpoint_fs = afs\nmount_max=3\nuser_allow_other\n", 0,
+	  "ao@3 mm=3@2 fs=afs@1 new@1", NULL, NODIAG },
+	{ "interleaved and repeated",
+	  "mount_dir = /a\nallow_other_group = g1\nmount_dir = /b\n"
+	  "allow_other_group = g2\nmountpoint_fs = 9p\nmount_dir = /c\n", 0,
+	  "dir=/a@1 dir=/b@3 dir=/c@6 grp=g1@2 grp=g2@4 fs=9p@5 new@1",
+	  NULL, NODIAG },
+	{ "unknown keys among new ones",
+	  "bogus\nmount_dir = /a\nalso = bogus\n", 0, "dir=/a@2 new@2", NULL,
+	  2, { { CONF_UNKNOWN_KEY, 1, "bogus" },
+	       { CONF_UNKNOWN_KEY, 3, "also = bogus" } } },
+	{ "a bad line does not stop the parse",
+	  "mount_dir = rel\nmount_dir = /ok\nuser_allow_other\nmount_max = 2\n", 0,
+	  "ao@3 mm=2@4 dir=/ok@2 new@1 bad@1", W_DIR, BADKEY(1, W_DIR) },
+	{ "the first bad line is kept",
+	  "user_allow_other\nmount_dir = /ok\nuser_mount_max = x\nmountpoint_fs = proc\n",
+	  0, "ao@1 dir=/ok@2 new@2 bad@3", W_UMAX,
+	  2, { { CONF_BAD_NEW_KEY, 3, W_UMAX }, { CONF_BAD_NEW_KEY, 4, W_FS } } },
+	{ "every malformed line reports its own reason",
+	  "mount_dir\nallow_other_group = a b\nuser_mount_max =\nmountpoint_fs = proc\n",
+	  0, "new@1 bad@1", W_KV,
+	  4, { { CONF_BAD_NEW_KEY, 1, W_KV }, { CONF_BAD_NEW_KEY, 2, W_GROUP },
+	       { CONF_BAD_NEW_KEY, 3, W_EMPTY }, { CONF_BAD_NEW_KEY, 4, W_FS } } },
+	{ "bad classic mount_max beside new keys",
+	  "user_mount_max = 1\nmount_max = -7\n", 0, "umm=1@1 new@1", NULL,
+	  1, { { CONF_BAD_MOUNT_MAX, 2, "-7" } } },
+
+	/* ---- lines that cannot be read whole (see also the padded table) */
+	{ "new key on a final line without newline",
+	  "user_allow_other\nmount_dir = /srv", 0, "ao@1 new@2 bad@2", W_LOST,
+	  1, { { CONF_NO_FINAL_NEWLINE, 2, NULL } } },
+	{ "classic final line without newline: no policy",
+	  "mount_dir = /srv\nuser_allow_other", 0, "dir=/srv@1 new@1", NULL,
+	  1, { { CONF_NO_FINAL_NEWLINE, 2, NULL } } },
+	{ "comment as final line without newline", "mount_dir = /srv\n# end", 0,
+	  "dir=/srv@1 new@1", NULL, 1, { { CONF_NO_FINAL_NEWLINE, 2, NULL } } },
+	{ "malformed new key on a final line without newline",
+	  "user_mount_max = x", 0, "new@1 bad@1", W_LOST,
+	  1, { { CONF_NO_FINAL_NEWLINE, 1, NULL } } },
+	{ "embedded NUL in a new-key line", "mount_dir = /srv\0/x\nuser_allow_other\n",
+	  sizeof("mount_dir = /srv\0/x\nuser_allow_other\n") - 1,
+	  "ao@2 new@1 bad@1", W_LOST, UNKNOWN(1, "mount_dir = /srv") },
+	{ "embedded NUL after a good new-key line",
+	  "mount_dir = /a\nuser_mount_max = 1\0\n",
+	  sizeof("mount_dir = /a\nuser_mount_max = 1\0\n") - 1,
+	  "dir=/a@1 new@1 bad@2", W_LOST, UNKNOWN(2, "user_mount_max = 1") },
+	{ "embedded NUL in a classic line: no policy", "mount_max = 3\0\n",
+	  sizeof("mount_max = 3\0\n") - 1, "", NULL, UNKNOWN(1, "mount_max = 3") },
+	{ "embedded NUL before a new key: never read", "\0mount_dir = /x\n",
+	  sizeof("\0mount_dir = /x\n") - 1, "", NULL, UNKNOWN(1, "") },
+};
+
+static void test_conf_key_table(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_LEN(key_cases); i++) {
+		const struct key_case *k = &key_cases[i];
+
+		expect_conf(k->name, k->in, k->len ? k->len : strlen(k->in), k->want,
+			   k->why, k->ndiag, k->diag);
+	}
+}
+
+/* A fuse.conf with classic keys only leaves every policy field alone. */
+static void test_conf_classic_sets_no_policy(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_LEN(conf_cases); i++) {
+		const struct conf_case *k = &conf_cases[i];
+		struct fuse_conf c;
+		struct diags ds;
+
+		assert_int_equal(parse_conf(k->in, k->len ? k->len : strlen(k->in),
+					    &c, &ds), 0);
+		if (c.new_key_line || c.bad_line || c.bad_why || c.n_mount_dir ||
+		    c.n_group || c.n_extra_fs || c.user_mount_max != -1 ||
+		    c.user_mount_max_line)
+			fail_msg("%s: policy fields set (new %d, bad %d)", k->name,
+				 c.new_key_line, c.bad_line);
+		for (int j = 0; j < ds.n; j++)
+			if (ds.v[j].d == CONF_BAD_NEW_KEY)
+				fail_msg("%s: CONF_BAD_NEW_KEY", k->name);
+	}
+}
+
+static void test_conf_defaults_policy(void **state)
+{
+	struct fuse_conf c;
+	struct summary sum;
+
+	(void)state;
+	memset(&c, 0x5a, sizeof(c));
+	conf_defaults(&c);
+	assert_string_equal(conf_summary(&c, &sum), "");
+	assert_int_equal(c.user_mount_max, -1);
+	assert_null(c.bad_why);
+	assert_int_equal(c.n_mount_dir + c.n_group + c.n_extra_fs, 0);
+}
+
+/* ---- lines built from a head, a run of one character, and a tail */
+
+struct padded_case {
+	const char *name;
+	const char *head;
+	size_t pad;		/* copies of padc */
+	char padc;
+	const char *tail;
+	const char *want;	/* conf_summary() */
+	const char *why;
+	int ndiag;
+	struct want_diag diag[2];
+};
+
+#define TOO_LONG(line) 1, { { CONF_LINE_TOO_LONG, line, NULL } }
+
+static const struct padded_case padded_cases[] = {
+	/* 13 + 242 = 255 characters: one too many (254 fit, see below) */
+	{ "mount_dir of 255 characters", "mount_dir = /", 242, 'a', "\n",
+	  "new@1 bad@1", W_LOST, TOO_LONG(1) },
+	{ "long mount_dir, then a good line", "mount_dir = /", 500, 'a',
+	  "\nuser_allow_other\n", "ao@2 new@1 bad@1", W_LOST, TOO_LONG(1) },
+	{ "allow_other_group with long trailing blanks", "allow_other_group = g",
+	  300, ' ', "\n", "new@1 bad@1", W_LOST, TOO_LONG(1) },
+	{ "key, long gap, '=' and value", "mount_dir", 300, ' ', "= /srv\n",
+	  "new@1 bad@1", W_LOST, TOO_LONG(1) },
+	{ "long new-key line, then a bad one", "mountpoint_fs = 9p #", 300, 'x',
+	  "\nmountpoint_fs = proc\n", "new@1 bad@1", W_LOST,
+	  2, { { CONF_LINE_TOO_LONG, 1, NULL }, { CONF_BAD_NEW_KEY, 2, W_FS } } },
+	{ "long line without final newline", "user_mount_max = 1", 300, '1', "",
+	  "new@1 bad@1", W_LOST, 1, { { CONF_NO_FINAL_NEWLINE, 1, NULL } } },
+	/* new keys behind leading blanks are still new keys */
+	{ "250 blanks, then mount_dir", "", 250, ' ', "mount_dir = /srv\n",
+	  "new@1 bad@1", W_LOST, TOO_LONG(1) },
+	{ "300 blanks, then mount_dir", "", 300, ' ', "mount_dir = /srv\n",
+	  "new@1 bad@1", W_LOST, TOO_LONG(1) },
+	{ "400 tabs, then allow_other_group", "", 400, '\t',
+	  "allow_other_group = g\n", "new@1 bad@1", W_LOST, TOO_LONG(1) },
+	{ "blanks before a key without newline", "", 260, ' ', "user_mount_max = 1",
+	  "new@1 bad@1", W_LOST, 1, { { CONF_NO_FINAL_NEWLINE, 1, NULL } } },
+	/* classic and comment lines: only the classic diagnostic */
+	{ "long comment", "# ", 300, 'x', " mount_dir\n", "", NULL, TOO_LONG(1) },
+	{ "long commented-out key", "#mount_dir = /", 300, 'a', "\n", "", NULL,
+	  TOO_LONG(1) },
+	{ "blanks, then a comment", "", 300, ' ', "# mount_dir = /x\n", "", NULL,
+	  TOO_LONG(1) },
+	{ "blank line of 300", "", 300, ' ', "\nmount_max = 4\n", "mm=4@2", NULL,
+	  TOO_LONG(1) },
+	{ "blanks, then user_allow_other", "", 300, ' ', "user_allow_other\n", "",
+	  NULL, TOO_LONG(1) },
+	{ "blanks, then mount_max", "", 250, ' ', "mount_max = 3\n", "", NULL,
+	  TOO_LONG(1) },
+	{ "user_allow_other, long trailing blanks", "user_allow_other", 300, ' ',
+	  "\n", "", NULL, TOO_LONG(1) },
+	{ "blanks, then an unknown word", "", 300, ' ', "mount_dirs = /x\n", "", NULL,
+	  TOO_LONG(1) },
+};
+
+static void test_conf_padded_table(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_LEN(padded_cases); i++) {
+		const struct padded_case *k = &padded_cases[i];
+		size_t hl = strlen(k->head), tl = strlen(k->tail);
+		char *in = malloc(hl + k->pad + tl + 1);
+
+		assert_non_null(in);
+		memcpy(in, k->head, hl);
+		memset(in + hl, k->padc, k->pad);
+		memcpy(in + hl + k->pad, k->tail, tl + 1);
+		expect_conf(k->name, in, hl + k->pad + tl, k->want, k->why, k->ndiag,
+			   k->diag);
+		free(in);
+	}
+}
+
+/* The longest line that is read whole: 254 characters. */
+static void test_conf_new_key_254(void **state)
+{
+	char line[256 + 32];
+	struct fuse_conf c;
+	struct diags ds;
+
+	(void)state;
+	memset(line, 'a', sizeof(line));
+	memcpy(line, "mount_dir = /", 13);
+	memcpy(line + 254, "\nuser_mount_max = 1\n", 21);
+	assert_int_equal(parse_conf(line, 254 + 20, &c, &ds), 0);
+	assert_int_equal(ds.n, 0);
+	assert_int_equal(c.n_mount_dir, 1);
+	assert_int_equal(strlen(c.mount_dir[0].value), 254 - 12);
+	assert_int_equal(c.mount_dir[0].line, 1);
+	assert_int_equal(c.user_mount_max, 1);
+	assert_int_equal(c.bad_line, 0);
+}
+
+/* ---- at most FM_CONF_LIST_MAX entries per repeatable key */
+
+/* Line i of a list of key k (0: mount_dir, 1: groups, 2: mountpoint_fs). */
+static size_t list_line(char *out, size_t k, int i)
+{
+	int n;
+
+	switch (k) {
+	case 0:
+		n = snprintf(out, 64, "mount_dir = /srv/%d\n", i);
+		break;
+	case 1:
+		n = snprintf(out, 64, "allow_other_group = g%d\n", i);
+		break;
+	default:
+		n = snprintf(out, 64, "mountpoint_fs = 9p\n");
+		break;
+	}
+	assert_true(n > 0 && n < 64);
+	return (size_t)n;
+}
+
+
+static void test_conf_list_limits(void **state)
+{
+	static const char *const first[] = {	/* in conf_summary() */
+		"dir=/srv/0@1", "grp=g0@1", "fs=9p@1",
+	};
+
+	(void)state;
+	assert_int_equal(FM_CONF_LIST_MAX, 32);
+	for (size_t k = 0; k < ARRAY_LEN(first); k++) {
+		for (int n = FM_CONF_LIST_MAX - 1; n <= FM_CONF_LIST_MAX + 2; n++) {
+			char *in = calloc((size_t)n + 1, 64);
+			size_t len = 0;
+			struct fuse_conf c;
+			struct diags ds;
+			struct summary sum;
+			size_t got;
+
+			assert_non_null(in);
+			for (int i = 0; i < n; i++)
+				len += list_line(in + len, k, i);
+			len += (size_t)snprintf(in + len, 64, "user_allow_other\n");
+			assert_int_equal(parse_conf(in, len, &c, &ds), 0);
+			conf_summary(&c, &sum);
+			assert_true(strncmp(sum.s, "ao@", 3) == 0);
+			assert_non_null(strstr(sum.s, first[k]));
+			got = k == 0 ? c.n_mount_dir : k == 1 ? c.n_group : c.n_extra_fs;
+			assert_int_equal(c.allow_other_line, n + 1);
+			assert_int_equal(c.new_key_line, 1);
+			if (n <= FM_CONF_LIST_MAX) {
+				assert_int_equal(got, n);
+				assert_int_equal(c.bad_line, 0);
+				assert_int_equal(ds.n, 0);
+			} else {
+				/* the first 32 kept, each extra line refused */
+				assert_int_equal(got, FM_CONF_LIST_MAX);
+				assert_int_equal(c.bad_line, FM_CONF_LIST_MAX + 1);
+				assert_string_equal(c.bad_why, W_MANY);
+				assert_int_equal(ds.n, n - FM_CONF_LIST_MAX);
+				for (int j = 0; j < ds.n; j++) {
+					struct want_diag w = { CONF_BAD_NEW_KEY,
+						FM_CONF_LIST_MAX + 1 + j, W_MANY };
+
+					check_diag(&ds.v[j], &w, first[k]);
+				}
+			}
+			/* entries keep their order and line numbers */
+			for (size_t i = 0; i < got; i++) {
+				int line = k == 0 ? c.mount_dir[i].line
+					 : k == 1 ? c.group[i].line : c.extra_fs_line[i];
+
+				assert_int_equal(line, (int)i + 1);
+			}
+			if (k == 0)
+				assert_string_equal(c.mount_dir[got - 1].value,
+						    got == 31 ? "/srv/30" : "/srv/31");
+			free(in);
+		}
+	}
+}
+
+/* 32 of each list at once, plus every other key: nothing is refused. */
+static void test_conf_all_lists_full(void **state)
+{
+	char *in = calloc(200, 64);
+	size_t len = 0;
+	struct fuse_conf c;
+	struct diags ds;
+
+	(void)state;
+	assert_non_null(in);
+	for (int i = 0; i < FM_CONF_LIST_MAX; i++) {
+		len += (size_t)snprintf(in + len, 64, "mount_dir = /m/%d/$USER\n", i);
+		len += (size_t)snprintf(in + len, 64, "allow_other_group = g%d\n", i);
+		len += (size_t)snprintf(in + len, 64, "mountpoint_fs = %s\n",
+					i % 2 ? "9p" : "afs");
+	}
+	len += (size_t)snprintf(in + len, 64, "user_mount_max = 5\nmount_max = 6\n"
+				"user_allow_other\n");
+	assert_int_equal(parse_conf(in, len, &c, &ds), 0);
+	assert_int_equal(ds.n, 0);
+	assert_int_equal(c.n_mount_dir, 32);
+	assert_int_equal(c.n_group, 32);
+	assert_int_equal(c.n_extra_fs, 32);
+	assert_string_equal(c.mount_dir[31].value, "/m/31/$USER");
+	assert_int_equal(c.mount_dir[31].line, 94);
+	assert_string_equal(c.group[31].value, "g31");
+	assert_int_equal(c.group[31].line, 95);
+	assert_int_equal(c.extra_fs_line[31], 96);
+	assert_string_equal(policy_fstype_name(c.extra_fs[31]), "9p");
+	assert_string_equal(policy_fstype_name(c.extra_fs[30]), "afs");
+	assert_int_equal(c.user_mount_max, 5);
+	assert_int_equal(c.user_mount_max_line, 97);
+	assert_int_equal(c.mount_max, 6);
+	assert_int_equal(c.allow_other_line, 99);
+	assert_int_equal(c.new_key_line, 1);
+	assert_int_equal(c.bad_line, 0);
+	free(in);
+}
+
+/* =========================================== mount_dir template expansion */
+
+#define PM PATH_MAX
+
+struct expand_case {
+	const char *tmpl;
+	const char *user;	/* NULL: no name known */
+	uid_t uid;
+	const char *home;	/* NULL: no home known */
+	size_t size;		/* out buffer; 0: PATH_MAX */
+	int rc;
+	const char *out;	/* on success */
+};
+
+static const struct expand_case expand_cases[] = {
+	/* plain paths */
+	{ "/", "u", 1, "/h", 0, 0, "/" },
+	{ "/srv", "u", 1, "/h", 0, 0, "/srv" },
+	{ "/srv/", "u", 1, "/h", 0, 0, "/srv" },
+	{ "/srv/fuse/", "u", 1, "/h", 0, 0, "/srv/fuse" },
+	{ "//", "u", 1, "/h", 0, 0, "/" },		/* one trailing slash off */
+	{ "///", "u", 1, "/h", 0, -EINVAL, NULL },
+	{ "/srv//", "u", 1, "/h", 0, -EINVAL, NULL },
+	{ "//srv", "u", 1, "/h", 0, -EINVAL, NULL },
+	{ "/srv//x", "u", 1, "/h", 0, -EINVAL, NULL },
+	{ "/srv/.", "u", 1, "/h", 0, -EINVAL, NULL },
+	{ "/srv/./x", "u", 1, "/h", 0, -EINVAL, NULL },
+	{ "/./srv", "u", 1, "/h", 0, -EINVAL, NULL },
+	{ "/.", "u", 1, "/h", 0, -EINVAL, NULL },
+	{ "/..", "u", 1, "/h", 0, -EINVAL, NULL },
+	{ "/srv/..", "u", 1, "/h", 0, -EINVAL, NULL },
+	{ "/srv/../etc", "u", 1, "/h", 0, -EINVAL, NULL },
+	{ "/srv/../", "u", 1, "/h", 0, -EINVAL, NULL },
+	{ "/srv/.x/..y/z../...", "u", 1, "/h", 0, 0, "/srv/.x/..y/z../..." },
+	{ "/srv/a b/\t/~", "u", 1, "/h", 0, 0, "/srv/a b/\t/~" },
+	{ "", "u", 1, "/h", 0, -EINVAL, NULL },
+	{ "srv", "u", 1, "/h", 0, -EINVAL, NULL },
+	{ "./srv", "u", 1, "/h", 0, -EINVAL, NULL },
+	{ "~/mnt", "u", 1, "/h", 0, -EINVAL, NULL },
+	{ " /srv", "u", 1, "/h", 0, -EINVAL, NULL },
+	/* a template without variables needs no user facts */
+	{ "/srv", NULL, 0, NULL, 0, 0, "/srv" },
+	{ "/srv", "a/b", 0, "relative", 0, 0, "/srv" },
+	/* $USER and ${USER} */
+	{ "/srv/$USER", "alice", 1000, "/home/alice", 0, 0, "/srv/alice" },
+	{ "/srv/${USER}", "alice", 1000, "/home/alice", 0, 0, "/srv/alice" },
+	{ "/srv/${USER}_fuse", "alice", 1000, "/h", 0, 0, "/srv/alice_fuse" },
+	{ "/srv/$USER.d", "alice", 1000, "/h", 0, 0, "/srv/alice.d" },
+	{ "/srv/$USER-x", "alice", 1000, "/h", 0, 0, "/srv/alice-x" },
+	{ "/srv/$USER/$USER", "bob", 1000, "/h", 0, 0, "/srv/bob/bob" },
+	{ "/srv/$USER$USER", "bob", 1000, "/h", 0, 0, "/srv/bobbob" },
+	{ "/srv/x$USER", "bob", 1000, "/h", 0, 0, "/srv/xbob" },
+	/* odd user names */
+	{ "/srv/$USER", "alice smith", 1, "/h", 0, 0, "/srv/alice smith" },
+	{ "/srv/$USER", " ", 1, "/h", 0, 0, "/srv/ " },
+	{ "/srv/$USER", "\xc3\xa9lodie", 1, "/h", 0, 0, "/srv/\xc3\xa9lodie" },
+	{ "/srv/$USER", "\xe5\xb1\xb1\xe7\x94\xb0", 1, "/h", 0, 0,
+	  "/srv/\xe5\xb1\xb1\xe7\x94\xb0" },
+	{ "/srv/$USER", "\xff\xfe", 1, "/h", 0, 0, "/srv/\xff\xfe" },	/* not UTF-8 */
+	{ "/srv/$USER", "$HOME", 1, "/h", 0, 0, "/srv/$HOME" },	/* not re-expanded */
+	{ "/srv/$USER", "a$b", 1, "/h", 0, 0, "/srv/a$b" },
+	{ "/srv/$USER", "${USER}", 1, "/h", 0, 0, "/srv/${USER}" },
+	{ "/srv/$USER", "$", 1, "/h", 0, 0, "/srv/$" },
+	{ "/srv/$USER", "-rf", 1, "/h", 0, 0, "/srv/-rf" },
+	{ "/srv/$USER", "-", 1, "/h", 0, 0, "/srv/-" },
+	{ "/srv/$USER", "~root", 1, "/h", 0, 0, "/srv/~root" },
+	{ "/srv/$USER", "a\\b", 1, "/h", 0, 0, "/srv/a\\b" },
+	{ "/srv/$USER", "a\tb", 1, "/h", 0, 0, "/srv/a\tb" },
+	{ "/srv/$USER", "a#b", 1, "/h", 0, 0, "/srv/a#b" },
+	{ "/srv/$USER", "a..b", 1, "/h", 0, 0, "/srv/a..b" },
+	{ "/srv/$USER", "..a", 1, "/h", 0, 0, "/srv/..a" },
+	{ "/srv/$USER", "a..", 1, "/h", 0, 0, "/srv/a.." },
+	{ "/srv/$USER", "...", 1, "/h", 0, 0, "/srv/..." },
+	{ "/srv/$USER", ".x", 1, "/h", 0, 0, "/srv/.x" },
+	{ "/srv/$USER", "..", 1, "/h", 0, -EINVAL, NULL },
+	{ "/srv/$USER", ".", 1, "/h", 0, -EINVAL, NULL },
+	{ "/srv/$USER", "", 1, "/h", 0, -EINVAL, NULL },
+	{ "/srv/$USER", NULL, 1, "/h", 0, -EINVAL, NULL },
+	{ "/srv/$USER", "a/b", 1, "/h", 0, -EINVAL, NULL },
+	{ "/srv/$USER", "/", 1, "/h", 0, -EINVAL, NULL },
+	{ "/srv/$USER", "../etc", 1, "/h", 0, -EINVAL, NULL },
+	{ "/srv/$USER", "a/", 1, "/h", 0, -EINVAL, NULL },
+	{ "/srv/$USER", "/a", 1, "/h", 0, -EINVAL, NULL },
+	{ "/srv/x$USER", "..", 1, "/h", 0, -EINVAL, NULL },	/* refused anyway */
+	{ "/srv/$USER/x", ".", 1, "/h", 0, -EINVAL, NULL },
+	/* a name is checked only where it is used */
+	{ "/srv/$UID", "..", 7, "/h", 0, 0, "/srv/7" },
+	{ "$HOME", "a/b", 7, "/home/ab", 0, 0, "/home/ab" },
+	/* $UID */
+	{ "/run/user/$UID", "u", 1000, "/h", 0, 0, "/run/user/1000" },
+	{ "/run/user/${UID}/fuse", "u", 0, "/h", 0, 0, "/run/user/0/fuse" },
+	{ "/run/user/$UID", "u", 4294967294U, "/h", 0, 0, "/run/user/4294967294" },
+	{ "/run/user/$UID", "u", (uid_t)-1, "/h", 0, 0, "/run/user/4294967295" },
+	{ "/srv/$UID$UID", "u", 12, "/h", 0, 0, "/srv/1212" },
+	/* $HOME and odd home directories */
+	{ "$HOME", "u", 1, "/home/u", 0, 0, "/home/u" },
+	{ "${HOME}", "u", 1, "/home/u", 0, 0, "/home/u" },
+	{ "$HOME/mnt", "u", 1, "/home/u", 0, 0, "/home/u/mnt" },
+	{ "${HOME}/mnt/$UID/$USER", "u", 5, "/home/u", 0, 0, "/home/u/mnt/5/u" },
+	{ "$HOME$HOME", "u", 1, "/a", 0, 0, "/a/a" },
+	{ "$HOME", "u", 1, "/", 0, 0, "/" },
+	{ "$HOME/", "u", 1, "/", 0, 0, "/" },		/* the home's slash joins */
+	{ "$HOME/mnt", "u", 1, "/", 0, 0, "/mnt" },	/* not "//mnt" */
+	{ "$HOME//mnt", "u", 1, "/", 0, -EINVAL, NULL },	/* the template's own "//" */
+	{ "$HOME", "u", 1, "/home/x/", 0, 0, "/home/x" },
+	{ "$HOME/mnt", "u", 1, "/home/x/", 0, 0, "/home/x/mnt" },
+	{ "$HOME/mnt", "u", 1, "/home/x//", 0, 0, "/home/x/mnt" },
+	{ "$HOME", "u", 1, "/home/x//", 0, -EINVAL, NULL },
+	{ "$HOME", "u", 1, "relative", 0, -EINVAL, NULL },
+	{ "$HOME/mnt", "u", 1, "relative/", 0, -EINVAL, NULL },
+	{ "$HOME", "u", 1, "./home", 0, -EINVAL, NULL },
+	{ "$HOME", "u", 1, "~u", 0, -EINVAL, NULL },
+	{ "$HOME", "u", 1, "", 0, -EINVAL, NULL },
+	{ "$HOME", "u", 1, NULL, 0, -EINVAL, NULL },
+	{ "/srv/$HOME", "u", 1, "relative", 0, -EINVAL, NULL },
+	{ "$HOME", "u", 1, "/a//b", 0, -EINVAL, NULL },
+	{ "$HOME", "u", 1, "//a", 0, -EINVAL, NULL },
+	{ "$HOME", "u", 1, "/a/./b", 0, -EINVAL, NULL },
+	{ "$HOME", "u", 1, "/a/../b", 0, -EINVAL, NULL },
+	{ "$HOME", "u", 1, "/a/..", 0, -EINVAL, NULL },
+	{ "$HOME", "u", 1, "/..", 0, -EINVAL, NULL },
+	{ "$HOME", "u", 1, "/a/.", 0, -EINVAL, NULL },
+	{ "$HOME", "u", 1, "/home/u name", 0, 0, "/home/u name" },
+	{ "$HOME", "u", 1, "/home/$USER", 0, 0, "/home/$USER" },	/* literal */
+	{ "$HOME", "u", 1, "/home/.u/...", 0, 0, "/home/.u/..." },
+	{ "$HOME/mnt", "u", 1, "/nonexistent", 0, 0, "/nonexistent/mnt" },
+	{ "/srv/$HOME", "u", 1, "/h", 0, -EINVAL, NULL },	/* "/srv//h" */
+	/* variables: only USER, UID and HOME, spelt exactly */
+	{ "/srv/$LOGNAME", "u", 1, "/h", 0, -EINVAL, NULL },
+	{ "/srv/$user", "u", 1, "/h", 0, -EINVAL, NULL },
+	{ "/srv/$Uid", "u", 1, "/h", 0, -EINVAL, NULL },
+	{ "/srv/$USER_x", "u", 1, "/h", 0, -EINVAL, NULL },
+	{ "/srv/$USERS", "u", 1, "/h", 0, -EINVAL, NULL },
+	{ "/srv/$UID0", "u", 1, "/h", 0, -EINVAL, NULL },
+	{ "/srv/$HOMEDIR", "u", 1, "/h", 0, -EINVAL, NULL },
+	{ "/srv/$PATH", "u", 1, "/h", 0, -EINVAL, NULL },
+	{ "/srv/$1", "u", 1, "/h", 0, -EINVAL, NULL },
+	{ "/srv/$", "u", 1, "/h", 0, -EINVAL, NULL },
+	{ "/srv/$/x", "u", 1, "/h", 0, -EINVAL, NULL },
+	{ "/srv/$$", "u", 1, "/h", 0, -EINVAL, NULL },
+	{ "/srv/$ USER", "u", 1, "/h", 0, -EINVAL, NULL },
+	{ "/srv/$(USER)", "u", 1, "/h", 0, -EINVAL, NULL },
+	{ "/srv/${", "u", 1, "/h", 0, -EINVAL, NULL },
+	{ "/srv/${USER", "u", 1, "/h", 0, -EINVAL, NULL },
+	{ "/srv/${USER/x", "u", 1, "/h", 0, -EINVAL, NULL },
+	{ "/srv/${USER)", "u", 1, "/h", 0, -EINVAL, NULL },
+	{ "/srv/${}", "u", 1, "/h", 0, -EINVAL, NULL },
+	{ "/srv/${ USER}", "u", 1, "/h", 0, -EINVAL, NULL },
+	{ "/srv/${USER }", "u", 1, "/h", 0, -EINVAL, NULL },
+	{ "/srv/${LOGNAME}", "u", 1, "/h", 0, -EINVAL, NULL },
+	{ "/srv/${USER:-x}", "u", 1, "/h", 0, -EINVAL, NULL },
+	{ "/srv/${HOME", "u", 1, "/h", 0, -EINVAL, NULL },
+	{ "/srv/$USER}", "u", 1, "/h", 0, 0, "/srv/u}" },	/* a '}' is literal */
+	{ "/srv/{USER}", "u", 1, "/h", 0, 0, "/srv/{USER}" },
+	/* sizes: "/srv/alice" needs 11 bytes */
+	{ "/srv/$USER", "alice", 1, "/h", 11, 0, "/srv/alice" },
+	{ "/srv/$USER", "alice", 1, "/h", 10, -ENAMETOOLONG, NULL },
+	{ "/srv/$USER", "alice", 1, "/h", 5, -ENAMETOOLONG, NULL },
+	{ "/srv/$USER", "alice", 1, "/h", 6, -ENAMETOOLONG, NULL },
+	{ "/run/$UID", "u", 4294967294U, "/h", 16, 0, "/run/4294967294" },
+	{ "/run/$UID", "u", 4294967294U, "/h", 15, -ENAMETOOLONG, NULL },
+	{ "$HOME", "u", 1, "/home/u", 8, 0, "/home/u" },
+	{ "$HOME", "u", 1, "/home/u", 7, -ENAMETOOLONG, NULL },
+	{ "/srv/", "u", 1, "/h", 6, 0, "/srv" },	/* the slash must fit first */
+	{ "/srv/", "u", 1, "/h", 5, -ENAMETOOLONG, NULL },
+	{ "/", "u", 1, "/h", 2, 0, "/" },
+	{ "/", "u", 1, "/h", 1, -ENAMETOOLONG, NULL },
+	{ "/", "u", 1, "/h", 0, 0, "/" },	/* 0 here means PATH_MAX */
+};
+
+static const char *str_or_null(const char *s)
+{
+	return s ? s : "(null)";
+}
+
+/* Runs conf_expand() on an exact-size heap buffer, so ASan sees overruns. */
+static int expand(const char *tmpl, const char *user, uid_t uid,
+		  const char *home, size_t size, char **out)
+{
+	struct user_facts u = { user, uid, home };
+	char *buf = malloc(size ? size : 1);
+
+	assert_non_null(buf);
+	*out = buf;
+	return conf_expand(tmpl, &u, buf, size);
+}
+
+static void test_conf_expand_table(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_LEN(expand_cases); i++) {
+		const struct expand_case *k = &expand_cases[i];
+		size_t size = k->size ? k->size : PM;
+		char *out;
+		int rc = expand(k->tmpl, k->user, k->uid, k->home, size, &out);
+
+		if (rc != k->rc)
+			fail_msg("row %zu \"%s\" user \"%s\" home \"%s\" size %zu: "
+				 "rc %d, want %d (out \"%s\")", i, k->tmpl,
+				 str_or_null(k->user), str_or_null(k->home), size,
+				 rc, k->rc, rc ? "" : out);
+		if (rc == 0 && strcmp(out, k->out) != 0)
+			fail_msg("row %zu \"%s\": \"%s\", want \"%s\"", i, k->tmpl,
+				 out, k->out);
+		free(out);
+	}
+}
+
+static void test_conf_expand_size_zero(void **state)
+{
+	struct user_facts u = { "u", 1, "/h" };
+	char c = 'x';
+
+	(void)state;
+	assert_int_equal(conf_expand("/", &u, &c, 0), -ENAMETOOLONG);
+	assert_int_equal(c, 'x');	/* not even the NUL was written */
+}
+
+/* Names and homes of many bytes, around PATH_MAX. */
+static void test_conf_expand_long(void **state)
+{
+	static const struct {
+		const char *tmpl;
+		size_t user_len;	/* 'u' repeated */
+		size_t home_len;	/* "/" then 'h' repeated, this long in all */
+		size_t size;		/* 0: PATH_MAX */
+		int rc;
+		size_t out_len;
+	} rows[] = {
+		{ "/srv/$USER", 255, 2, 0, 0, 5 + 255 },
+		{ "/srv/$USER", 4000, 2, 0, 0, 5 + 4000 },
+		{ "/srv/$USER", PM - 6, 2, 0, 0, PM - 1 },	/* fills it */
+		{ "/srv/$USER", PM - 5, 2, 0, -ENAMETOOLONG, 0 },
+		{ "/srv/$USER", PM, 2, 0, -ENAMETOOLONG, 0 },
+		{ "/srv/$USER", 100000, 2, 0, -ENAMETOOLONG, 0 },
+		{ "/srv/$USER/", PM - 6, 2, 0, -ENAMETOOLONG, 0 }, /* slash first */
+		{ "/srv/$USER/", PM - 7, 2, 0, 0, PM - 2 },
+		{ "$HOME", 1, PM - 1, 0, 0, PM - 1 },
+		{ "$HOME", 1, PM, 0, -ENAMETOOLONG, 0 },
+		{ "$HOME", 1, PM + 1, 0, -ENAMETOOLONG, 0 },
+		{ "$HOME/x", 1, PM - 3, 0, 0, PM - 1 },
+		{ "$HOME/x", 1, PM - 2, 0, -ENAMETOOLONG, 0 },
+		{ "$HOME/$USER", 1000, 3000, 0, 0, 4001 },
+		{ "$HOME/$USER", 1000, 3096, 0, -ENAMETOOLONG, 0 },
+		{ "$HOME/$USER", 1094, 3000, 0, 0, PM - 1 },
+		{ "$HOME/$USER", 1095, 3000, 0, -ENAMETOOLONG, 0 },
+		{ "$HOME/$UID", 1, PM - 12, 0, 0, PM - 1 },	/* uid 4294967295 */
+		{ "$HOME/$UID", 1, PM - 11, 0, -ENAMETOOLONG, 0 },
+		/* an error in the template is found even after an overflow */
+		{ "$HOME$BOGUS", 1, PM + 10, 0, -EINVAL, 0 },
+		/* small buffers */
+		{ "/$USER", 62, 2, 64, 0, 63 },
+		{ "/$USER", 63, 2, 64, -ENAMETOOLONG, 0 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_LEN(rows); i++) {
+		char *user = malloc(rows[i].user_len + 1);
+		char *home = malloc(rows[i].home_len + 1);
+		size_t size = rows[i].size ? rows[i].size : PM;
+		char *out;
+		int rc;
+
+		assert_non_null(user);
+		assert_non_null(home);
+		memset(user, 'u', rows[i].user_len);
+		user[rows[i].user_len] = '\0';
+		home[0] = '/';
+		memset(home + 1, 'h', rows[i].home_len - 1);
+		home[rows[i].home_len] = '\0';
+		rc = expand(rows[i].tmpl, user, (uid_t)-1, home, size, &out);
+		if (rc != rows[i].rc)
+			fail_msg("row %zu %s (user %zu, home %zu): rc %d, want %d", i,
+				 rows[i].tmpl, rows[i].user_len, rows[i].home_len,
+				 rc, rows[i].rc);
+		if (rc == 0) {
+			assert_int_equal(strlen(out), rows[i].out_len);
+			assert_true(out[0] == '/');
+		}
+		free(out);
+		free(user);
+		free(home);
+	}
+}
+
+/* Every template conf_parse() accepts expands for an ordinary user. */
+static void test_conf_expand_accepted_templates(void **state)
+{
+	static const struct user_facts u = { "carol", 1001, "/home/carol" };
+	char out[PM];
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_LEN(key_cases); i++) {
+		const struct key_case *k = &key_cases[i];
+		struct fuse_conf c;
+		struct diags ds;
+
+		parse_conf(k->in, k->len ? k->len : strlen(k->in), &c, &ds);
+		for (size_t j = 0; j < c.n_mount_dir; j++)
+			if (conf_expand(c.mount_dir[j].value, &u, out, sizeof(out)))
+				fail_msg("%s: \"%s\" accepted but does not expand",
+					 k->name, c.mount_dir[j].value);
+	}
+}
+
+/* ================================================ trust, groups, limits */
+
+static void test_conf_file_trusted(void **state)
+{
+	static const struct {
+		uid_t owner;
+		mode_t mode;
+		bool trusted;
+	} rows[] = {
+		{ 0, S_IFREG | 0644, true },
+		{ 0, S_IFREG | 0600, true },
+		{ 0, S_IFREG | 0444, true },
+		{ 0, S_IFREG | 0400, true },
+		{ 0, S_IFREG | 0000, true },
+		{ 0, S_IFREG | 0755, true },
+		{ 0, S_IFREG | 04755, true },	/* setuid/sticky bits: no write */
+		{ 0, S_IFREG | 01644, true },
+		{ 0, S_IFREG | 02644, true },
+		{ 0, 0644, true },		/* no type bits: mode only */
+		{ 0, S_IFREG | 0664, false },	/* group-writable */
+		{ 0, S_IFREG | 0620, false },
+		{ 0, S_IFREG | 0646, false },	/* world-writable */
+		{ 0, S_IFREG | 0602, false },
+		{ 0, S_IFREG | 0666, false },
+		{ 0, S_IFREG | 0777, false },
+		{ 0, S_IFREG | 01666, false },
+		{ 1000, S_IFREG | 0644, false },	/* not root's */
+		{ 1000, S_IFREG | 0400, false },
+		{ 1, S_IFREG | 0644, false },
+		{ (uid_t)-1, S_IFREG | 0644, false },
+		{ 65534, S_IFREG | 0444, false },	/* nobody */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_LEN(rows); i++)
+		if (conf_file_trusted(rows[i].owner, rows[i].mode) != rows[i].trusted)
+			fail_msg("owner %u mode %#o: trusted %d, want %d",
+				 (unsigned int)rows[i].owner, (unsigned int)rows[i].mode,
+				 !rows[i].trusted, rows[i].trusted);
+}
+
+static void test_group_allow_other(void **state)
+{
+	static const struct {
+		const char *conf;
+		bool member[4];
+		int line;		/* 0: allow_other not granted */
+	} rows[] = {
+		{ "", { false }, 0 },
+		{ "user_allow_other\n", { false }, 0 },	/* not this function's */
+		{ "allow_other_group = a\n", { true }, 1 },
+		{ "allow_other_group = a\n", { false }, 0 },
+		{ "# c\n\nallow_other_group = a\n", { true }, 3 },
+		{ "allow_other_group = a\nallow_other_group = b\n", { false, true }, 2 },
+		{ "allow_other_group = a\nallow_other_group = b\n", { true, false }, 1 },
+		{ "allow_other_group = a\nallow_other_group = b\n", { true, true }, 1 },
+		{ "allow_other_group = a\nallow_other_group = b\n", { false, false }, 0 },
+		{ "allow_other_group = a\nmount_dir = /x\nallow_other_group = b\n"
+		  "allow_other_group = c\n", { false, false, true }, 4 },
+		/* a malformed entry is not an entry: b is group[0] */
+		{ "allow_other_group = a b\nallow_other_group = b\n", { true }, 2 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_LEN(rows); i++) {
+		struct fuse_conf c;
+		struct diags ds;
+		int got;
+
+		parse_conf(rows[i].conf, strlen(rows[i].conf), &c, &ds);
+		assert_true(c.n_group <= ARRAY_LEN(rows[i].member));
+		got = policy_group_allow_other(&c, rows[i].member);
+		if (got != rows[i].line)
+			fail_msg("row %zu: line %d, want %d", i, got, rows[i].line);
+	}
+}
+
+static void test_group_allow_other_many(void **state)
+{
+	struct fuse_conf c;
+	bool member[FM_CONF_LIST_MAX] = { false };
+
+	(void)state;
+	conf_defaults(&c);
+	assert_int_equal(policy_group_allow_other(&c, NULL), 0);	/* no groups */
+	for (int i = 0; i < FM_CONF_LIST_MAX; i++) {
+		snprintf(c.group[i].value, sizeof(c.group[i].value), "g%d", i);
+		c.group[i].line = 100 + i;
+	}
+	c.n_group = FM_CONF_LIST_MAX;
+	assert_int_equal(policy_group_allow_other(&c, member), 0);
+	member[31] = true;
+	assert_int_equal(policy_group_allow_other(&c, member), 131);
+	member[7] = true;
+	assert_int_equal(policy_group_allow_other(&c, member), 107);
+	/* only the first n_group flags are looked at */
+	c.n_group = 7;
+	assert_int_equal(policy_group_allow_other(&c, member), 0);
+}
+
+static void test_user_max(void **state)
+{
+	static const struct {
+		int max;
+		long mine;
+		bool reached;
+	} rows[] = {
+		{ -1, 0, false }, { -1, 1, false }, { -1, 100000, false },
+		{ -1, LONG_MAX, false },
+		{ 0, 0, true }, { 0, 1, true },
+		{ 1, 0, false }, { 1, 1, true }, { 1, 2, true },
+		{ 2, 1, false }, { 2, 2, true },
+		{ 16, 15, false }, { 16, 16, true }, { 16, 17, true },
+		{ INT_MAX, (long)INT_MAX - 1, false }, { INT_MAX, INT_MAX, true },
+		{ INT_MAX, LONG_MAX, true },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_LEN(rows); i++) {
+		struct fuse_conf c;
+
+		conf_defaults(&c);
+		c.user_mount_max = rows[i].max;
+		if (policy_user_max_reached(&c, rows[i].mine) != rows[i].reached)
+			fail_msg("user_mount_max %d, mine %ld: reached %d, want %d",
+				 rows[i].max, rows[i].mine, !rows[i].reached,
+				 rows[i].reached);
+	}
+}
+
+/* The two limits are separate: each looks at its own count only. */
+static void test_user_max_from_conf(void **state)
+{
+	static const struct {
+		const char *conf;
+		long total, mine;
+		bool global, user;
+	} rows[] = {
+		{ "", 999, 999, false, false },
+		{ "", 1000, 0, true, false },
+		{ "user_mount_max = 0\n", 0, 0, false, true },
+		{ "user_mount_max = 2\n", 1000, 1, true, false },
+		{ "user_mount_max = 2\nmount_max = -1\n", 5000, 1, false, false },
+		{ "user_mount_max = 2\nmount_max = -1\n", 5000, 2, false, true },
+		{ "mount_max = 3\nuser_mount_max = 10\n", 3, 3, true, false },
+		{ "user_mount_max = 5\nuser_mount_max = 1\n", 1, 1, false, true },
+		{ "user_mount_max = 1\nuser_mount_max = bad\n", 1, 1, false, true },
+		{ "user_mount_max = bad\n", 1, 100, false, false },	/* bad_line */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_LEN(rows); i++) {
+		struct fuse_conf c;
+		struct diags ds;
+
+		parse_conf(rows[i].conf, strlen(rows[i].conf), &c, &ds);
+		if (policy_mount_max_reached(&c, rows[i].total) != rows[i].global ||
+		    policy_user_max_reached(&c, rows[i].mine) != rows[i].user)
+			fail_msg("row %zu: reached global %d user %d, want %d %d", i,
+				 policy_mount_max_reached(&c, rows[i].total),
+				 policy_user_max_reached(&c, rows[i].mine),
+				 rows[i].global, rows[i].user);
+	}
 }
 
 /* ============================================================== options */
@@ -834,56 +1993,56 @@ struct mp_case {
 
 static const struct mp_case mp_cases[] = {
 	/* root is never restricted */
-	{ "root, symlink on proc", { 0, S_IFLNK | 0777, 5, false, PROC }, MP_OK },
-	{ "root, foreign sticky dir", { 0, S_IFDIR | 01777, 5, false, SYSFS }, MP_OK },
-	{ "root, unknown fs", { 0, S_IFDIR | 0755, 0, true, 0x12345678 }, MP_OK },
+	{ "root, symlink on proc", { 0, S_IFLNK | 0777, 5, false, PROC, NULL }, MP_OK },
+	{ "root, foreign sticky dir", { 0, S_IFDIR | 01777, 5, false, SYSFS, NULL }, MP_OK },
+	{ "root, unknown fs", { 0, S_IFDIR | 0755, 0, true, 0x12345678, NULL }, MP_OK },
 	/* directories */
-	{ "own dir", { 1000, S_IFDIR | 0755, 1000, true, EXT4 }, MP_OK },
-	{ "foreign writable dir", { 1000, S_IFDIR | 0777, 0, true, EXT4 }, MP_OK },
-	{ "sticky, not owned", { 1000, S_IFDIR | 01777, 0, true, TMPFS },
+	{ "own dir", { 1000, S_IFDIR | 0755, 1000, true, EXT4, NULL }, MP_OK },
+	{ "foreign writable dir", { 1000, S_IFDIR | 0777, 0, true, EXT4, NULL }, MP_OK },
+	{ "sticky, not owned", { 1000, S_IFDIR | 01777, 0, true, TMPFS, NULL },
 	  MP_NOT_OWNER },
-	{ "sticky, not owned, not writable", { 1000, S_IFDIR | 01755, 0, false, EXT4 },
+	{ "sticky, not owned, not writable", { 1000, S_IFDIR | 01755, 0, false, EXT4, NULL },
 	  MP_NOT_OWNER },
-	{ "sticky, owned", { 1000, S_IFDIR | 01777, 1000, true, TMPFS }, MP_OK },
-	{ "dir not writable", { 1000, S_IFDIR | 0755, 0, false, EXT4 }, MP_NO_WRITE },
-	{ "own dir not writable", { 1000, S_IFDIR | 0555, 1000, false, EXT4 },
+	{ "sticky, owned", { 1000, S_IFDIR | 01777, 1000, true, TMPFS, NULL }, MP_OK },
+	{ "dir not writable", { 1000, S_IFDIR | 0755, 0, false, EXT4, NULL }, MP_NO_WRITE },
+	{ "own dir not writable", { 1000, S_IFDIR | 0555, 1000, false, EXT4, NULL },
 	  MP_NO_WRITE },
 	/* regular files */
-	{ "regular file writable", { 1000, S_IFREG | 0644, 1000, true, EXT4 }, MP_OK },
-	{ "regular file not writable", { 1000, S_IFREG | 0444, 1000, false, EXT4 },
+	{ "regular file writable", { 1000, S_IFREG | 0644, 1000, true, EXT4, NULL }, MP_OK },
+	{ "regular file not writable", { 1000, S_IFREG | 0444, 1000, false, EXT4, NULL },
 	  MP_NO_WRITE },
-	{ "sticky regular file, not owned", { 1000, S_IFREG | 01666, 0, true, EXT4 },
+	{ "sticky regular file, not owned", { 1000, S_IFREG | 01666, 0, true, EXT4, NULL },
 	  MP_OK },
 	/* other types */
-	{ "symlink", { 1000, S_IFLNK | 0777, 1000, true, EXT4 }, MP_BAD_TYPE },
-	{ "symlink, not writable", { 1000, S_IFLNK | 0777, 0, false, EXT4 },
+	{ "symlink", { 1000, S_IFLNK | 0777, 1000, true, EXT4, NULL }, MP_BAD_TYPE },
+	{ "symlink, not writable", { 1000, S_IFLNK | 0777, 0, false, EXT4, NULL },
 	  MP_BAD_TYPE },
-	{ "char device", { 1000, S_IFCHR | 0666, 1000, true, EXT4 }, MP_BAD_TYPE },
-	{ "block device", { 1000, S_IFBLK | 0666, 1000, true, EXT4 }, MP_BAD_TYPE },
-	{ "fifo", { 1000, S_IFIFO | 0666, 1000, true, EXT4 }, MP_BAD_TYPE },
-	{ "socket", { 1000, S_IFSOCK | 0777, 1000, true, EXT4 }, MP_BAD_TYPE },
-	{ "no type bits", { 1000, 0777, 1000, true, EXT4 }, MP_BAD_TYPE },
+	{ "char device", { 1000, S_IFCHR | 0666, 1000, true, EXT4, NULL }, MP_BAD_TYPE },
+	{ "block device", { 1000, S_IFBLK | 0666, 1000, true, EXT4, NULL }, MP_BAD_TYPE },
+	{ "fifo", { 1000, S_IFIFO | 0666, 1000, true, EXT4, NULL }, MP_BAD_TYPE },
+	{ "socket", { 1000, S_IFSOCK | 0777, 1000, true, EXT4, NULL }, MP_BAD_TYPE },
+	{ "no type bits", { 1000, 0777, 1000, true, EXT4, NULL }, MP_BAD_TYPE },
 	/* filesystem types */
-	{ "on tmpfs", { 1000, S_IFDIR | 0755, 1000, true, TMPFS }, MP_OK },
-	{ "on fuse", { 1000, S_IFDIR | 0755, 1000, true, FUSE }, MP_OK },
-	{ "on btrfs", { 1000, S_IFDIR | 0755, 1000, true, 0x9123683E }, MP_OK },
-	{ "on xfs", { 1000, S_IFDIR | 0755, 1000, true, 0x58465342 }, MP_OK },
-	{ "on proc", { 1000, S_IFDIR | 0755, 1000, true, PROC }, MP_FSTYPE },
-	{ "file on proc", { 1000, S_IFREG | 0644, 1000, true, PROC }, MP_FSTYPE },
-	{ "on sysfs", { 1000, S_IFDIR | 0755, 1000, true, SYSFS }, MP_FSTYPE },
-	{ "on cgroup2", { 1000, S_IFDIR | 0755, 1000, true, CGROUP2 }, MP_FSTYPE },
-	{ "on hugetlbfs", { 1000, S_IFDIR | 0755, 1000, true, HUGETLB }, MP_FSTYPE },
-	{ "on devpts", { 1000, S_IFDIR | 0755, 1000, true, 0x1cd1 }, MP_FSTYPE },
-	{ "on debugfs", { 1000, S_IFDIR | 0755, 1000, true, 0x64626720 }, MP_FSTYPE },
-	{ "on securityfs", { 1000, S_IFDIR | 0755, 1000, true, 0x73636673 }, MP_FSTYPE },
-	{ "on efivarfs", { 1000, S_IFDIR | 0755, 1000, true, 0xde5e81e4 }, MP_FSTYPE },
-	{ "on fusectl", { 1000, S_IFDIR | 0755, 1000, true, 0x65735543 }, MP_FSTYPE },
-	{ "on nsfs", { 1000, S_IFDIR | 0755, 1000, true, 0x6e736673 }, MP_FSTYPE },
-	{ "unknown magic", { 1000, S_IFDIR | 0755, 1000, true, 0x12345678 }, MP_FSTYPE },
-	{ "magic 0", { 1000, S_IFDIR | 0755, 1000, true, 0 }, MP_FSTYPE },
+	{ "on tmpfs", { 1000, S_IFDIR | 0755, 1000, true, TMPFS, NULL }, MP_OK },
+	{ "on fuse", { 1000, S_IFDIR | 0755, 1000, true, FUSE, NULL }, MP_OK },
+	{ "on btrfs", { 1000, S_IFDIR | 0755, 1000, true, 0x9123683E, NULL }, MP_OK },
+	{ "on xfs", { 1000, S_IFDIR | 0755, 1000, true, 0x58465342, NULL }, MP_OK },
+	{ "on proc", { 1000, S_IFDIR | 0755, 1000, true, PROC, NULL }, MP_FSTYPE },
+	{ "file on proc", { 1000, S_IFREG | 0644, 1000, true, PROC, NULL }, MP_FSTYPE },
+	{ "on sysfs", { 1000, S_IFDIR | 0755, 1000, true, SYSFS, NULL }, MP_FSTYPE },
+	{ "on cgroup2", { 1000, S_IFDIR | 0755, 1000, true, CGROUP2, NULL }, MP_FSTYPE },
+	{ "on hugetlbfs", { 1000, S_IFDIR | 0755, 1000, true, HUGETLB, NULL }, MP_FSTYPE },
+	{ "on devpts", { 1000, S_IFDIR | 0755, 1000, true, 0x1cd1, NULL }, MP_FSTYPE },
+	{ "on debugfs", { 1000, S_IFDIR | 0755, 1000, true, 0x64626720, NULL }, MP_FSTYPE },
+	{ "on securityfs", { 1000, S_IFDIR | 0755, 1000, true, 0x73636673, NULL }, MP_FSTYPE },
+	{ "on efivarfs", { 1000, S_IFDIR | 0755, 1000, true, 0xde5e81e4, NULL }, MP_FSTYPE },
+	{ "on fusectl", { 1000, S_IFDIR | 0755, 1000, true, 0x65735543, NULL }, MP_FSTYPE },
+	{ "on nsfs", { 1000, S_IFDIR | 0755, 1000, true, 0x6e736673, NULL }, MP_FSTYPE },
+	{ "unknown magic", { 1000, S_IFDIR | 0755, 1000, true, 0x12345678, NULL }, MP_FSTYPE },
+	{ "magic 0", { 1000, S_IFDIR | 0755, 1000, true, 0, NULL }, MP_FSTYPE },
 	/* order: type and ownership before the fs type */
-	{ "fifo on proc", { 1000, S_IFIFO | 0666, 1000, true, PROC }, MP_BAD_TYPE },
-	{ "not writable on proc", { 1000, S_IFDIR | 0755, 0, false, PROC }, MP_NO_WRITE },
+	{ "fifo on proc", { 1000, S_IFIFO | 0666, 1000, true, PROC, NULL }, MP_BAD_TYPE },
+	{ "not writable on proc", { 1000, S_IFDIR | 0755, 0, false, PROC, NULL }, MP_NO_WRITE },
 };
 
 static void test_mountpoint_table(void **state)
@@ -933,6 +2092,256 @@ static void test_fstype_names(void **state)
 			fail_msg("%#lx: allowed %d, want %d", rows[i].magic,
 				 !rows[i].allowed, rows[i].allowed);
 	}
+}
+
+/* ---- filesystem names for mountpoint_fs */
+
+enum fs_want { ON_LIST, OPTIONAL, NEVER };
+
+static const struct {
+	const char *name;
+	unsigned long magic;	/* as in <linux/magic.h> or the fs source */
+	enum fs_want rule;
+} fs_rows[] = {
+	/* the reference's list: allowed without configuration */
+	{ "aufs", 0x61756673, ON_LIST },
+	{ "autofs", 0x0187, ON_LIST },
+	{ "bcachefs", 0xca451a4e, ON_LIST },
+	{ "btrfs", 0x9123683e, ON_LIST },
+	{ "ceph", 0x00c36400, ON_LIST },
+	{ "cifs", 0xff534d42, ON_LIST },
+	{ "ecryptfs", 0xf15f, ON_LIST },
+	{ "exfat", 0x2011bab0, ON_LIST },
+	{ "ext4", 0xef53, ON_LIST },
+	{ "f2fs", 0xf2f52010, ON_LIST },
+	{ "fuse", 0x65735546, ON_LIST },
+	{ "gfs2", 0x01161970, ON_LIST },
+	{ "gpfs", 0x47504653, ON_LIST },
+	{ "hfsplus", 0x482b, ON_LIST },
+	{ "jffs2", 0x72b6, ON_LIST },
+	{ "jfs", 0x3153464a, ON_LIST },
+	{ "lustre", 0x0bd00bd0, ON_LIST },
+	{ "ncpfs", 0x564c, ON_LIST },
+	{ "nfs", 0x6969, ON_LIST },
+	{ "nilfs", 0x3434, ON_LIST },
+	{ "ntfs", 0x5346544e, ON_LIST },
+	{ "ntfs3", 0x7366746e, ON_LIST },
+	{ "openafs", 0x5346414f, ON_LIST },
+	{ "overlay", 0x794c7630, ON_LIST },
+	{ "panfs", 0xaad7aaea, ON_LIST },
+	{ "ramfs", 0x858458f6, ON_LIST },
+	{ "reiserfs", 0x52654973, ON_LIST },
+	{ "smb2", 0xfe534d42, ON_LIST },
+	{ "squashfs", 0x73717368, ON_LIST },
+	{ "tmpfs", 0x01021994, ON_LIST },
+	{ "ubifs", 0x24051905, ON_LIST },
+	{ "vfat", 0x4d44, ON_LIST },
+	{ "wekafs", 0x18031977, ON_LIST },
+	{ "xfs", 0x58465342, ON_LIST },
+	{ "zfs", 0x2fc12fc1, ON_LIST },
+#if ULONG_MAX > 0xffffffffUL
+	{ "ufsd", 0x736675005346544eUL, ON_LIST },
+#endif
+	/* mountpoint_fs may add these */
+	{ "9p", 0x01021997, OPTIONAL },
+	{ "afs", 0x6b414653, OPTIONAL },
+	{ "coda", 0x73757245, OPTIONAL },
+	{ "cramfs", 0x28cd3d45, OPTIONAL },
+	{ "erofs", 0xe0f5e1e2, OPTIONAL },
+	{ "hfs", 0x4244, OPTIONAL },
+	{ "hugetlbfs", 0x958458f6, OPTIONAL },
+	{ "iso9660", 0x9660, OPTIONAL },
+	{ "ocfs2", 0x7461636f, OPTIONAL },
+	{ "orangefs", 0x20030528, OPTIONAL },
+	{ "romfs", 0x7275, OPTIONAL },
+	{ "udf", 0x15013346, OPTIONAL },
+	{ "vboxsf", 0x786f4256, OPTIONAL },
+	{ "zonefs", 0x5a4f4653, OPTIONAL },
+	/* never: named only so the refusal can say what it is */
+	{ "binfmt_misc", 0x42494e4d, NEVER },
+	{ "bpf", 0xcafe4a11, NEVER },
+	{ "cgroup", 0x27e0eb, NEVER },
+	{ "cgroup2", 0x63677270, NEVER },
+	{ "configfs", 0x62656570, NEVER },
+	{ "debugfs", 0x64626720, NEVER },
+	{ "devpts", 0x1cd1, NEVER },
+	{ "efivarfs", 0xde5e81e4, NEVER },
+	{ "fusectl", 0x65735543, NEVER },
+	{ "mqueue", 0x19800202, NEVER },
+	{ "nsfs", 0x6e736673, NEVER },
+	{ "proc", 0x9fa0, NEVER },
+	{ "pstore", 0x6165676c, NEVER },
+	{ "securityfs", 0x73636673, NEVER },
+	{ "selinuxfs", 0xf97cff8c, NEVER },
+	{ "sysfs", 0x62656572, NEVER },
+	{ "tracefs", 0x74726163, NEVER },
+};
+
+/* A writable directory of the caller's on a filesystem of this magic. */
+static enum mp_status mp_on(unsigned long magic, const struct fuse_conf *c)
+{
+	struct mp_facts f = { 1000, S_IFDIR | 0755, 1000, true, magic, c };
+
+	return policy_mountpoint(&f);
+}
+
+static void test_fstype_by_name(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_LEN(fs_rows); i++) {
+		const char *name = fs_rows[i].name;
+		unsigned long magic = fs_rows[i].magic;
+		unsigned long got = policy_fstype_by_name(name);
+		const char *back = policy_fstype_name(magic);
+		bool never = fs_rows[i].rule == NEVER;
+
+		if (got != (never ? 0 : magic))
+			fail_msg("%s: by_name %#lx, want %#lx", name, got,
+				 never ? 0 : magic);
+		/* every row has its name, so refusals say it in words */
+		if (!back || strcmp(back, name) != 0)
+			fail_msg("%#lx: name \"%s\", want \"%s\"", magic,
+				 str_or_null(back), name);
+		if (policy_fstype_allowed(magic) != (fs_rows[i].rule == ON_LIST))
+			fail_msg("%s: allowed %d", name, policy_fstype_allowed(magic));
+		if (mp_on(magic, NULL) != (fs_rows[i].rule == ON_LIST ? MP_OK : MP_FSTYPE))
+			fail_msg("%s: policy_mountpoint without conf", name);
+	}
+}
+
+static void test_fstype_by_name_unknown(void **state)
+{
+	static const char *const names[] = {
+		"", " ", "EXT4", "Ext4", "ext", "ext2", "ext3", "ext44", " ext4",
+		"ext4 ", "ext4\n", "ext4,", "proc ", "PROC", "Proc", "fuseblk",
+		"fuse.sshfs", "fuse.", "9P", "9", "p", "tmp", "tmpfs2",
+		"cgroup1", "devtmpfs", "smackfs", "0xEF53", "0x9fa0", "61267",
+		"*", "ext*", "/proc", "/", "all", "any", "none",
+		"\xc3\xa9xt4",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_LEN(names); i++) {
+		unsigned long got = policy_fstype_by_name(names[i]);
+
+		if (got)
+			fail_msg("\"%s\": by_name %#lx, want 0", names[i], got);
+	}
+}
+
+/* mountpoint_fs lines, parsed, change the verdict of exactly their types. */
+static void test_fstype_conf(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_LEN(fs_rows); i++) {
+		char in[128];
+		struct fuse_conf c, other;
+		struct diags ds;
+		enum fs_want rule = fs_rows[i].rule;
+		enum mp_status want = rule == NEVER ? MP_FSTYPE : MP_OK;
+
+		snprintf(in, sizeof(in), "mountpoint_fs = %s\n", fs_rows[i].name);
+		parse_conf(in, strlen(in), &c, &ds);
+		if (rule == NEVER) {
+			if (c.n_extra_fs != 0 || c.bad_line != 1 ||
+			    !c.bad_why || strcmp(c.bad_why, W_FS) != 0 || ds.n != 1 ||
+			    ds.v[0].d != CONF_BAD_NEW_KEY)
+				fail_msg("mountpoint_fs = %s: accepted", fs_rows[i].name);
+		} else {
+			if (c.n_extra_fs != 1 || c.extra_fs[0] != fs_rows[i].magic ||
+			    c.extra_fs_line[0] != 1 || c.bad_line || ds.n)
+				fail_msg("mountpoint_fs = %s: refused", fs_rows[i].name);
+		}
+		if (mp_on(fs_rows[i].magic, &c) != want)
+			fail_msg("%s with its mountpoint_fs line: verdict %d, want %d",
+				 fs_rows[i].name, mp_on(fs_rows[i].magic, &c), want);
+		/* another type's line does not help */
+		parse_conf("mountpoint_fs = zonefs\n", 23, &other, &ds);
+		if (fs_rows[i].magic != 0x5a4f4653 && mp_on(fs_rows[i].magic, &other) !=
+		    (rule == ON_LIST ? MP_OK : MP_FSTYPE))
+			fail_msg("%s with mountpoint_fs = zonefs", fs_rows[i].name);
+	}
+}
+
+/* policy_mountpoint() with a conf: extra types pass only the type test. */
+static const struct fuse_conf conf_9p_hugetlb = {
+	.n_extra_fs = 2, .extra_fs = { 0x01021997, HUGETLB }, .extra_fs_line = { 3, 4 },
+};
+static const struct fuse_conf conf_none = { .n_extra_fs = 0 };
+/* n_extra_fs bounds the list: the stale magic behind it is ignored */
+static const struct fuse_conf conf_stale = {
+	.n_extra_fs = 1, .extra_fs = { 0x01021997, HUGETLB },
+};
+
+#define NINEP 0x01021997UL
+
+static const struct mp_case mp_conf_cases[] = {
+	{ "9p, no conf", { 1000, S_IFDIR | 0755, 1000, true, NINEP, NULL }, MP_FSTYPE },
+	{ "9p, empty conf", { 1000, S_IFDIR | 0755, 1000, true, NINEP, &conf_none },
+	  MP_FSTYPE },
+	{ "9p, allowed", { 1000, S_IFDIR | 0755, 1000, true, NINEP, &conf_9p_hugetlb },
+	  MP_OK },
+	{ "hugetlbfs, allowed", { 1000, S_IFDIR | 0755, 1000, true, HUGETLB,
+	  &conf_9p_hugetlb }, MP_OK },
+	{ "hugetlbfs past n_extra_fs", { 1000, S_IFDIR | 0755, 1000, true, HUGETLB,
+	  &conf_stale }, MP_FSTYPE },
+	{ "9p within n_extra_fs", { 1000, S_IFDIR | 0755, 1000, true, NINEP,
+	  &conf_stale }, MP_OK },
+	{ "file on 9p, allowed", { 1000, S_IFREG | 0644, 1000, true, NINEP,
+	  &conf_9p_hugetlb }, MP_OK },
+	{ "ext4 still fine with a conf", { 1000, S_IFDIR | 0755, 1000, true, EXT4,
+	  &conf_9p_hugetlb }, MP_OK },
+	{ "proc still refused with a conf", { 1000, S_IFDIR | 0755, 1000, true, PROC,
+	  &conf_9p_hugetlb }, MP_FSTYPE },
+	{ "sysfs still refused with a conf", { 1000, S_IFDIR | 0755, 1000, true, SYSFS,
+	  &conf_9p_hugetlb }, MP_FSTYPE },
+	{ "unknown magic with a conf", { 1000, S_IFDIR | 0755, 1000, true, 0x12345678,
+	  &conf_9p_hugetlb }, MP_FSTYPE },
+	{ "magic 0 with a conf", { 1000, S_IFDIR | 0755, 1000, true, 0,
+	  &conf_9p_hugetlb }, MP_FSTYPE },
+	/* the other checks still come first */
+	{ "9p, not writable", { 1000, S_IFDIR | 0755, 0, false, NINEP, &conf_9p_hugetlb },
+	  MP_NO_WRITE },
+	{ "9p, foreign sticky dir", { 1000, S_IFDIR | 01777, 0, true, NINEP,
+	  &conf_9p_hugetlb }, MP_NOT_OWNER },
+	{ "9p, fifo", { 1000, S_IFIFO | 0666, 1000, true, NINEP, &conf_9p_hugetlb },
+	  MP_BAD_TYPE },
+	{ "9p, symlink", { 1000, S_IFLNK | 0777, 1000, true, NINEP, &conf_9p_hugetlb },
+	  MP_BAD_TYPE },
+	/* root needs no conf */
+	{ "root on 9p", { 0, S_IFDIR | 0755, 0, true, NINEP, NULL }, MP_OK },
+	{ "root on proc with a conf", { 0, S_IFDIR | 0755, 0, true, PROC,
+	  &conf_9p_hugetlb }, MP_OK },
+};
+
+static void test_mountpoint_conf_table(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_LEN(mp_conf_cases); i++) {
+		enum mp_status got = policy_mountpoint(&mp_conf_cases[i].f);
+
+		if (got != mp_conf_cases[i].want)
+			fail_msg("%s: verdict %d, want %d", mp_conf_cases[i].name, got,
+				 mp_conf_cases[i].want);
+	}
+}
+
+/* 32 mountpoint_fs lines: the last one counts too. */
+static void test_mountpoint_conf_full_list(void **state)
+{
+	char in[64 * FM_CONF_LIST_MAX];
+	size_t len = 0;
+	struct fuse_conf c;
+	struct diags ds;
+
+	(void)state;
+	for (int i = 0; i < FM_CONF_LIST_MAX - 1; i++)
+		len += (size_t)snprintf(in + len, sizeof(in) - len, "mountpoint_fs = 9p\n");
+	len += (size_t)snprintf(in + len, sizeof(in) - len, "mountpoint_fs = udf\n");
+	assert_int_equal(parse_conf(in, len, &c, &ds), 0);
+	assert_int_equal(c.n_extra_fs, FM_CONF_LIST_MAX);
+	assert_int_equal(mp_on(0x15013346, &c), MP_OK);
+	assert_int_equal(mp_on(HUGETLB, &c), MP_FSTYPE);
 }
 
 /* ============================================================ mount_max */
@@ -1017,6 +2426,41 @@ static void test_parse_user_id(void **state)
 	}
 }
 
+/* A conf that names a "never" type (built by hand; the parser refuses
+ * it) still cannot open proc or sysfs to users. */
+static void test_mountpoint_never_overrides_conf(void **state)
+{
+	struct fuse_conf c;
+	struct mp_facts f = { 1000, S_IFDIR | 0755, 1000, true, 0x9fa0UL, &c };
+
+	(void)state;
+	conf_defaults(&c);
+	c.extra_fs[c.n_extra_fs++] = 0x9fa0UL;
+	c.extra_fs[c.n_extra_fs++] = 0x62656572UL;
+	assert_int_equal(policy_mountpoint(&f), MP_FSTYPE);
+	f.fs_type = 0x62656572UL;
+	assert_int_equal(policy_mountpoint(&f), MP_FSTYPE);
+}
+
+/* devtmpfs has tmpfs's magic: the kernel's type name decides. */
+static void test_mountpoint_devtmpfs_by_name(void **state)
+{
+	struct mp_facts f = { 1000, S_IFDIR | 0755, 1000, true, 0x01021994UL,
+			      NULL, "devtmpfs" };
+
+	(void)state;
+	assert_int_equal(policy_mountpoint(&f), MP_FSTYPE);
+	f.fs_name = "tmpfs";
+	assert_int_equal(policy_mountpoint(&f), MP_OK);
+	f.fs_name = NULL;
+	assert_int_equal(policy_mountpoint(&f), MP_OK);
+	f.fs_name = "proc";	/* a name the magic table also refuses */
+	assert_int_equal(policy_mountpoint(&f), MP_FSTYPE);
+	f.fs_name = "devtmpfs";
+	f.uid = 0;		/* root is never restricted */
+	assert_int_equal(policy_mountpoint(&f), MP_OK);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1027,6 +2471,22 @@ int main(void)
 		cmocka_unit_test(test_conf_very_long_line),
 		cmocka_unit_test(test_conf_long_line_without_newline),
 		cmocka_unit_test(test_conf_read_error),
+		cmocka_unit_test(test_conf_defaults_policy),
+		cmocka_unit_test(test_conf_key_table),
+		cmocka_unit_test(test_conf_classic_sets_no_policy),
+		cmocka_unit_test(test_conf_padded_table),
+		cmocka_unit_test(test_conf_new_key_254),
+		cmocka_unit_test(test_conf_list_limits),
+		cmocka_unit_test(test_conf_all_lists_full),
+		cmocka_unit_test(test_conf_expand_table),
+		cmocka_unit_test(test_conf_expand_size_zero),
+		cmocka_unit_test(test_conf_expand_long),
+		cmocka_unit_test(test_conf_expand_accepted_templates),
+		cmocka_unit_test(test_conf_file_trusted),
+		cmocka_unit_test(test_group_allow_other),
+		cmocka_unit_test(test_group_allow_other_many),
+		cmocka_unit_test(test_user_max),
+		cmocka_unit_test(test_user_max_from_conf),
 		cmocka_unit_test(test_opts_flags),
 		cmocka_unit_test(test_opts_unsafe_callback_non_root),
 		cmocka_unit_test(test_opts_unsafe_callback_root),
@@ -1037,6 +2497,13 @@ int main(void)
 		cmocka_unit_test(test_opts_free),
 		cmocka_unit_test(test_mountpoint_table),
 		cmocka_unit_test(test_fstype_names),
+		cmocka_unit_test(test_fstype_by_name),
+		cmocka_unit_test(test_fstype_by_name_unknown),
+		cmocka_unit_test(test_fstype_conf),
+		cmocka_unit_test(test_mountpoint_conf_table),
+		cmocka_unit_test(test_mountpoint_conf_full_list),
+		cmocka_unit_test(test_mountpoint_never_overrides_conf),
+		cmocka_unit_test(test_mountpoint_devtmpfs_by_name),
 		cmocka_unit_test(test_mount_max),
 		cmocka_unit_test(test_parse_user_id),
 	};
