@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libmount.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -334,29 +335,43 @@ static int utab_apply_now(struct libmnt_fs *fs, const char *umount_target)
 	return rc < 0 ? rc : 0;
 }
 
-/* 0, -errno from the child's exit status, or -ETIMEDOUT (child killed) */
-static int wait_child(pid_t pid, int timeout_ms)
+/* The child's result: 0, or -errno from its exit status. */
+static int child_status(pid_t pid)
 {
-	const struct timespec step = { 0, 5 * 1000 * 1000 };
-	int st, left = timeout_ms;
-	pid_t r;
+	int st;
 
-	while (((r = waitpid(pid, &st, WNOHANG)) == 0 ||
-		(r < 0 && errno == EINTR)) && left > 0) {
-		nanosleep(&step, NULL);
-		left -= 5;
-	}
-	if (r <= 0 && left <= 0) {
-		kill(pid, SIGKILL);
-		while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
-			;
-		return -ETIMEDOUT;
-	}
-	if (r < 0)
-		return -errno;
+	while (waitpid(pid, &st, 0) == -1)
+		if (errno != EINTR)
+			return -errno;
 	if (!WIFEXITED(st))
 		return -EINTR;
 	return -WEXITSTATUS(st);
+}
+
+/* Waits at most timeout_ms for the child to end: 1 ended, 0 not yet. */
+static int child_ended(pid_t pid, int timeout_ms)
+{
+	const struct timespec step = { 0, 1000 * 1000 };
+	int pfd = (int)syscall(SYS_pidfd_open, pid, 0), r;
+	struct pollfd p = { .fd = pfd, .events = POLLIN };
+
+	if (pfd >= 0) {		/* Linux 5.3+: sleep until it ends */
+		while ((r = poll(&p, 1, timeout_ms)) == -1 && errno == EINTR)
+			;
+		close(pfd);
+		return r != 0;
+	}
+	for (; timeout_ms > 0; timeout_ms--) {	/* older kernels: look each ms */
+		siginfo_t si = { 0 };
+
+		if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == -1 &&
+		    errno != EINTR)
+			return 1;	/* child_status() says what went wrong */
+		if (si.si_pid == pid)
+			return 1;
+		nanosleep(&step, NULL);
+	}
+	return 0;
 }
 
 /*
@@ -382,7 +397,11 @@ static int utab_apply(struct libmnt_fs *fs, const char *umount_target)
 		rc = utab_apply_now(fs, umount_target);
 		_exit(rc >= 0 ? 0 : (rc < -255 ? 255 : -rc));
 	}
-	return wait_child(pid, FM_UTAB_TIMEOUT_MS);
+	if (child_ended(pid, FM_UTAB_TIMEOUT_MS))
+		return child_status(pid);
+	kill(pid, SIGKILL);
+	child_status(pid);
+	return -ETIMEDOUT;
 }
 
 int utab_add(const char *source, const char *target, const char *type,
