@@ -499,11 +499,13 @@ static long count_mounts(const struct mctx *c, long *mine)
 	return total;
 }
 
+#define USER_MAX_MSG "too many FUSE filesystems mounted by this user; " \
+	"user_mount_max=%d is set in %s"
+
 static void user_max_reached(const struct mctx *c)
 {
 	decided_line = c->conf.user_mount_max_line;
-	die("too many FUSE filesystems mounted by this user; user_mount_max=%d "
-	    "is set in %s", c->conf.user_mount_max, FUSE_CONF);
+	die(USER_MAX_MSG, c->conf.user_mount_max, FUSE_CONF);
 }
 
 /* Checked here without a lock for an early answer, and again under the
@@ -528,8 +530,6 @@ static void mountpoint_verdict(const struct mctx *c, enum mp_status st,
 			       const struct mp_facts *f)
 {
 	const char *mnt = c->path.abs, *name = policy_fstype_name(f->fs_type);
-	unsigned long fs_type = f->fs_type;
-	mode_t mode = f->mode;
 
 	switch (st) {
 	case MP_OK:
@@ -537,7 +537,7 @@ static void mountpoint_verdict(const struct mctx *c, enum mp_status st,
 	case MP_NOT_OWNER:
 		die("mountpoint %s not owned by user", mnt);
 	case MP_NO_WRITE:
-		if (S_ISREG(mode))	/* the reference's words: it opened it */
+		if (S_ISREG(f->mode))	/* the reference's words: it opened it */
 			die("failed to open %s: %s", mnt, strerror(EACCES));
 		die("user has no write access to mountpoint %s", mnt);
 	case MP_BAD_TYPE:
@@ -547,8 +547,8 @@ static void mountpoint_verdict(const struct mctx *c, enum mp_status st,
 			name = f->fs_name;
 		if (name)
 			die("mounting over filesystem type %#010lx (%s) is forbidden",
-			    fs_type, name);
-		die("mounting over filesystem type %#010lx is forbidden", fs_type);
+			    f->fs_type, name);
+		die("mounting over filesystem type %#010lx is forbidden", f->fs_type);
 	}
 }
 
@@ -601,7 +601,6 @@ static void pin_mountpoint(struct mctx *c)
 
 /* ------------------------------------------------------ mount_dir */
 
-
 /* The identities of the mount_dir entries that exist for this caller,
  * taken once before anything is mounted; an entry that does not expand
  * or open simply allows nothing. */
@@ -647,12 +646,11 @@ static void check_mount_dir(struct mctx *c)
 	if (!c->pv->root && c->conf.n_mount_dir)
 		allowed_dirs(c);
 	e = within_mount_dir(c);
-
-	if (e == -EACCES || e == -EXDEV)
+	if (e == -EACCES || e == -EXDEV) {
 		decided_line = c->conf.mount_dir[0].line;
-	if (e == -EACCES || e == -EXDEV)
 		die("mountpoint %s is not within a mount_dir of %s%s", c->path.abs,
 		    FUSE_CONF, e == -EXDEV ? " (the way up crosses another mount)" : "");
+	}
 	if (e)
 		die("cannot tell whether mountpoint %s is within a mount_dir: %s",
 		    c->path.abs, strerror(-e));
@@ -983,8 +981,7 @@ static int lock_user_max(struct mctx *c)
 	}
 	if (!policy_user_max_reached(&c->conf, mine))
 		return 0;
-	msg("too many FUSE filesystems mounted by this user; user_mount_max=%d "
-	    "is set in %s", c->conf.user_mount_max, FUSE_CONF);
+	msg(USER_MAX_MSG, c->conf.user_mount_max, FUSE_CONF);
 	return -EDQUOT;
 }
 
@@ -1016,7 +1013,6 @@ static int recheck_mount_dir(struct mctx *c)
 
 	if (!e && !c->pv->root && c->conf.n_mount_dir)
 		e = file_still_there(c);
-
 	if (e)
 		msg("mountpoint %s is no longer within a mount_dir of %s; "
 		    "mount undone", c->path.abs, FUSE_CONF);
