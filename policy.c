@@ -140,87 +140,88 @@ static enum new_key new_key_of(const char *s, const char **rest)
 	return NK_NONE;
 }
 
-static int bad(struct fuse_conf *c, int line, const char *why)
+/* The first malformed new-key line is what refuses non-root mounts. */
+static void note_bad(struct fuse_conf *c, int line, const char *why)
 {
 	if (!c->bad_line) {
 		c->bad_line = line;
 		c->bad_why = why;
 	}
-	return -EINVAL;
 }
 
-static int add_entry(struct fuse_conf *c, struct conf_entry *list, size_t *n,
-		     const char *v, int line)
+static const char *add_entry(struct conf_entry *list, size_t *n,
+			     const char *v, int line)
 {
 	if (*n >= FM_CONF_LIST_MAX)
-		return bad(c, line, "too many entries for this key");
+		return "too many entries for this key";
 	snprintf(list[*n].value, sizeof(list[*n].value), "%s", v);
 	list[(*n)++].line = line;
-	return 0;
+	return NULL;
 }
 
-static int set_mount_dir(struct fuse_conf *c, const char *v, int line)
+static const char *set_mount_dir(struct fuse_conf *c, const char *v, int line)
 {
 	static const struct user_facts probe = { "user", 1000, "/home/user" };
 	char out[PATH_MAX];
 
 	if (conf_expand(v, &probe, out, sizeof(out)))
-		return bad(c, line, "mount_dir must be an absolute path without "
-			   "'.' or '..' and use only $USER, $UID and $HOME");
-	return add_entry(c, c->mount_dir, &c->n_mount_dir, v, line);
+		return "mount_dir must be an absolute path without "
+		       "'.' or '..' and use only $USER, $UID and $HOME";
+	return add_entry(c->mount_dir, &c->n_mount_dir, v, line);
 }
 
-static int set_group(struct fuse_conf *c, const char *v, int line)
+static const char *set_group(struct fuse_conf *c, const char *v, int line)
 {
 	for (const char *p = v; *p; p++)
 		if (isspace((unsigned char)*p) || *p == ',' || *p == ':')
-			return bad(c, line, "allow_other_group takes one group name");
-	return add_entry(c, c->group, &c->n_group, v, line);
+			return "allow_other_group takes one group name";
+	return add_entry(c->group, &c->n_group, v, line);
 }
 
-static int set_user_max(struct fuse_conf *c, const char *v, int line)
+static const char *set_user_max(struct fuse_conf *c, const char *v, int line)
 {
 	long n = 0;
 
 	for (const char *p = v; *p; p++) {
 		/* n * 10 + digit stays within INT_MAX, even where long is int */
 		if (!isdigit((unsigned char)*p) || n > (INT_MAX - (*p - '0')) / 10)
-			return bad(c, line, "user_mount_max takes a number from 0 to 2147483647");
+			return "user_mount_max takes a number from 0 to 2147483647";
 		n = n * 10 + (*p - '0');
 	}
 	c->user_mount_max = (int)n;
 	c->user_mount_max_line = line;
-	return 0;
+	return NULL;
 }
 
-static int set_fs(struct fuse_conf *c, const char *v, int line)
+static const char *set_fs(struct fuse_conf *c, const char *v, int line)
 {
 	unsigned long magic = policy_fstype_by_name(v);
 
 	if (!magic)
-		return bad(c, line, "mountpoint_fs names an unknown filesystem type "
-			   "or one that may never be mounted over");
+		return "mountpoint_fs names an unknown filesystem type "
+		       "or one that may never be mounted over";
 	if (c->n_extra_fs >= FM_CONF_LIST_MAX)
-		return bad(c, line, "too many entries for this key");
+		return "too many entries for this key";
 	c->extra_fs_line[c->n_extra_fs] = line;
 	c->extra_fs[c->n_extra_fs++] = magic;
-	return 0;
+	return NULL;
 }
 
-/* "KEY = VALUE" for one of the new keys; a malformed line fails closed. */
-static int new_key_line(struct fuse_conf *c, enum new_key k, const char *rest,
-			int line)
+/* "KEY = VALUE" for one of the new keys: NULL, or what is wrong with it.
+ * Each setter likewise. */
+static const char *new_key_line(struct fuse_conf *c, enum new_key k,
+				const char *rest, int line)
 {
 	if (!c->new_key_line)
 		c->new_key_line = line;
 	while (isspace((unsigned char)*rest))
 		rest++;
 	if (*rest++ != '=')
-		return bad(c, line, "expected KEY = VALUE");
+		return "expected KEY = VALUE";
 	while (isspace((unsigned char)*rest))
 		rest++;
 	if (!*rest)
-		return bad(c, line, "missing value");
+		return "missing value";
 	switch (k) {
 	case NK_MOUNT_DIR: return set_mount_dir(c, rest, line);
 	case NK_GROUP:	   return set_group(c, rest, line);
@@ -228,7 +229,7 @@ static int new_key_line(struct fuse_conf *c, enum new_key k, const char *rest,
 	case NK_FS:	   return set_fs(c, rest, line);
 	case NK_NONE:	   break;
 	}
-	return -EINVAL;
+	return "unknown key";
 }
 
 static void conf_line(struct fuse_conf *c, char *raw, int line,
@@ -249,16 +250,11 @@ static void conf_line(struct fuse_conf *c, char *raw, int line,
 	}
 	k = new_key_of(s, &rest);
 	if (k != NK_NONE) {
-		/* bad() keeps the first fault; this line reports its own */
-		int first = c->bad_line;
-		const char *first_why = c->bad_why;
+		const char *why = new_key_line(c, k, rest, line);
 
-		c->bad_line = 0;
-		if (new_key_line(c, k, rest, line))
-			diag(arg, CONF_BAD_NEW_KEY, line, c->bad_why);
-		if (first) {
-			c->bad_line = first;
-			c->bad_why = first_why;
+		if (why) {
+			note_bad(c, line, why);
+			diag(arg, CONF_BAD_NEW_KEY, line, why);
 		}
 		return;
 	}
@@ -281,7 +277,7 @@ static void lost_line(struct fuse_conf *c, char *buf, int line)
 	if (new_key_of(strip(buf), &rest) != NK_NONE) {
 		if (!c->new_key_line)
 			c->new_key_line = line;
-		bad(c, line, "policy line too long or without final newline");
+		note_bad(c, line, "policy line too long or without final newline");
 	}
 }
 
