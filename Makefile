@@ -13,9 +13,9 @@ FUSE_CONF  ?= $(SYSCONFDIR)/fuse.conf
 VERSION    := 3.19.0
 
 CC      ?= cc
-PKGS    := mount libcap-ng
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# libmount is not linked: libmount_dl.c loads it when needed (include/lm.h);
+# only its header is used at build time
+PKG_CFLAGS := $(shell pkg-config --cflags mount 2>/dev/null)
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wformat=2 -Wformat-nonliteral \
 	   -Wpointer-arith -Wcast-qual -Wwrite-strings -Wundef -Wvla
@@ -25,12 +25,12 @@ CPPFLAGS += -D_GNU_SOURCE -D_FORTIFY_SOURCE=2 -Iinclude \
 ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -fstack-protector-strong -fPIE $(PKG_CFLAGS)
 LDFLAGS ?=
 ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(LDFLAGS)
-LIBS    := $(PKG_LIBS) -pthread
+LIBS    := -ldl -pthread
 
 # B: where objects and test binaries go (build/asan for the sanitizer run)
 B       ?= build
 SRCS    := fusermount.c policy.c proto.c privs.c mounts.c mountdir.c unmount.c \
-	   mount_fsmount.c mount_legacy.c
+	   mount_fsmount.c mount_legacy.c libmount_dl.c
 HDRS    := $(wildcard include/*.h)
 OBJS    := $(SRCS:%.c=$(B)/%.o)
 LEGACY_OBJS := $(SRCS:%.c=$(B)/legacy/%.o)

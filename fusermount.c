@@ -5,7 +5,7 @@
  * codes; the modules return negative errno values or verdicts.
  *
  * Flow of a mount (see README "Design"):
- *   harden -> privs_reduce (run as the caller) -> parse argv -> resolve
+ *   harden -> parse argv -> privs_reduce (run as the caller) -> resolve
  *   path -> prepare: device, fuse.conf, mount_max, pin and check the
  *   mountpoint, every option -> classic: finish, send fd
  *                            -> --sync-init: send fd, wait proceed,
@@ -1249,11 +1249,13 @@ int main(int argc, char **argv)
 	harden();
 	if (argc > 0 && argv[0])
 		progname = argv[0];
-	env_take(&env);
+	env_take(&env);		/* first: getopt reads POSIXLY_CORRECT */
+	/* before any privilege work: -V and -h answer at once, a bad
+	 * command line is refused without touching a capability */
+	parse_args(argc, argv, &a);
 	e = privs_reduce(&pv);
 	if (e)
 		die("failed to drop privileges: %s", strerror(-e));
-	parse_args(argc, argv, &a);
 	if (!*a.mnt)
 		die("invalid mountpoint ''");
 	/* realpath(3) of the parent may meet a hung filesystem too */

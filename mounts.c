@@ -2,7 +2,6 @@
 /* mounts.c - mount IDs, statmount/listmount, libmount fallback, utab. */
 #include <errno.h>
 #include <fcntl.h>
-#include <libmount.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -14,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lm.h"
 #include "mounts.h"
 #include "privs.h"
 
@@ -154,34 +154,39 @@ static int info_statmount(uint64_t id, struct mnt_info *mi)
 
 static void info_from_fs(struct libmnt_fs *fs, struct mnt_info *mi)
 {
-	const char *type = mnt_fs_get_fstype(fs);
-	const char *opts = mnt_fs_get_fs_options(fs);
-	const char *vfs = mnt_fs_get_vfs_options(fs);
+	const char *type = lm.mnt_fs_get_fstype(fs);
+	const char *opts = lm.mnt_fs_get_fs_options(fs);
+	const char *vfs = lm.mnt_fs_get_vfs_options(fs);
 	size_t n = type ? strcspn(type, ".") : 0;
 
-	mi->parent.id = (uint64_t)mnt_fs_get_parent_id(fs);
+	mi->parent.id = (uint64_t)lm.mnt_fs_get_parent_id(fs);
 	mi->parent.unique = false;
 	snprintf(mi->fstype, sizeof(mi->fstype), "%.*s", (int)n, type ? type : "");
 	mi->has_user_id = opts && mounts_parse_user_id(opts, &mi->user_id);
-	mi->nosuid = vfs && mnt_optstr_get_option(vfs, "nosuid", NULL, NULL) == 0;
-	mi->nodev = vfs && mnt_optstr_get_option(vfs, "nodev", NULL, NULL) == 0;
-	mi->target = strdup(mnt_fs_get_target(fs) ? mnt_fs_get_target(fs) : "");
+	mi->nosuid = vfs && lm.mnt_optstr_get_option(vfs, "nosuid", NULL, NULL) == 0;
+	mi->nodev = vfs && lm.mnt_optstr_get_option(vfs, "nodev", NULL, NULL) == 0;
+	mi->target = strdup(lm.mnt_fs_get_target(fs) ? lm.mnt_fs_get_target(fs) : "");
 }
 
 static struct libmnt_table *mountinfo(void)
 {
-	return mnt_new_table_from_file("/proc/self/mountinfo");
+	return lm.mnt_new_table_from_file("/proc/self/mountinfo");
 }
 
 static int info_libmount(uint64_t id, struct mnt_info *mi)
 {
-	struct libmnt_table *tb = mountinfo();
-	struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
+	struct libmnt_table *tb;
+	struct libmnt_iter *it;
 	struct libmnt_fs *fs;
-	int e = -ENOENT;
+	int e = lm_load();
 
-	while (tb && it && mnt_table_next_fs(tb, it, &fs) == 0) {
-		if ((uint64_t)mnt_fs_get_id(fs) != id)
+	if (e)
+		return e;	/* fails closed: no mount is taken as checked */
+	tb = mountinfo();
+	it = lm.mnt_new_iter(MNT_ITER_FORWARD);
+	e = -ENOENT;
+	while (tb && it && lm.mnt_table_next_fs(tb, it, &fs) == 0) {
+		if ((uint64_t)lm.mnt_fs_get_id(fs) != id)
 			continue;
 		info_from_fs(fs, mi);
 		e = mi->target ? 0 : -ENOMEM;
@@ -189,8 +194,8 @@ static int info_libmount(uint64_t id, struct mnt_info *mi)
 	}
 	if (!tb || !it)
 		e = -ENOMEM;
-	mnt_free_iter(it);
-	mnt_unref_table(tb);
+	lm.mnt_free_iter(it);
+	lm.mnt_unref_table(tb);
 	return e;
 }
 
@@ -279,12 +284,18 @@ static int count_listmount(uid_t uid, long *total, long *mine)
 
 static int count_libmount(uid_t uid, long *total, long *mine)
 {
-	struct libmnt_table *tb = mountinfo();
-	struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
+	struct libmnt_table *tb;
+	struct libmnt_iter *it;
 	struct libmnt_fs *fs;
-	int e = (tb && it) ? 0 : -ENOMEM;
+	int e = lm_load();
 
-	while (!e && mnt_table_next_fs(tb, it, &fs) == 0) {
+	if (e)
+		return e;	/* fails closed: the mount is refused */
+	tb = mountinfo();
+	it = lm.mnt_new_iter(MNT_ITER_FORWARD);
+	e = (tb && it) ? 0 : -ENOMEM;
+
+	while (!e && lm.mnt_table_next_fs(tb, it, &fs) == 0) {
 		struct mnt_info mi;
 
 		memset(&mi, 0, sizeof(mi));
@@ -295,8 +306,8 @@ static int count_libmount(uid_t uid, long *total, long *mine)
 		}
 		mounts_info_free(&mi);
 	}
-	mnt_free_iter(it);
-	mnt_unref_table(tb);
+	lm.mnt_free_iter(it);
+	lm.mnt_unref_table(tb);
 	return e;
 }
 
@@ -319,19 +330,50 @@ bool utab_present(void)
 	return lstat(FM_UTAB, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-static int utab_apply_now(struct libmnt_fs *fs, const char *umount_target)
-{
-	struct libmnt_update *upd = mnt_new_update();
-	int rc;
+/* What one utab update does: add a record or remove target's. */
+struct utab_op {
+	const char *source, *target, *type, *opts;	/* add */
+	const char *umount_target;			/* remove */
+};
 
-	if (!upd)
+static int utab_fs(const struct utab_op *op, struct libmnt_fs **fsp)
+{
+	struct libmnt_fs *fs;
+
+	*fsp = NULL;
+	if (!op->target)
+		return 0;
+	fs = lm.mnt_new_fs();
+	if (!fs)
 		return -ENOMEM;
-	rc = mnt_update_set_fs(upd, 0, umount_target, fs);
+	*fsp = fs;
+	if (lm.mnt_fs_set_source(fs, op->source) || lm.mnt_fs_set_target(fs, op->target) ||
+	    lm.mnt_fs_set_fstype(fs, op->type) || lm.mnt_fs_set_options(fs, op->opts))
+		return -ENOMEM;
+	return 0;
+}
+
+/* In the child: libmount is loaded here, never in the helper itself. */
+static int utab_apply_now(const struct utab_op *op)
+{
+	struct libmnt_update *upd;
+	struct libmnt_fs *fs;
+	int rc = lm_load();
+
+	if (rc)
+		return rc;
+	rc = utab_fs(op, &fs);
+	upd = rc ? NULL : lm.mnt_new_update();
+	if (!rc && !upd)
+		rc = -ENOMEM;
+	if (!rc)
+		rc = lm.mnt_update_set_fs(upd, 0, op->umount_target, fs);
 	if (rc == 0)
-		rc = mnt_update_table(upd, NULL);
+		rc = lm.mnt_update_table(upd, NULL);
 	else if (rc == 1)	/* nothing for utab in it */
 		rc = 0;
-	mnt_free_update(upd);
+	lm.mnt_free_update(upd);
+	lm.mnt_unref_fs(fs);
 	return rc < 0 ? rc : 0;
 }
 
@@ -385,7 +427,7 @@ static int child_ended(pid_t pid, int timeout_ms)
  * stop it while it holds the lock, and the kill can only ever hit it
  * while it waits for the lock: no half-written temporary file is left.
  */
-static int utab_apply(struct libmnt_fs *fs, const char *umount_target)
+static int utab_apply(const struct utab_op *op)
 {
 	pid_t pid = fork();
 	int rc;
@@ -394,7 +436,7 @@ static int utab_apply(struct libmnt_fs *fs, const char *umount_target)
 		return -errno;
 	if (pid == 0) {
 		privs_unreachable();	/* best effort: the wait is bounded */
-		rc = utab_apply_now(fs, umount_target);
+		rc = utab_apply_now(op);
 		_exit(rc >= 0 ? 0 : (rc < -255 ? 255 : -rc));
 	}
 	if (child_ended(pid, FM_UTAB_TIMEOUT_MS))
@@ -407,17 +449,14 @@ static int utab_apply(struct libmnt_fs *fs, const char *umount_target)
 int utab_add(const char *source, const char *target, const char *type,
 	     const char *opts)
 {
-	struct libmnt_fs *fs = mnt_new_fs();
-	int rc = -ENOMEM;
+	struct utab_op op = { source, target, type, opts, NULL };
 
-	if (fs && !mnt_fs_set_source(fs, source) && !mnt_fs_set_target(fs, target) &&
-	    !mnt_fs_set_fstype(fs, type) && !mnt_fs_set_options(fs, opts))
-		rc = utab_apply(fs, NULL);
-	mnt_unref_fs(fs);
-	return rc;
+	return utab_apply(&op);
 }
 
 int utab_remove(const char *target)
 {
-	return utab_apply(NULL, target);
+	struct utab_op op = { NULL, NULL, NULL, NULL, target };
+
+	return utab_apply(&op);
 }

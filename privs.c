@@ -1,46 +1,90 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* privs.c - see include/privs.h for the model. */
-#include <cap-ng.h>
+/*
+ * privs.c - see include/privs.h for the model.
+ *
+ * The capability sets are set with capset(2) directly: three 64-bit masks
+ * are all there is to it, and a library for them cost every start a
+ * shared object to load, a read of /proc/sys/kernel/cap_last_cap and five
+ * reads of /proc/self/status (libcap-ng re-reads the sets from there).
+ * What we set is what we know: the masks below are the state, read back
+ * with capget(2) only once, after the identity change.
+ */
 #include <errno.h>
+#include <linux/capability.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <sys/fsuid.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "privs.h"
 
+#define BIT(c) (UINT64_C(1) << (c))
+
 /* Kept effective for a root caller so it can reach any path, as root. */
-static const int root_base[] = { CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH };
-static const int needed[] = { CAP_SYS_ADMIN, CAP_SETUID, CAP_SETGID };
-static bool base_effective;
+static const uint64_t root_base = BIT(CAP_DAC_OVERRIDE) | BIT(CAP_DAC_READ_SEARCH);
+static const uint64_t needed = BIT(CAP_SYS_ADMIN) | BIT(CAP_SETUID) | BIT(CAP_SETGID);
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
+struct capsets {
+	uint64_t eff, prm;	/* inheritable: always empty */
+};
 
-static void add_all(capng_type_t t, const int *caps, size_t n)
+static struct capsets cur;	/* as last set (or read) */
+static uint64_t base;		/* effective outside any raise: 0 or root_base */
+
+static int caps_get(struct capsets *s)
 {
-	for (size_t i = 0; i < n; i++)
-		capng_update(CAPNG_ADD, t, (unsigned int)caps[i]);
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+
+	if (syscall(SYS_capget, &h, d))
+		return -errno;
+	s->eff = d[0].effective | (uint64_t)d[1].effective << 32;
+	s->prm = d[0].permitted | (uint64_t)d[1].permitted << 32;
+	return 0;
 }
 
-static bool held(int cap)
+/* Sets effective and permitted, inheritable empty (so ambient too). */
+static int caps_set(const struct capsets *s)
 {
-	return capng_have_capability(CAPNG_PERMITTED, (unsigned int)cap);
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2] = {
+		{ (uint32_t)s->eff, (uint32_t)s->prm, 0 },
+		{ (uint32_t)(s->eff >> 32), (uint32_t)(s->prm >> 32), 0 },
+	};
+
+	if (syscall(SYS_capset, &h, d))
+		return -errno;
+	cur = *s;
+	return 0;
+}
+
+/* Empties the bounding set (needs CAP_SETPCAP): one prctl per capability
+ * the kernel knows, up to the first it does not (EINVAL). */
+static int clear_bounding(void)
+{
+	for (unsigned long cap = 0; cap < 64; cap++)
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0))
+			return errno == EINVAL && cap > CAP_SETFCAP ? 0 : -errno;
+	return 0;
 }
 
 /*
  * setuid root, caller not root: narrow the capability sets and clear the
  * bounding set while still root, then become the caller with KEEPCAPS so
  * the permitted set survives the uid change (the kernel empties the
- * effective set).  capng_change_id() is not used: it would drop
- * CAP_SETUID/CAP_SETGID, which the utab update needs.
+ * effective set).  CAP_SETUID/CAP_SETGID stay permitted: the utab update
+ * needs them.
  */
 static int reduce_setuid(const struct privs *p)
 {
-	capng_clear(CAPNG_SELECT_BOTH);
-	add_all(CAPNG_PERMITTED, needed, N(needed));
-	capng_update(CAPNG_ADD, CAPNG_EFFECTIVE, CAP_SETUID);
-	capng_update(CAPNG_ADD, CAPNG_EFFECTIVE, CAP_SETGID);
-	if (capng_apply(CAPNG_SELECT_BOTH))
+	struct capsets s = { BIT(CAP_SETUID) | BIT(CAP_SETGID), needed };
+	int e = clear_bounding();
+
+	if (!e)
+		e = caps_set(&s);
+	if (e)
 		return -EPERM;
 	if (prctl(PR_SET_KEEPCAPS, 1) || setresgid(p->gid, p->gid, p->gid) ||
 	    setresuid(p->uid, p->uid, p->uid) || prctl(PR_SET_KEEPCAPS, 0))
@@ -51,23 +95,19 @@ static int reduce_setuid(const struct privs *p)
 /* root caller, or file capabilities: keep what is held of `needed`. */
 static int reduce_in_place(const struct privs *p)
 {
-	bool have[N(needed)];
-	bool setpcap;
+	struct capsets s;
 
-	capng_get_caps_process();
-	setpcap = capng_have_capability(CAPNG_EFFECTIVE, CAP_SETPCAP);
-	for (size_t i = 0; i < N(needed); i++)
-		have[i] = held(needed[i]);
-	capng_clear(setpcap ? CAPNG_SELECT_BOTH : CAPNG_SELECT_CAPS);
-	for (size_t i = 0; i < N(needed); i++)
-		if (have[i])
-			capng_update(CAPNG_ADD, CAPNG_PERMITTED, (unsigned int)needed[i]);
+	if (caps_get(&s))
+		return -EPERM;
+	if ((s.eff & BIT(CAP_SETPCAP)) && clear_bounding())
+		return -EPERM;
+	s.prm &= needed;
+	s.eff = 0;
 	if (p->root) {
-		add_all(CAPNG_PERMITTED, root_base, N(root_base));
-		add_all(CAPNG_EFFECTIVE, root_base, N(root_base));
-		base_effective = true;
+		s.prm |= root_base;
+		s.eff = base = root_base;
 	}
-	return capng_apply(setpcap ? CAPNG_SELECT_BOTH : CAPNG_SELECT_CAPS) ? -EPERM : 0;
+	return caps_set(&s) ? -EPERM : 0;
 }
 
 int privs_reduce(struct privs *p)
@@ -85,23 +125,26 @@ int privs_reduce(struct privs *p)
 		return e;
 	if (prctl(PR_SET_DUMPABLE, 0) || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		return -errno;
-	capng_get_caps_process();
-	p->can_mount = held(CAP_SYS_ADMIN);
-	p->can_fsroot = p->root || (held(CAP_SETUID) && held(CAP_SETGID));
+	if (caps_get(&cur))	/* what the identity change left */
+		return -EPERM;
+	p->can_mount = cur.prm & BIT(CAP_SYS_ADMIN);
+	p->can_fsroot = p->root ||
+		((cur.prm & BIT(CAP_SETUID)) && (cur.prm & BIT(CAP_SETGID)));
 	return privs_verify(p);
 }
 
 int privs_raise(int cap)
 {
-	capng_update(CAPNG_ADD, CAPNG_EFFECTIVE, (unsigned int)cap);
-	return capng_apply(CAPNG_SELECT_CAPS) ? -EPERM : 0;
+	struct capsets s = { cur.eff | BIT(cap), cur.prm };
+
+	return caps_set(&s) ? -EPERM : 0;
 }
 
 void privs_lower(void)
 {
-	for (size_t i = 0; i < N(needed); i++)
-		capng_update(CAPNG_DROP, CAPNG_EFFECTIVE, (unsigned int)needed[i]);
-	if (capng_apply(CAPNG_SELECT_CAPS))
+	struct capsets s = { base, cur.prm };
+
+	if (caps_set(&s))
 		abort();	/* cannot happen: dropping never needs a right */
 }
 
@@ -161,7 +204,8 @@ void privs_fsroot_end(const struct privs *p)
  * For the short-lived utab child only, in fsroot mode (euid 0): real and
  * saved uid 0 as well, so the caller can no longer stop it (SIGSTOP) or
  * signal it while it holds libmount's utab lock.  Its capabilities stay
- * as they are.  0 or -errno.
+ * as they are (the child inherits the parent's masks with its memory).
+ * 0 or -errno.
  */
 int privs_unreachable(void)
 {
@@ -171,9 +215,6 @@ int privs_unreachable(void)
 		return -EPERM;
 	if (getuid() == 0)
 		return 0;
-	/* libcap-ng forgets its state in a forked child: read it again */
-	if (capng_get_caps_process())
-		return -EPERM;
 	if (privs_raise(CAP_SETUID) || setresuid(0, 0, 0))
 		e = -EPERM;
 	privs_lower();
@@ -182,12 +223,9 @@ int privs_unreachable(void)
 
 int privs_drop_all(void)
 {
-	capng_clear(CAPNG_SELECT_CAPS);
-	if (base_effective) {
-		add_all(CAPNG_PERMITTED, root_base, N(root_base));
-		add_all(CAPNG_EFFECTIVE, root_base, N(root_base));
-	}
-	return capng_apply(CAPNG_SELECT_CAPS) ? -EPERM : 0;
+	struct capsets s = { base, base };
+
+	return caps_set(&s) ? -EPERM : 0;
 }
 
 int privs_verify(const struct privs *p)

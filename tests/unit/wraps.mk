@@ -1,5 +1,5 @@
 # per-test sources and --wrap lists for the cmocka tests
-UNIT_SRCS_test_policy := policy.c mounts.c privs.c
+UNIT_SRCS_test_policy := policy.c mounts.c privs.c libmount_dl.c
 UNIT_SRCS_test_proto := proto.c
 UNIT_SRCS_test_fsmount := mount_fsmount.c
 UNIT_WRAPS_test_fsmount := -Wl,--wrap=fsopen,--wrap=fsconfig,--wrap=fsmount,--wrap=move_mount,--wrap=read,--wrap=__read_chk,--wrap=close
