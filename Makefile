@@ -127,17 +127,16 @@ demo: deps
 # ---------------------------------------------------------------- bench
 # Not part of check: ratios against the packaged helper and the raw floor.
 BENCH_OUT ?= $(CURDIR)/BENCHMARKS.md
-BENCH_BINS := tests/bench/fmbench tests/bench/stub-libc tests/bench/stub-linked tests/bench/stub-capng
+BENCH_BINS := tests/bench/fmbench tests/bench/stub-libc tests/bench/stub-linked
 tests/bench/fmbench: tests/bench/fmbench.c
 	$(CC) -std=gnu11 -D_GNU_SOURCE $(WARN) -O2 -g -o $@ $<
 # reference points: an empty program linked like the packaged helper (libc),
-# like ours, and with libcap-ng only; built with our flags
+# and one linked with libmount (as ours was before it loaded it on demand);
+# built with our flags
 tests/bench/stub-libc: tests/bench/stub.c
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
 tests/bench/stub-linked: tests/bench/stub.c
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -Wl,--no-as-needed $(LIBS)
-tests/bench/stub-capng: tests/bench/stub.c
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -Wl,--no-as-needed -lcap-ng
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -Wl,--no-as-needed -lmount
 
 bench: deps
 	$(MAKE) fusermount3 tests/tools/fmclient $(BENCH_BINS)
