@@ -294,7 +294,7 @@ static int cmd_unmount(const struct privs *pv, const struct mpath *p,
 	struct um_req q = { pv, p->abs, p->parent, p->last, a->lazy, NULL };
 	int err;
 
-	alarm(FM_PREPARE_TIMEOUT);	/* the parent may sit on a hung fs */
+	/* the parent may sit on a hung fs: main's alarm still runs */
 	switch (unmount_run(&q, &err)) {
 	case UM_OK:
 		return 0;
@@ -1269,10 +1269,11 @@ int main(int argc, char **argv)
 		die("failed to drop privileges: %s", strerror(-e));
 	if (!*a.mnt)
 		die("invalid mountpoint ''");
-	/* realpath(3) of the parent may meet a hung filesystem too */
+	/* realpath(3) of the parent may meet a hung filesystem too; the
+	 * limit covers finding the mount for -u and --auto-unmount as well
+	 * (prepare() sets its own) */
 	alarm(FM_PREPARE_TIMEOUT);
 	e = resolve(a.mnt, &c.path);
-	alarm(0);
 	if (e)
 		die("bad mount point %s: %s", a.mnt, strerror(-e));
 	c.pv = &pv;

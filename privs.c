@@ -133,11 +133,22 @@ int privs_reduce(struct privs *p)
 	return privs_verify(p);
 }
 
-int privs_raise(int cap)
+static int raise_mask(uint64_t caps)
 {
-	struct capsets s = { cur.eff | BIT(cap), cur.prm };
+	struct capsets s = { cur.eff | caps, cur.prm };
 
 	return caps_set(&s) ? -EPERM : 0;
+}
+
+int privs_raise(int cap)
+{
+	return raise_mask(BIT(cap));
+}
+
+/* CAP_SETUID and CAP_SETGID, in one capset(2) */
+static int raise_setid(void)
+{
+	return raise_mask(BIT(CAP_SETUID) | BIT(CAP_SETGID));
 }
 
 void privs_lower(void)
@@ -161,7 +172,7 @@ int privs_fsroot_begin(const struct privs *p)
 		return 0;
 	if (!p->can_fsroot)
 		return -EPERM;
-	if (privs_raise(CAP_SETUID) || privs_raise(CAP_SETGID)) {
+	if (raise_setid()) {
 		privs_lower();
 		return -EPERM;	/* nothing changed (all dropped: --check) */
 	}
@@ -191,8 +202,8 @@ void privs_fsroot_end(const struct privs *p)
 		return;
 	/* gid first, while CAP_SETGID is usable; KEEPCAPS so that leaving
 	 * euid 0 does not empty the permitted set */
-	if (prctl(PR_SET_KEEPCAPS, 1) || privs_raise(CAP_SETUID) ||
-	    privs_raise(CAP_SETGID) || setresgid((gid_t)-1, p->gid, (gid_t)-1) ||
+	if (prctl(PR_SET_KEEPCAPS, 1) || raise_setid() ||
+	    setresgid((gid_t)-1, p->gid, (gid_t)-1) ||
 	    setresuid((uid_t)-1, p->uid, (uid_t)-1) || prctl(PR_SET_KEEPCAPS, 0))
 		abort();
 	privs_lower();

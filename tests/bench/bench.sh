@@ -51,12 +51,10 @@ count_cell() {
 	p=$(cut -f1 <<<"$calls" | sort -u | grep -c .)
 	echo "$n ($p process$([ "$p" = 1 ] || echo es))"
 }
-syscall_table() {
-	local d=$T/strace h kind cl_out v m u
-	local user=$FM_BENCH_USER client=$FM_BENCH_CLIENT
+# one --version, one mount, its -u, per helper, traced into DIR/{v,m,u}.KIND.PID
+trace_runs() {
+	local d=$1 user=$2 client=$3 kind h cl_out
 	mkdir -p "$d"
-	echo "| syscalls (strace -f, the helper and its children) | ours | packaged 3.14 |"
-	echo "|---|---:|---:|"
 	for kind in ours pkg; do
 		h=$T/bin/$kind/fusermount3
 		strace -qq -ff -o "$d/v.$kind" -u "$user" "$h" --version >/dev/null
@@ -68,15 +66,29 @@ syscall_table() {
 		strace -qq -ff -o "$d/u.$kind" -u "$user" "$h" -u "$T/mnt"
 		wait
 	done
-	v=$(count_cell "$d/v.ours" "$T/bin/ours/fusermount3")
-	echo "| \`fusermount3 --version\` | $v | $(count_cell "$d/v.pkg" "$T/bin/pkg/fusermount3") |"
-	m=$(count_cell "$d/m.ours" "$T/bin/ours/fusermount3")
-	echo "| mount, classic (the helper the client started) | $m | $(count_cell "$d/m.pkg" "$T/bin/pkg/fusermount3") |"
-	u=$(count_cell "$d/u.ours" "$T/bin/ours/fusermount3")
-	echo "| \`fusermount3 -u\` of that mount | $u | $(count_cell "$d/u.pkg" "$T/bin/pkg/fusermount3") |"
+}
+# row TEXT SET: ours and packaged counts of trace set $T/strace/SET.*
+row() {
+	local d=$T/strace
+	echo "| $1 | $(count_cell "$d/$2.ours" "$T/bin/ours/fusermount3") | $(count_cell "$d/$2.pkg" "$T/bin/pkg/fusermount3") |"
+}
+syscall_table() {
+	local d=$T/strace
+	local user=$FM_BENCH_USER client=$FM_BENCH_CLIENT
+	echo "| syscalls (strace -f, the helper and its children) | ours | packaged 3.14 |"
+	echo "|---|---:|---:|"
+	trace_runs "$d" "$user" "$client"
+	row "\`fusermount3 --version\`" v
+	row "mount, classic, utab present (the helper the client started)" m
+	row "\`fusermount3 -u\` of that mount, utab present" u
+	mv /run/mount/utab /run/mount/utab.off
+	trace_runs "$d/n" "$user" "$client"
+	mv /run/mount/utab.off /run/mount/utab
+	row "mount, classic, no utab" n/m
+	row "\`fusermount3 -u\` of that mount, no utab" n/u
 	echo
 	echo
-	echo "The same three runs by system call, ours (helper and children) and packaged:"
+	echo "The three runs with utab present, by system call, ours (helper and children) and packaged:"
 	echo
 	echo '```'
 	by_name ours >"$d/names.ours"
