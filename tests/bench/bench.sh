@@ -257,6 +257,24 @@ the fd, reaps the helper (as libfuse does), answers FUSE_INIT and serves.
   utab present; counted are the helper's calls and those of every process
   it forked (ours: the utab child), not the client's.
 
+## What the helper loads, and when
+
+The helper links libc only.  Capabilities are set with \`capget\`/\`capset\`
+directly (no libcap-ng: no library, no reads of \`/proc/self/status\`); the
+bounding set is emptied with one \`PR_CAPBSET_DROP\` per capability (41 of
+the \`prctl\` calls below; an empty bounding set is one of the per-phase
+facts in tests/ATTACKS.md).  argv is parsed before any privilege work, and
+\`--version\` is one \`write(2)\`.  libmount, which brings libblkid,
+libselinux and libpcre2, is loaded with \`dlopen\` only where it is used
+(libmount_dl.c, include/lm.h): by the child that updates utab, and by the
+mountinfo fallback on kernels before 6.8.  So \`--version\`, \`--help\`,
+\`--check\`, refusals, the prepare phase and the auto_unmount watcher never
+map it; the empty program linked with libmount below shows what every start
+paid before.  The utab record stays synchronous (written before the fd is
+sent, removed before \`-u\` returns), so with \`/run/mount/utab\` present each
+mount and each \`-u\` pays one libmount load in that child: the difference
+between the two cycle rows.  README.md (*Design*) says why it is kept so.
+
 EOF
 	cat "$T/table.md"
 	echo
