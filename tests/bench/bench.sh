@@ -37,9 +37,9 @@ helper_calls() {
 		else
 			cat "$f"
 		fi | grep -v '^\(+++\|---\)' | sed "s/^/${pid#x}\t/"
-		for f in $(sed -n 's/^\(clone\|clone3\|fork\|vfork\)(.*) = \([0-9][0-9]*\)$/\2/p' "$f"); do
-			todo+=("$f")
-		done
+		while read -r pid; do
+			todo+=("$pid")
+		done < <(sed -n 's/^\(clone\|clone3\|fork\|vfork\)(.*) = \([0-9][0-9]*\)$/\2/p' "$f")
 	done
 }
 # "N (P processes)"
