@@ -1253,10 +1253,13 @@ int main(int argc, char **argv)
 	struct env env;
 	struct privs pv;
 	struct args a;
-	struct mctx c = { .cfd = -1, .devfd = -1, .parentfd = -1, .pinfd = -1,
-			  .lockfd = -1 };
+	/* static: 19 KiB, mostly policy lists; on the stack its initialiser
+	 * wrote (and so kept resident) all of it in every run, the watcher's
+	 * included; in .bss only the pages used are ever touched */
+	static struct mctx c;
 	int e;
 
+	c.cfd = c.devfd = c.parentfd = c.pinfd = c.lockfd = -1;
 	harden();
 	if (argc > 0 && argv[0])
 		progname = argv[0];
