@@ -367,3 +367,38 @@ test_contract_old_client() {
 	assert_exit 0 as_user fusermount3 -u "$H/mnt"
 	assert_not_mounted "$H/mnt"
 }
+
+# One fuse.conf for both helpers: the distribution's (libfuse 3.14) warns
+# about each policy line and mounts as before; this one applies them
+test_contract_conf_shared_with_distro_helper() {
+	umount /usr/bin/fusermount3 || fail "cannot uncover /usr/bin/fusermount3"
+	[ -u /usr/bin/fusermount3 ] || skip "/usr/bin/fusermount3 is not a setuid helper here"
+	echo "distribution helper: $(/usr/bin/fusermount3 -V)"
+	set_fuse_conf "# shared
+user_allow_other
+mount_dir = \$HOME/fuse
+allow_other_group = nobody
+user_mount_max = 5
+mountpoint_fs = erofs
+mount_max = 100"
+	u_mkdir "$H/elsewhere"
+	need_client
+	bg c as_user "$FM_CLIENT" --helper /usr/bin/fusermount3 --ready-file "$UT/c.ready" --timeout 50 \
+		--mode classic -o allow_other "$H/elsewhere"
+	poll_until 10 test -e "$UT/c.ready" || fail "the distribution's helper did not mount; $(bg_log c)"
+	assert_user_fuse_mount "$H/elsewhere"
+	assert_match "$MI_SUPER" '(^|,)allow_other(,|$)' "superblock options"
+	local l want=
+	for l in "3: 'mount_dir = \$HOME/fuse'" "4: 'allow_other_group = nobody'" "5: 'user_mount_max = 5'" \
+		"6: 'mountpoint_fs = erofs'"; do
+		want+="fusermount3: unknown parameter in /etc/fuse.conf at line $l"$'\n'
+	done
+	assert_eq "${want%$'\n'}" "$(cat "$T/c.err")" "the distribution's helper's warnings"
+	assert_exit 0 as_user "$FM" -u "$H/elsewhere"
+	wait_exit c 5
+	# the same file, this helper: the policy holds
+	run_client --mode classic "$H/elsewhere"
+	assert_client_failed
+	assert_eq "fusermount3: $(printf 'mountpoint %s is not within a mount_dir of /etc/fuse.conf' "$H/elsewhere")" \
+		"$ERR" "this helper with the shared file"
+}
