@@ -323,6 +323,13 @@ FM_CLEANUP_CMDS=()
 at_cleanup() { FM_CLEANUP_CMDS+=("$(printf '%q ' "$@")"); }
 
 _ns_id() { stat -L -c %i /proc/self/ns/mnt; }
+_ppid() { # PID -> its parent's pid (nothing if it is gone)
+	local s
+	s=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
+	s=${s##*) }
+	s=${s#* }
+	echo "${s%% *}"
+}
 
 # The sync-init twin of a test (run.sh "# fm-twin:"): FM_CLIENT becomes a
 # wrapper that turns every `--mode classic` and `--mode sync-init` into
@@ -409,7 +416,11 @@ fm_cleanup() {
 		esac
 		umount -l "$(mi_unescape "$mp")" 2>/dev/null
 	done < <(fuse_mounts | tac)
-	for pid in "${BG[@]}"; do kill -KILL "$pid" 2>/dev/null; done
+	# (only those still our children: the pid of one that ended may belong
+	# to anybody by now, e.g. to a process of a test run beside this one)
+	for pid in "${BG[@]}"; do
+		[ "$(_ppid "$pid")" = $$ ] && kill -KILL "$pid" 2>/dev/null
+	done
 	# anything else still living in this namespace (daemons, watchers, sshd)
 	ns=$(_ns_id)
 	mapfile -t procs < <(stat -L -c '%i %n' /proc/[0-9]*/ns/mnt 2>/dev/null)
