@@ -691,15 +691,15 @@ static int parse_features(const char *out, size_t len, uint64_t *f)
 	return 0;
 }
 
-/* Run the helper with one argument; its stdout, or NULL (no features). */
-static char *probe_run(struct run *r, const char *arg, int want_exit0)
+/* Run the helper with one argument; its stdout (*len bytes), or NULL. */
+static char *probe_run(struct run *r, const char *arg, int want_exit0,
+		       size_t *len)
 {
 	const char *argv[] = { "fusermount3", arg, NULL };
-	size_t len;
 	char *out;
 	int st;
 
-	if (helper_capture(r->o.helper, argv, &out, &len, &st))
+	if (helper_capture(r->o.helper, argv, &out, len, &st))
 		return NULL;
 	if (WIFEXITED(st) && (!want_exit0 || WEXITSTATUS(st) == 0))
 		return out;
@@ -714,15 +714,16 @@ static char *probe_run(struct run *r, const char *arg, int want_exit0)
 static uint64_t probe_features(struct run *r)
 {
 	uint64_t f = 0;
-	char *out = probe_run(r, "--help", 0);
+	size_t len;
+	char *out = probe_run(r, "--help", 0, &len);
 	int advertised = out && has_word(out, "--features");
 
 	say("probe-help=%s", !out ? "failed" : advertised ? "advertised" : "silent");
 	free(out);
 	if (!advertised)
 		return 0;
-	out = probe_run(r, "--features", 1);
-	if (out && parse_features(out, strlen(out), &f) == 0)
+	out = probe_run(r, "--features", 1, &len);
+	if (out && parse_features(out, len, &f) == 0)
 		say("probe-features=%016" PRIx64, f);
 	else
 		say("probe-features=%s", out ? "invalid" : "failed");
