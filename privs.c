@@ -228,6 +228,24 @@ int privs_unreachable(void)
 	return e;
 }
 
+/*
+ * For answers that need nothing (--help, --version, --features), before
+ * privs_reduce(): the caller's real ids everywhere, no capability.  A root
+ * caller is left as it is.  Only ever drops; 0 or -errno.
+ */
+int privs_drop_to_caller(void)
+{
+	static const struct capsets none = { 0, 0 };
+	uid_t uid = getuid();
+	gid_t gid = getgid();
+
+	if (uid == 0)
+		return 0;
+	if (setresgid(gid, gid, gid) || setresuid(uid, uid, uid))
+		return -errno;
+	return caps_set(&none) ? -EPERM : 0;	/* file capabilities survive the above */
+}
+
 int privs_drop_all(void)
 {
 	struct capsets s = { base, base };
