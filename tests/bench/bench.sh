@@ -263,8 +263,8 @@ The helper links libc only.  Capabilities are set with \`capget\`/\`capset\`
 directly (no libcap-ng: no library, no reads of \`/proc/self/status\`); the
 bounding set is emptied with one \`PR_CAPBSET_DROP\` per capability (41 of
 the \`prctl\` calls below; an empty bounding set is one of the per-phase
-facts in tests/ATTACKS.md).  argv is parsed before any privilege work, and
-\`--version\` is one \`write(2)\`.  libmount, which brings libblkid,
+facts in tests/ATTACKS.md).  argv is parsed before the privilege reduction:
+\`--version\` is answered there, as the caller, with one \`write(2)\`.  libmount, which brings libblkid,
 libselinux and libpcre2, is loaded with \`dlopen\` only where it is used
 (libmount_dl.c, include/lm.h): by the child that updates utab, and by the
 mountinfo fallback on kernels before 6.8.  So \`--version\`, \`--help\`,
