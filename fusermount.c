@@ -33,6 +33,7 @@
 #include <sys/statfs.h>
 #include <unistd.h>
 
+#include "lockfile.h"
 #include "mount.h"
 #include "mountdir.h"
 #include "mounts.h"
@@ -49,9 +50,6 @@
 #endif
 #define FM_PREPARE_TIMEOUT 60	/* seconds; a hung path lookup or stat */
 #define FM_FINISH_TIMEOUT 30	/* seconds; a daemon that never INITs */
-#ifndef FM_LOCK_FILE
-#define FM_LOCK_FILE "/run/fusermount3.lock"	/* user_mount_max, per uid */
-#endif
 
 static const char *progname = "fusermount3";
 
@@ -305,6 +303,14 @@ static int cmd_unmount(const struct privs *pv, const struct mpath *p,
 
 /* ------------------------------------------------------- mount: prepare */
 
+/* The attach-time side of mount_max and user_mount_max (lockfile.h). */
+struct limits {
+	int fd;			/* the lock file, or -1 */
+	int slot;		/* our attach slot while we hold one, or -1 */
+	uint64_t mntns;
+	bool said;		/* a refusal was reported already */
+};
+
 struct mctx {
 	const struct privs *pv;
 	const struct args *a;
@@ -321,7 +327,7 @@ struct mctx {
 	size_t n_allowed;
 	int mount_dir_line;		/* the mount_dir entry that matched */
 	int allow_other_line;		/* what let the caller use allow_other */
-	int lockfd;			/* held while mounting (user_mount_max) */
+	struct limits lim;		/* mount_max, user_mount_max at attach */
 	struct mount_opts o;
 	struct mount_done done;
 	struct mnt_ref ref;		/* the new mount */
@@ -499,6 +505,7 @@ static long count_mounts(const struct mctx *c, long *mine)
 	return total;
 }
 
+#define MAX_MSG "too many FUSE filesystems mounted; mount_max=N can be set in %s"
 #define USER_MAX_MSG "too many FUSE filesystems mounted by this user; " \
 	"user_mount_max=%d is set in %s"
 
@@ -508,8 +515,8 @@ static void user_max_reached(const struct mctx *c)
 	die(USER_MAX_MSG, c->conf.user_mount_max, FUSE_CONF);
 }
 
-/* Checked here without a lock for an early answer, and again under the
- * caller's lock just before mounting (lock_user_max). */
+/* Checked here without a lock for an early answer (nothing sent yet),
+ * and again when the mount is attached (limits_attach). */
 static void check_mount_max(const struct mctx *c)
 {
 	long total, mine;
@@ -519,8 +526,7 @@ static void check_mount_max(const struct mctx *c)
 	total = count_mounts(c, &mine);
 	if (policy_mount_max_reached(&c->conf, total)) {
 		decided_line = c->conf.mount_max_line;
-		die("too many FUSE filesystems mounted; mount_max=N can be set in %s",
-		    FUSE_CONF);
+		die(MAX_MSG, FUSE_CONF);
 	}
 	if (policy_user_max_reached(&c->conf, mine))
 		user_max_reached(c);
@@ -831,12 +837,178 @@ static void guard_start(int sock)
 	}
 }
 
+/* ------------------------------------------- mount_max, user_mount_max */
+
+/*
+ * Exact limits with any number of helpers at once.  Just before the mount
+ * is attached (after FUSE_INIT, see mount.h), each helper takes the limits
+ * lock of /run/fusermount3.lock, counts the FUSE mounts and the attaches
+ * in flight, and either refuses or takes an attach slot, which it holds
+ * until its mount is attached or has failed; the limits lock itself is
+ * held only for that count, never across a call that could wait for a
+ * caller (the library, a FUSE server, a directory a FUSE server keeps
+ * locked).  A limit reached only with attaches in flight is looked at
+ * again until FM_LOCK_TIMEOUT_MS; root takes no part, as in the reference.
+ */
+static bool limits_apply(const struct mctx *c)
+{
+	return !c->pv->root && (c->conf.mount_max >= 0 || c->conf.user_mount_max >= 0);
+}
+
+static const char *limit_name(const struct mctx *c)
+{
+	return c->conf.mount_max >= 0 ? "mount_max" : "user_mount_max";
+}
+
+/*
+ * Opens the lock file with root's file identity, before the guard thread
+ * exists (uid changes must not meet a second thread).  Without
+ * CAP_SETUID/CAP_SETGID (file capabilities with cap_sys_admin alone) there
+ * is no lock: user_mount_max is then refused, mount_max counted without.
+ */
+static int limits_open(struct mctx *c)
+{
+	int e;
+
+	if (!limits_apply(c))
+		return 0;
+	if (!c->pv->can_fsroot) {
+		if (c->conf.user_mount_max < 0)
+			return 0;
+		msg("cannot enforce user_mount_max: %s: %s", FM_LOCK_FILE, strerror(EPERM));
+		return -EPERM;
+	}
+	e = privs_fsroot_begin(c->pv);
+	if (!e) {
+		c->lim.fd = lock_open(FM_LOCK_FILE);
+		e = c->lim.fd < 0 ? c->lim.fd : 0;
+		privs_fsroot_end(c->pv);
+	}
+	if (!e)
+		e = lock_mntns(&c->lim.mntns);
+	if (e)
+		msg("cannot enforce %s: %s: %s", limit_name(c), FM_LOCK_FILE, strerror(-e));
+	return e;
+}
+
+static void limits_close(struct mctx *c)
+{
+	if (c->lim.fd >= 0)
+		close(c->lim.fd);
+	c->lim.fd = -1;
+	c->lim.slot = -1;
+}
+
+/* The count under the limits lock (or without, when there is none). */
+static int limits_count(struct mctx *c, struct limit_counts *n)
+{
+	int e = mounts_count_fuse(c->pv->uid, &n->mounts, &n->mine);
+
+	if (e) {
+		msg("failed to list mounts: %s", strerror(-e));
+		return e;
+	}
+	n->in_flight = n->mine_in_flight = 0;
+	if (c->lim.fd >= 0)
+		e = lock_slots_count(c->lim.fd, c->lim.mntns, c->pv->uid,
+				     &n->in_flight, &n->mine_in_flight);
+	if (e)
+		msg("cannot enforce %s: %s: %s", limit_name(c), FM_LOCK_FILE, strerror(-e));
+	return e;
+}
+
+static int limits_refuse(struct mctx *c, enum limit_verdict v)
+{
+	if (v == LIMIT_MOUNT_MAX || v == LIMIT_WAIT_MOUNT_MAX) {
+		msg(MAX_MSG, FUSE_CONF);
+		return -ENOSPC;
+	}
+	msg(USER_MAX_MSG, c->conf.user_mount_max, FUSE_CONF);
+	return -EDQUOT;
+}
+
+/* One look under the limits lock: 0 with a slot taken, 1 to look again,
+ * or -errno after saying why. */
+static int limits_look(struct mctx *c, int64_t deadline, enum limit_verdict *v)
+{
+	struct lock_slot rec = { .uid = (uint32_t)c->pv->uid, .mntns = c->lim.mntns };
+	struct limit_counts n;
+	int e = lock_take(c->lim.fd, FM_LOCK_LIMITS_OFF, 1, deadline);
+
+	if (e == -ETIMEDOUT)
+		msg("cannot enforce %s: timed out after %d seconds waiting for %s",
+		    limit_name(c), FM_LOCK_TIMEOUT_MS / 1000, FM_LOCK_FILE);
+	else if (e)
+		msg("cannot enforce %s: %s: %s", limit_name(c), FM_LOCK_FILE, strerror(-e));
+	if (e)
+		return e;
+	e = limits_count(c, &n);
+	*v = e ? LIMIT_OK : policy_limits(&c->conf, &n);
+	if (!e && *v == LIMIT_OK) {
+		c->lim.slot = lock_slot_take(c->lim.fd, &rec);
+		e = c->lim.slot < 0 ? c->lim.slot : 0;
+		if (e)
+			msg("cannot enforce %s: %s: %s", limit_name(c), FM_LOCK_FILE,
+			    strerror(-e));
+	}
+	lock_release(c->lim.fd, FM_LOCK_LIMITS_OFF, 1);
+	if (e || *v == LIMIT_OK)
+		return e;
+	if (*v == LIMIT_MOUNT_MAX || *v == LIMIT_USER_MAX)
+		return limits_refuse(c, *v);
+	return 1;
+}
+
+static int limits_reserve(struct mctx *c)
+{
+	int64_t deadline = lock_deadline(FM_LOCK_TIMEOUT_MS);
+	enum limit_verdict v = LIMIT_OK;
+	struct limit_counts n;
+	int e;
+
+	if (c->lim.fd < 0) {	/* no lock to be had: count, nothing more */
+		e = limits_count(c, &n);
+		v = e ? LIMIT_OK : policy_limits(&c->conf, &n);
+		return e ? e : v == LIMIT_OK ? 0 : limits_refuse(c, v);
+	}
+	while ((e = limits_look(c, deadline, &v)) == 1)
+		if (!lock_pause(deadline))
+			return limits_refuse(c, v);
+	return e;
+}
+
+/* The backends' attach hook: a slot before the attach, none after it.
+ * The count runs as the caller, with no capability effective. */
+static int limits_attach(void *arg, bool begin)
+{
+	struct mctx *c = arg;
+	int e;
+
+	if (!limits_apply(c))
+		return 0;
+	if (!begin) {
+		if (c->lim.slot >= 0)
+			lock_slot_release(c->lim.fd, c->lim.slot);
+		c->lim.slot = -1;
+		return 0;
+	}
+	privs_lower();
+	e = limits_reserve(c);
+	c->lim.said = e != 0;
+	if (c->pv->can_mount && privs_raise(CAP_SYS_ADMIN) && !e) {
+		limits_attach(c, false);
+		e = -EPERM;
+	}
+	return e;
+}
+
 static int run_backend(struct mctx *c, struct mount_err *e)
 {
 	struct mount_req r = {
 		.devfd = c->devfd, .devname = c->devname, .pinfd = c->pinfd,
 		.rootmode = c->rootmode, .uid = c->pv->uid, .gid = c->pv->gid,
 		.root = c->pv->root, .o = &c->o, .blocking = guard_hook,
+		.attach = limits_attach, .attach_arg = c,
 	};
 	const char *b = c->env->backend;
 	int err = -ENOSYS;
@@ -945,53 +1117,6 @@ static void report_mount_error(int err, const struct mount_err *e)
 		msg("mount failed: %s", strerror(-err));
 }
 
-/*
- * user_mount_max without races: the count that matters is taken under a
- * lock per uid (a byte of a root-only file, at offset uid), held until
- * the mount is attached.  Only the same user's helpers ever wait on it.
- */
-static int lock_user_max(struct mctx *c)
-{
-	struct flock l = { .l_type = F_WRLCK, .l_whence = SEEK_SET,
-			   .l_start = (off_t)c->pv->uid, .l_len = 1 };
-	long total, mine;
-	int e;
-
-	if (c->pv->root || c->conf.user_mount_max < 0)
-		return 0;
-	e = privs_fsroot_begin(c->pv);
-	if (!e) {
-		c->lockfd = open(FM_LOCK_FILE, O_RDWR | O_CREAT | O_NOFOLLOW |
-				 O_CLOEXEC | O_NOCTTY, 0600);
-		e = c->lockfd < 0 ? -errno : 0;
-		privs_fsroot_end(c->pv);
-	}
-	alarm(FM_FINISH_TIMEOUT);	/* a holder may wait for its FUSE_INIT */
-	if (!e && fcntl(c->lockfd, F_OFD_SETLKW, &l))
-		e = -errno;
-	alarm(0);
-	if (e) {
-		msg("cannot enforce user_mount_max: %s: %s", FM_LOCK_FILE, strerror(-e));
-		return e;
-	}
-	e = mounts_count_fuse(c->pv->uid, &total, &mine);
-	if (e) {
-		msg("failed to list mounts: %s", strerror(-e));
-		return e;
-	}
-	if (!policy_user_max_reached(&c->conf, mine))
-		return 0;
-	msg(USER_MAX_MSG, c->conf.user_mount_max, FUSE_CONF);
-	return -EDQUOT;
-}
-
-static void unlock_user_max(struct mctx *c)
-{
-	if (c->lockfd >= 0)
-		close(c->lockfd);
-	c->lockfd = -1;
-}
-
 /* A file's place is its directory: the new mount must still be what
  * the name in the checked directory leads to (a mounted file cannot be
  * renamed any more, so this holds from now on). */
@@ -1029,7 +1154,8 @@ static int mount_and_verify(struct mctx *c)
 	alarm(0);
 	guard_end();
 	if (err) {
-		report_mount_error(err, &e);
+		if (!c->lim.said)
+			report_mount_error(err, &e);
 		return err;
 	}
 	err = verify_mount(c);
@@ -1047,13 +1173,13 @@ static int mount_and_verify(struct mctx *c)
  * socket, the guard thread watches it while the mount is being made. */
 static int finish(struct mctx *c, int guard_sock_fd)
 {
-	int err = lock_user_max(c);
+	int err = limits_open(c);
 
 	if (!err && guard_sock_fd >= 0)
 		guard_start(guard_sock_fd);
 	if (!err)
 		err = mount_and_verify(c);
-	unlock_user_max(c);
+	limits_close(c);
 	if (!err)
 		record_utab(c);
 	return err;
@@ -1243,7 +1369,7 @@ int main(int argc, char **argv)
 	struct privs pv;
 	struct args a;
 	struct mctx c = { .cfd = -1, .devfd = -1, .parentfd = -1, .pinfd = -1,
-			  .lockfd = -1 };
+			  .lim = { .fd = -1, .slot = -1 } };
 	int e;
 
 	harden();
