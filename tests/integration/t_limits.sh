@@ -318,3 +318,103 @@ user_mount_max = 4"
 	race_check 6 4 6
 	race_end
 }
+
+# ---------------------------------------------------------------- the lock
+
+LOCK_BUSY_MSG="cannot enforce mount_max: timed out after 5 seconds waiting for /run/fusermount3.lock"
+
+# hold_limits_lock NAME: root holds the limits lock (byte 0, an OFD lock as
+# the helpers take it) until $T/NAME.stop exists
+hold_limits_lock() {
+	bg "$1" /usr/bin/python3 -c '
+import fcntl, os, struct, sys, time
+fd = os.open("/run/fusermount3.lock", os.O_RDWR)
+fcntl.fcntl(fd, 37, struct.pack("hhqqi4x", fcntl.F_WRLCK, 0, 0, 1, 0))  # F_OFD_SETLK
+print("held", flush=True)
+while not os.path.exists(sys.argv[1]):
+    time.sleep(0.05)
+' "$T/$1.stop"
+	poll_until 10 grep -qx held "$T/$1.out" || fail "could not hold the lock; $(bg_log "$1")"
+}
+
+# The lock file is root's alone; a helper that cannot get the limits lock
+# within its bound refuses with one line (fail closed), in both modes
+# (sync-init: status -ETIMEDOUT after the fd was sent), nothing mounted.
+test_limits_lock_busy_refuses() {
+	local m
+	need_client
+	[ -x /usr/bin/python3 ] || skip_missing /usr/bin/python3
+	set_fuse_conf "mount_max = 10"
+	u_mkdir "$H/m"
+	start_client a --mode sync-init "$H/m"
+	unmount_client a "$H/m"
+	assert_eq "0:0 600" "$(stat -c '%u:%g %a' /run/fusermount3.lock)" "owner and mode of /run/fusermount3.lock"
+	assert_exit 2 as_user sh -c 'exec 3</run/fusermount3.lock'
+	assert_match "$ERR" 'Permission denied' "opening the lock file as $U"
+	assert_exit 2 as_user2 sh -c 'exec 3</run/fusermount3.lock'
+	assert_match "$ERR" 'Permission denied' "opening the lock file as $U2"
+	hold_limits_lock holder
+	for m in classic sync-init; do
+		run_client --mode "$m" "$H/m"
+		echo "$m: rc=$RC ${OUT//$'\n'/ } / $ERR"
+		assert_client_failed
+		assert_eq "fusermount3: $LOCK_BUSY_MSG" "$ERR" "stderr ($m)"
+		[ "$m" = classic ] || assert_match "$OUT" '^status=-110$' "status (sync-init)"
+		assert_not_mounted "$H/m"
+	done
+	assert_eq 0 "$(fuse_mount_count)" "FUSE mounts while the lock was held"
+	touch "$T/holder.stop"
+	wait_exit holder 5
+	start_client b --mode classic "$H/m"
+	unmount_client b "$H/m"
+	assert_eq "" "$(grep 'OPTS=user=' /run/mount/utab)" "utab records"
+}
+
+# A caller's own FUSE server can stall the attach of the caller's next
+# mount: it leaves a LOOKUP under the mountpoint unanswered while mkdir(1)
+# holds the mountpoint directory's lock, and move_mount waits for that
+# lock.  The stalled helper then holds its attach slot (a mount of its
+# user in flight) but nothing other helpers wait for: another user mounts
+# meanwhile; a mount that would reach mount_max only with the one in flight
+# is refused with the limit's message once the bounded wait is over.
+# fm-timeout: test_limits_stalled_attach_holds_no_lock 90
+test_limits_stalled_attach_holds_no_lock() {
+	local pid p
+	need_client
+	set_fuse_conf "mount_max = 3"
+	u_mkdir "$H/f"
+	as_user2 mkdir -p "$H2/a" "$H2/b" || fail "mkdir as $U2"
+	start_client f --mode classic --stall-lookup stuck "$H/f"
+	bg mkdir as_user mkdir "$H/f/stuck"
+	poll_until 10 grep -q 'LOOKUP stuck stalled' "$T/f.err" || fail "no stalled LOOKUP; $(bg_log f)"
+	# the caller's next mount, onto the root of its stalled filesystem
+	_client_argv --mode classic
+	bg s "${CLIENT[@]}" --ready-file "$UT/s.ready" --timeout 80 "$H/f"
+	_stalled() {
+		for p in $(helper_pids); do
+			grep -q lock_mount "/proc/$p/wchan" 2>/dev/null && pid=$p && return 0
+		done
+		return 1
+	}
+	poll_until 10 _stalled || fail "helper not waiting in move_mount; $(bg_log s)"
+	echo "helper $pid waits in $(cat "/proc/$pid/wchan"), state $(awk '{print $3}' "/proc/$pid/stat")"
+	start_client a --as2 --mode sync-init "$H2/a"
+	assert_user_fuse_mount "$H2/a" "$FUSE_TYPE_RE" "$UID2"
+	# 2 mounts + 1 in flight = mount_max
+	run_client --as2 --mode classic "$H2/b"
+	assert_client_failed
+	assert_eq "fusermount3: $MAX_MSG" "$ERR" "stderr of the mount over the limit"
+	assert_not_mounted "$H2/b"
+	# the stall ends with the connection: the helper goes on, bounded
+	abort_fuse "$H/f" || fail "cannot abort the stalled filesystem"
+	poll_until 20 eval 'test -e "$UT/s.ready" || ! alive s' || fail "stalled helper did not finish; $(bg_log s)"
+	wait_exit mkdir 5
+	echo "after the abort: $(bg_log s)"
+	if [ -e "$UT/s.ready" ]; then
+		assert_user_fuse_mount "$H/f"
+		assert_eq 3 "$(fuse_mount_count)" "FUSE mounts"
+	else
+		assert_eq 2 "$(fuse_mount_count)" "FUSE mounts"
+	fi
+	poll_until 5 no_helpers || fail "helpers still running: $(helper_pids | tr '\n' ' ')"
+}
