@@ -111,47 +111,64 @@ void lock_slot_release(int fd, int slot)
 		set_lock(fd, F_UNLCK, slot_off(slot), FM_LOCK_SLOT_LEN);
 }
 
-/* The first slot at or after `from` that another open file holds: its
- * index, FM_LOCK_SLOTS when none, or -errno. */
-static int next_held(int fd, int from)
+/* A slot in [lo, hi) that another open file holds: its index, hi when
+ * none, or -errno.  F_OFD_GETLK names one conflicting lock, not the
+ * lowest: the caller searches both sides of it. */
+static int some_held(int fd, int lo, int hi)
 {
-	off_t end = slot_off(FM_LOCK_SLOTS);
 	struct flock l = { .l_type = F_WRLCK, .l_whence = SEEK_SET,
-			   .l_start = slot_off(from),
-			   .l_len = end - slot_off(from), .l_pid = 0 };
+			   .l_start = slot_off(lo),
+			   .l_len = slot_off(hi) - slot_off(lo), .l_pid = 0 };
+	int i;
 
-	if (from >= FM_LOCK_SLOTS)
-		return FM_LOCK_SLOTS;
 	if (fcntl(fd, F_OFD_GETLK, &l))
 		return -errno;
 	if (l.l_type == F_UNLCK)
-		return FM_LOCK_SLOTS;
-	if (l.l_start <= slot_off(from))	/* a lock reaching in from before */
-		return from;
-	return (int)((l.l_start - FM_LOCK_SLOT_OFF) / FM_LOCK_SLOT_LEN);
+		return hi;
+	if (l.l_start <= slot_off(lo))	/* a lock reaching in from before */
+		return lo;
+	i = (int)((l.l_start - FM_LOCK_SLOT_OFF) / FM_LOCK_SLOT_LEN);
+	return i < hi ? i : hi - 1;
+}
+
+struct slot_count {
+	uint64_t mntns;
+	uint32_t uid;
+	long all, of_uid;
+};
+
+/* Counts the held slots in [lo, hi): about two fcntl calls per slot held. */
+static int count_held(int fd, int lo, int hi, struct slot_count *n)
+{
+	struct lock_slot s;
+	int i, e;
+
+	if (lo >= hi)
+		return 0;
+	i = some_held(fd, lo, hi);
+	if (i < 0 || i == hi)
+		return i < 0 ? i : 0;
+	/* its record was written before the limits lock we hold was
+	 * released: a short one is a broken file */
+	if (pread(fd, &s, sizeof(s), slot_off(i)) != (ssize_t)sizeof(s))
+		return -EIO;
+	if (s.mntns == n->mntns) {
+		n->all++;
+		n->of_uid += s.uid == n->uid;
+	}
+	e = count_held(fd, lo, i, n);
+	return e ? e : count_held(fd, i + 1, hi, n);
 }
 
 int lock_slots_count(int fd, uint64_t mntns, uid_t uid, long *all,
 		     long *of_uid)
 {
-	struct lock_slot s;
-	int i = 0;
+	struct slot_count n = { .mntns = mntns, .uid = (uint32_t)uid };
+	int e = count_held(fd, 0, FM_LOCK_SLOTS, &n);
 
-	*all = *of_uid = 0;
-	while ((i = next_held(fd, i)) < FM_LOCK_SLOTS) {
-		if (i < 0)
-			return i;
-		/* its record was written before the limits lock we hold
-		 * was released: a short one is a broken file */
-		if (pread(fd, &s, sizeof(s), slot_off(i)) != (ssize_t)sizeof(s))
-			return -EIO;
-		if (s.mntns == mntns) {
-			(*all)++;
-			*of_uid += s.uid == (uint32_t)uid;
-		}
-		i++;
-	}
-	return 0;
+	*all = n.all;
+	*of_uid = n.of_uid;
+	return e;
 }
 
 int lock_mntns(uint64_t *mntns)

@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * test_lockfile.c - lockfile.c on a real temporary file: OFD locks held
+ * through separate open(2) calls conflict with each other even inside one
+ * process, so many "helpers" can be played by many descriptors.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "lockfile.h"
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+static char path[64];
+
+static int setup(void **state)
+{
+	int fd;
+
+	(void)state;
+	snprintf(path, sizeof(path), "/tmp/fm-lockfile-XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(fchmod(fd, 0600), 0);
+	close(fd);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	unlink(path);
+	return 0;
+}
+
+/* another "helper": a descriptor of its own */
+static int other(void)
+{
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+
+	assert_true(fd >= 0);
+	return fd;
+}
+
+/* ============================================================ lock_open */
+
+static void test_open_root_only(void **state)
+{
+	int fd;
+
+	(void)state;
+	if (geteuid() != 0) {	/* then the file cannot be root's */
+		assert_int_equal(lock_open(path), -EPERM);
+		return;
+	}
+	fd = lock_open(path);
+	assert_true(fd >= 0);
+	assert_true(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+	close(fd);
+	assert_int_equal(chmod(path, 0640), 0);
+	assert_int_equal(lock_open(path), -EPERM);
+	assert_int_equal(chmod(path, 0600), 0);
+	assert_int_equal(chown(path, 1, 0), 0);
+	assert_int_equal(lock_open(path), -EPERM);
+}
+
+static void test_open_creates_0600(void **state)
+{
+	char p[80];
+	struct stat st;
+	int fd;
+
+	(void)state;
+	snprintf(p, sizeof(p), "%s.new", path);
+	fd = lock_open(p);
+	assert_int_equal(stat(p, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	if (fd >= 0)
+		close(fd);
+	else
+		assert_int_equal(fd, -EPERM);	/* not root: not root's */
+	unlink(p);
+}
+
+static void test_open_no_symlink(void **state)
+{
+	char p[80];
+
+	(void)state;
+	snprintf(p, sizeof(p), "%s.link", path);
+	assert_int_equal(symlink(path, p), 0);
+	assert_int_equal(lock_open(p), -ELOOP);
+	unlink(p);
+}
+
+/* ============================================================ lock_take */
+
+static void test_take_bounded(void **state)
+{
+	int a = other(), b = other();
+
+	(void)state;
+	assert_int_equal(lock_take(a, FM_LOCK_LIMITS_OFF, 1, lock_deadline(1000)), 0);
+	assert_int_equal(lock_take(b, FM_LOCK_LIMITS_OFF, 1, lock_deadline(20)),
+			 -ETIMEDOUT);
+	/* another byte is another lock */
+	assert_int_equal(lock_take(b, FM_LOCK_LIMITS_OFF + 1, 1, lock_deadline(0)), 0);
+	lock_release(a, FM_LOCK_LIMITS_OFF, 1);
+	assert_int_equal(lock_take(b, FM_LOCK_LIMITS_OFF, 1, lock_deadline(0)), 0);
+	close(a);
+	close(b);
+}
+
+/* the lock goes with the descriptor, not with an unlock */
+static void test_take_after_close(void **state)
+{
+	int a = other(), b = other();
+
+	(void)state;
+	assert_int_equal(lock_take(a, FM_LOCK_LIMITS_OFF, 1, lock_deadline(0)), 0);
+	close(a);
+	assert_int_equal(lock_take(b, FM_LOCK_LIMITS_OFF, 1, lock_deadline(0)), 0);
+	close(b);
+}
+
+static void test_layout(void **state)
+{
+	(void)state;
+	/* the limits byte and the slots never overlap */
+	assert_true(FM_LOCK_LIMITS_OFF < FM_LOCK_SLOT_OFF);
+	assert_true(sizeof(struct lock_slot) <= FM_LOCK_SLOT_LEN);
+}
+
+/* ================================================================ slots */
+
+#define HELPERS 60
+
+struct helper {
+	int fd, slot;
+	struct lock_slot rec;
+};
+
+static void expect_count(const struct helper *h, size_t n, uint64_t ns,
+			 uid_t uid)
+{
+	long want_all = 0, want_uid = 0, all, of_uid;
+	int fd = other();
+
+	for (size_t i = 0; i < n; i++) {
+		if (h[i].slot < 0 || h[i].rec.mntns != ns)
+			continue;
+		want_all++;
+		want_uid += h[i].rec.uid == uid;
+	}
+	assert_int_equal(lock_slots_count(fd, ns, uid, &all, &of_uid), 0);
+	assert_int_equal(all, want_all);
+	assert_int_equal(of_uid, want_uid);
+	close(fd);
+}
+
+/* Slots taken and given back in a scrambled order: the kernel's list of
+ * locks is then not in offset order, which the count must not rely on. */
+static void test_slots_count_scrambled(void **state)
+{
+	struct helper h[HELPERS];
+	unsigned int seed = 4711;
+
+	(void)state;
+	for (size_t i = 0; i < HELPERS; i++) {
+		h[i].fd = other();
+		h[i].rec = (struct lock_slot){ .uid = 1000 + (uint32_t)(i % 3),
+					       .mntns = 7 + (i % 4 == 0) };
+		h[i].slot = -1;
+	}
+	for (int round = 0; round < 200; round++) {
+		size_t i = (size_t)rand_r(&seed) % HELPERS;
+
+		if (h[i].slot >= 0) {
+			lock_slot_release(h[i].fd, h[i].slot);
+			h[i].slot = -1;
+		} else {
+			h[i].slot = lock_slot_take(h[i].fd, &h[i].rec);
+			assert_true(h[i].slot >= 0 && h[i].slot < FM_LOCK_SLOTS);
+		}
+		expect_count(h, HELPERS, 7, 1001);
+		expect_count(h, HELPERS, 8, 1000);
+	}
+	for (size_t i = 0; i < HELPERS; i++)
+		close(h[i].fd);
+	expect_count(h, 0, 7, 1001);
+}
+
+/* a slot is one helper's: never handed out twice */
+static void test_slots_distinct(void **state)
+{
+	struct lock_slot rec = { .uid = 1, .mntns = 1 };
+	int fds[8], slots[8];
+
+	(void)state;
+	for (int i = 0; i < 8; i++) {
+		fds[i] = other();
+		slots[i] = lock_slot_take(fds[i], &rec);
+		assert_int_equal(slots[i], i);	/* the lowest free one */
+	}
+	lock_slot_release(fds[3], slots[3]);
+	assert_int_equal(lock_slot_take(fds[3], &rec), 3);	/* free again */
+	for (int i = 0; i < 8; i++)
+		close(fds[i]);
+}
+
+static void test_slots_full(void **state)
+{
+	struct lock_slot rec = { .uid = 1, .mntns = 1 };
+	struct flock l = { .l_type = F_WRLCK, .l_whence = SEEK_SET,
+			   .l_start = FM_LOCK_SLOT_OFF,
+			   .l_len = (off_t)FM_LOCK_SLOTS * FM_LOCK_SLOT_LEN };
+	int a = other(), b = other();
+
+	(void)state;
+	assert_int_equal(fcntl(a, F_OFD_SETLK, &l), 0);
+	assert_int_equal(lock_slot_take(b, &rec), -EAGAIN);
+	close(a);
+	assert_int_equal(lock_slot_take(b, &rec), 0);
+	close(b);
+}
+
+static void test_mntns(void **state)
+{
+	uint64_t ns = 0;
+	struct stat st;
+
+	(void)state;
+	assert_int_equal(lock_mntns(&ns), 0);
+	assert_int_equal(stat("/proc/self/ns/mnt", &st), 0);
+	assert_true(ns == (uint64_t)st.st_ino && ns != 0);
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_open_root_only),
+		T(test_open_creates_0600),
+		T(test_open_no_symlink),
+		T(test_take_bounded),
+		T(test_take_after_close),
+		T(test_layout),
+		T(test_slots_count_scrambled),
+		T(test_slots_distinct),
+		T(test_slots_full),
+		T(test_mntns),
+	};
+#undef T
+
+	return cmocka_run_group_tests_name("lockfile", tests, NULL, NULL);
+}
