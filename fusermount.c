@@ -855,9 +855,16 @@ static bool limits_apply(const struct mctx *c)
 	return !c->pv->root && (c->conf.mount_max >= 0 || c->conf.user_mount_max >= 0);
 }
 
-static const char *limit_name(const struct mctx *c)
+/* The lock could not be had (-ETIMEDOUT: not in time) or used. */
+static void cannot_enforce(const struct mctx *c, int e)
 {
-	return c->conf.mount_max >= 0 ? "mount_max" : "user_mount_max";
+	const char *name = c->conf.mount_max >= 0 ? "mount_max" : "user_mount_max";
+
+	if (e == -ETIMEDOUT)
+		msg("cannot enforce %s: timed out after %d seconds waiting for %s",
+		    name, FM_LOCK_TIMEOUT_MS / 1000, FM_LOCK_FILE);
+	else
+		msg("cannot enforce %s: %s: %s", name, FM_LOCK_FILE, strerror(-e));
 }
 
 /*
@@ -887,7 +894,7 @@ static int limits_open(struct mctx *c)
 	if (!e)
 		e = lock_mntns(&c->lim.mntns);
 	if (e)
-		msg("cannot enforce %s: %s: %s", limit_name(c), FM_LOCK_FILE, strerror(-e));
+		cannot_enforce(c, e);
 	return e;
 }
 
@@ -913,7 +920,7 @@ static int limits_count(struct mctx *c, struct limit_counts *n)
 		e = lock_slots_count(c->lim.fd, c->lim.mntns, c->pv->uid,
 				     &n->in_flight, &n->mine_in_flight);
 	if (e)
-		msg("cannot enforce %s: %s: %s", limit_name(c), FM_LOCK_FILE, strerror(-e));
+		cannot_enforce(c, e);
 	return e;
 }
 
@@ -935,21 +942,17 @@ static int limits_look(struct mctx *c, int64_t deadline, enum limit_verdict *v)
 	struct limit_counts n;
 	int e = lock_take(c->lim.fd, FM_LOCK_LIMITS_OFF, 1, deadline);
 
-	if (e == -ETIMEDOUT)
-		msg("cannot enforce %s: timed out after %d seconds waiting for %s",
-		    limit_name(c), FM_LOCK_TIMEOUT_MS / 1000, FM_LOCK_FILE);
-	else if (e)
-		msg("cannot enforce %s: %s: %s", limit_name(c), FM_LOCK_FILE, strerror(-e));
-	if (e)
+	if (e) {
+		cannot_enforce(c, e);
 		return e;
+	}
 	e = limits_count(c, &n);
 	*v = e ? LIMIT_OK : policy_limits(&c->conf, &n);
 	if (!e && *v == LIMIT_OK) {
 		c->lim.slot = lock_slot_take(c->lim.fd, &rec);
 		e = c->lim.slot < 0 ? c->lim.slot : 0;
 		if (e)
-			msg("cannot enforce %s: %s: %s", limit_name(c), FM_LOCK_FILE,
-			    strerror(-e));
+			cannot_enforce(c, e);
 	}
 	lock_release(c->lim.fd, FM_LOCK_LIMITS_OFF, 1);
 	if (e || *v == LIMIT_OK)

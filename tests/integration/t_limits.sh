@@ -190,8 +190,19 @@ race_check() {
 	assert_eq "$ok" "$(grep -c 'OPTS=user=' /run/mount/utab)" "utab records"
 	assert_eq "0:0 600" "$(stat -c '%u:%g %a' /run/fusermount3.lock)" "owner and mode of /run/fusermount3.lock"
 	# no process (daemons, watchers) holds the lock file
-	assert_eq "" "$(find /proc/[0-9]*/fd -lname /run/fusermount3.lock 2>/dev/null)" "fds on the lock file"
+	assert_eq "" "$(lock_fds)" "fds on the lock file"
 	poll_until 5 no_helpers || fail "helpers still running: $(helper_pids | tr '\n' ' ')"
+}
+
+# fds on /run/fusermount3.lock of the processes in this mount namespace
+# (other namespaces have files of that name too)
+lock_fds() {
+	local ns p
+	ns=$(_ns_id)
+	for p in /proc/[0-9]*; do
+		[ "$(stat -L -c %i "$p/ns/mnt" 2>/dev/null)" = "$ns" ] || continue
+		find "$p/fd" -lname /run/fusermount3.lock 2>/dev/null
+	done
 }
 
 # race_end: unmount every mounted client; nothing left
@@ -354,6 +365,7 @@ test_limits_lock_busy_refuses() {
 	assert_exit 2 as_user2 sh -c 'exec 3</run/fusermount3.lock'
 	assert_match "$ERR" 'Permission denied' "opening the lock file as $U2"
 	hold_limits_lock holder
+	assert_match "$(lock_fds)" '/fd/[0-9]+$' "the holder's descriptor, as lock_fds sees it"
 	for m in classic sync-init; do
 		run_client --mode "$m" "$H/m"
 		echo "$m: rc=$RC ${OUT//$'\n'/ } / $ERR"
@@ -365,8 +377,15 @@ test_limits_lock_busy_refuses() {
 	assert_eq 0 "$(fuse_mount_count)" "FUSE mounts while the lock was held"
 	touch "$T/holder.stop"
 	wait_exit holder 5
-	start_client b --mode classic "$H/m"
+	# the descriptor goes neither to the daemon nor to the watcher
+	u_mkdir "$H/w"
+	start_client b --mode classic -o auto_unmount "$H/m"
+	start_client w --mode sync-init -o auto_unmount "$H/w"
+	poll_until 5 some_helpers || fail "no auto-unmount watcher"
+	assert_eq "" "$(lock_fds)" "fds on the lock file (daemons, watchers)"
 	unmount_client b "$H/m"
+	unmount_client w "$H/w"
+	poll_until 5 no_helpers || fail "watchers left: $(helper_pids)"
 	assert_eq "" "$(grep 'OPTS=user=' /run/mount/utab)" "utab records"
 }
 
