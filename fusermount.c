@@ -840,15 +840,21 @@ static void guard_start(int sock)
 /* ------------------------------------------- mount_max, user_mount_max */
 
 /*
- * Exact limits with any number of helpers at once.  Just before the mount
- * is attached (after FUSE_INIT, see mount.h), each helper takes the limits
- * lock of /run/fusermount3.lock, counts the FUSE mounts and the attaches
- * in flight, and either refuses or takes an attach slot, which it holds
- * until its mount is attached or has failed; the limits lock itself is
- * held only for that count, never across a call that could wait for a
- * caller (the library, a FUSE server, a directory a FUSE server keeps
- * locked).  A limit reached only with attaches in flight is looked at
- * again until FM_LOCK_TIMEOUT_MS; root takes no part, as in the reference.
+ * Exact limits with any number of helpers at once (lockfile.h).  Just
+ * before the mount is attached (after FUSE_INIT, see mount.h), a helper
+ * takes an attach slot of /run/fusermount3.lock, writes its uid and mount
+ * namespace there, and only then counts the FUSE mounts and the slots of
+ * the others.  Of any two helpers the later to count sees the earlier's
+ * slot (or, once attached, its mount), so the last one admitted has seen
+ * all the others: the limits hold with no lock shared by all users, hence
+ * none a caller could keep by stopping its own helper.  Over the limit by
+ * mounts alone: refused; only with slots in flight (which may fail, or be
+ * a mount counted twice for an instant): the slot is given back and the
+ * count repeated, until FM_LOCK_TIMEOUT_MS.  The slot of an admitted
+ * helper is held until move_mount or mount(2) returned; a byte per user
+ * keeps one user's helpers to one undecided slot at a time.  Nothing is
+ * held across a wait for the library or the daemon except the slot.  Root
+ * takes no part, as in the reference.
  */
 static bool limits_apply(const struct mctx *c)
 {
@@ -934,32 +940,44 @@ static int limits_refuse(struct mctx *c, enum limit_verdict v)
 	return -EDQUOT;
 }
 
-/* One look under the limits lock: 0 with a slot taken, 1 to look again,
- * or -errno after saying why. */
-static int limits_look(struct mctx *c, int64_t deadline, enum limit_verdict *v)
+/* A slot, then the count: the slot kept and 0, or given back and 1 to
+ * look again, or -errno after saying why.  Under the caller's byte. */
+static int limits_slot_and_count(struct mctx *c, enum limit_verdict *v)
 {
 	struct lock_slot rec = { .uid = (uint32_t)c->pv->uid, .mntns = c->lim.mntns };
 	struct limit_counts n;
-	int e = lock_take(c->lim.fd, FM_LOCK_LIMITS_OFF, 1, deadline);
+	int e;
+
+	c->lim.slot = lock_slot_take(c->lim.fd, &rec);
+	if (c->lim.slot < 0) {
+		cannot_enforce(c, c->lim.slot);
+		return c->lim.slot;
+	}
+	e = limits_count(c, &n);
+	*v = e ? LIMIT_OK : policy_limits(&c->conf, &n);
+	if (!e && *v == LIMIT_OK)
+		return 0;
+	lock_slot_release(c->lim.fd, c->lim.slot);
+	c->lim.slot = -1;
+	if (e)
+		return e;
+	if (*v == LIMIT_MOUNT_MAX || *v == LIMIT_USER_MAX)
+		return limits_refuse(c, *v);
+	return 1;
+}
+
+static int limits_look(struct mctx *c, int64_t deadline, enum limit_verdict *v)
+{
+	off_t me = lock_user_off(c->pv->uid);
+	int e = lock_take(c->lim.fd, me, 1, deadline);
 
 	if (e) {
 		cannot_enforce(c, e);
 		return e;
 	}
-	e = limits_count(c, &n);
-	*v = e ? LIMIT_OK : policy_limits(&c->conf, &n);
-	if (!e && *v == LIMIT_OK) {
-		c->lim.slot = lock_slot_take(c->lim.fd, &rec);
-		e = c->lim.slot < 0 ? c->lim.slot : 0;
-		if (e)
-			cannot_enforce(c, e);
-	}
-	lock_release(c->lim.fd, FM_LOCK_LIMITS_OFF, 1);
-	if (e || *v == LIMIT_OK)
-		return e;
-	if (*v == LIMIT_MOUNT_MAX || *v == LIMIT_USER_MAX)
-		return limits_refuse(c, *v);
-	return 1;
+	e = limits_slot_and_count(c, v);
+	lock_release(c->lim.fd, me, 1);
+	return e;
 }
 
 static int limits_reserve(struct mctx *c)

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * lockfile.c - byte-range OFD locks on /run/fusermount3.lock: the lock
- * that makes mount_max and user_mount_max exact, and the attach slots
- * that stand for mounts on their way in.  The layout is in lockfile.h.
+ * lockfile.c - byte-range OFD locks on /run/fusermount3.lock: the attach
+ * slots that stand for mounts on their way in, and each user's byte.  The
+ * layout is in lockfile.h.
  *
  * Nothing here waits without a deadline, decides policy or prints.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -44,14 +45,24 @@ int64_t lock_deadline(int timeout_ms)
 	return now_ms() + timeout_ms;
 }
 
+/* 1 to 3 ms, so that two helpers that keep meeting fall out of step */
 int lock_pause(int64_t deadline_ms)
 {
-	const struct timespec nap = { 0, 1000 * 1000 };
+	static unsigned int seed;
+	struct timespec nap = { 0, 1000 * 1000 };
 
 	if (now_ms() >= deadline_ms)
 		return 0;
+	if (!seed)
+		seed = (unsigned int)getpid() ^ (unsigned int)now_ms();
+	nap.tv_nsec += (long)(rand_r(&seed) % 2000) * 1000;
 	nanosleep(&nap, NULL);	/* EINTR: just an earlier look */
 	return 1;
+}
+
+off_t lock_user_off(uid_t uid)
+{
+	return FM_LOCK_USER_OFF + (off_t)uid;
 }
 
 static int set_lock(int fd, short type, off_t off, off_t len)

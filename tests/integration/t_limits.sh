@@ -130,7 +130,7 @@ race_run() {
 	local out
 	poll_until 20 _race_all wait || fail "clients not at the barrier within 20 s"
 	bg sampler /usr/bin/python3 "$LIMITS_SAMPLER" "$T/sampler.stop" "$UID1" "$UID2"
-	poll_until 10 grep -qx sampling "$T/sampler.out" || fail "sampler did not start; $(bg_log sampler)"
+	poll_until 10 grep -qsx sampling "$T/sampler.out" || fail "sampler did not start; $(bg_log sampler)"
 	poll_until 10 _race_release || fail "clients not released from the barrier"
 	poll_until 40 _race_settled || fail "clients neither mounted nor ended within 40 s"
 	touch "$T/sampler.stop"
@@ -192,17 +192,6 @@ race_check() {
 	# no process (daemons, watchers) holds the lock file
 	assert_eq "" "$(lock_fds)" "fds on the lock file"
 	poll_until 5 no_helpers || fail "helpers still running: $(helper_pids | tr '\n' ' ')"
-}
-
-# fds on /run/fusermount3.lock of the processes in this mount namespace
-# (other namespaces have files of that name too)
-lock_fds() {
-	local ns p
-	ns=$(_ns_id)
-	for p in /proc/[0-9]*; do
-		[ "$(stat -L -c %i "$p/ns/mnt" 2>/dev/null)" = "$ns" ] || continue
-		find "$p/fd" -lname /run/fusermount3.lock 2>/dev/null
-	done
 }
 
 # race_end: unmount every mounted client; nothing left
@@ -334,29 +323,32 @@ user_mount_max = 4"
 
 LOCK_BUSY_MSG="cannot enforce mount_max: timed out after 5 seconds waiting for /run/fusermount3.lock"
 
-# hold_limits_lock NAME: root holds the limits lock (byte 0, an OFD lock as
-# the helpers take it) until $T/NAME.stop exists
-hold_limits_lock() {
+# hold_user_byte NAME UID: root holds that user's byte of the lock file
+# (2^32 + UID, an OFD lock as the helpers take it) until $T/NAME.stop exists
+hold_user_byte() {
 	bg "$1" /usr/bin/python3 -c '
 import fcntl, os, struct, sys, time
 fd = os.open("/run/fusermount3.lock", os.O_RDWR)
-fcntl.fcntl(fd, 37, struct.pack("hhqqi4x", fcntl.F_WRLCK, 0, 0, 1, 0))  # F_OFD_SETLK
+fcntl.fcntl(fd, 37, struct.pack("hhqqi4x", fcntl.F_WRLCK, 0, (1 << 32) + int(sys.argv[2]), 1, 0))
 print("held", flush=True)
 while not os.path.exists(sys.argv[1]):
     time.sleep(0.05)
-' "$T/$1.stop"
-	poll_until 10 grep -qx held "$T/$1.out" || fail "could not hold the lock; $(bg_log "$1")"
+' "$T/$1.stop" "$2"
+	poll_until 10 grep -qsx held "$T/$1.out" || fail "could not hold the lock; $(bg_log "$1")"
 }
 
-# The lock file is root's alone; a helper that cannot get the limits lock
+# The lock file is root's alone.  A helper that cannot get its user's byte
 # within its bound refuses with one line (fail closed), in both modes
-# (sync-init: status -ETIMEDOUT after the fd was sent), nothing mounted.
+# (sync-init: status -ETIMEDOUT after the fd was sent), nothing mounted;
+# another user is not concerned.  Neither the daemon nor the auto-unmount
+# watcher gets the descriptor.
 test_limits_lock_busy_refuses() {
 	local m
 	need_client
 	[ -x /usr/bin/python3 ] || skip_missing /usr/bin/python3
 	set_fuse_conf "mount_max = 10"
-	u_mkdir "$H/m"
+	u_mkdir "$H/m" "$H/w"
+	as_user2 mkdir -p "$H2/m" || fail "mkdir as $U2"
 	start_client a --mode sync-init "$H/m"
 	unmount_client a "$H/m"
 	assert_eq "0:0 600" "$(stat -c '%u:%g %a' /run/fusermount3.lock)" "owner and mode of /run/fusermount3.lock"
@@ -364,7 +356,7 @@ test_limits_lock_busy_refuses() {
 	assert_match "$ERR" 'Permission denied' "opening the lock file as $U"
 	assert_exit 2 as_user2 sh -c 'exec 3</run/fusermount3.lock'
 	assert_match "$ERR" 'Permission denied' "opening the lock file as $U2"
-	hold_limits_lock holder
+	hold_user_byte holder "$UID1"
 	assert_match "$(lock_fds)" '/fd/[0-9]+$' "the holder's descriptor, as lock_fds sees it"
 	for m in classic sync-init; do
 		run_client --mode "$m" "$H/m"
@@ -373,12 +365,14 @@ test_limits_lock_busy_refuses() {
 		assert_eq "fusermount3: $LOCK_BUSY_MSG" "$ERR" "stderr ($m)"
 		[ "$m" = classic ] || assert_match "$OUT" '^status=-110$' "status (sync-init)"
 		assert_not_mounted "$H/m"
+		# another user's helpers do not wait for that byte
+		start_client "o$m" --as2 --mode "$m" "$H2/m"
+		assert_user_fuse_mount "$H2/m" "$FUSE_TYPE_RE" "$UID2"
+		assert_exit 0 as_user2 "$FM" -u "$H2/m"
+		wait_exit "o$m" 5
 	done
-	assert_eq 0 "$(fuse_mount_count)" "FUSE mounts while the lock was held"
 	touch "$T/holder.stop"
 	wait_exit holder 5
-	# the descriptor goes neither to the daemon nor to the watcher
-	u_mkdir "$H/w"
 	start_client b --mode classic -o auto_unmount "$H/m"
 	start_client w --mode sync-init -o auto_unmount "$H/w"
 	poll_until 5 some_helpers || fail "no auto-unmount watcher"
@@ -387,6 +381,66 @@ test_limits_lock_busy_refuses() {
 	unmount_client w "$H/w"
 	poll_until 5 no_helpers || fail "watchers left: $(helper_pids)"
 	assert_eq "" "$(grep 'OPTS=user=' /run/mount/utab)" "utab records"
+}
+
+# A caller can stop its own helpers (they run with the caller's ids) at any
+# moment, whatever they hold then: 300 helpers run directly by the user and
+# stopped (SIGSTOP) 0 to 3 ms after they start, left stopped.  Another
+# user's mounts must still go through at once, in both modes: no lock is
+# shared by all users.  (With a global lock, some stopped helper held it and
+# the other user's mount was refused after the bounded wait.)
+# fm-timeout: test_limits_stopped_helpers_stop_no_one_else 120
+test_limits_stopped_helpers_stop_no_one_else() {
+	local m states
+	need_client
+	[ -x /usr/bin/python3 ] || skip_missing /usr/bin/python3
+	set_fuse_conf "user_mount_max = 500"
+	u_mkdir "$H/s"
+	as_user2 mkdir -p "$H2/m" || fail "mkdir as $U2"
+	bg stopper as_user /usr/bin/python3 -c '
+import os, random, signal, socket, sys, time
+fm, top, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+keep = []
+for i in range(n):
+    mp = "%s/%d" % (top, i)
+    os.mkdir(mp)
+    a, b = socket.socketpair()
+    pid = os.fork()
+    if pid == 0:
+        a.close()
+        os.set_inheritable(b.fileno(), True)
+        os.execve(fm, ["fusermount3", "-o", "", "--", mp],
+                  {"_FUSE_COMMFD": str(b.fileno())})
+    b.close()
+    keep.append(a)
+    time.sleep(random.uniform(0, 0.003))
+    os.kill(pid, signal.SIGSTOP)
+    print(pid, flush=True)
+print("done", flush=True)
+time.sleep(100)
+' "$FM" "$H/s" 300
+	poll_until 60 grep -qsx done "$T/stopper.out" || fail "stopper did not finish; $(bg_log stopper)"
+	states=$(for p in $(grep -x '[0-9]*' "$T/stopper.out"); do awk '{ print $3 }' "/proc/$p/stat" 2>/dev/null; done |
+		sort | uniq -c | tr -s ' \n' ' ')
+	echo "the user's 300 helpers: $states(T = stopped, Z = ended)"
+	assert_match "$states" '[0-9]+ T' "some helpers stopped"
+	for m in classic sync-init; do
+		start_client "o$m" --as2 --mode "$m" "$H2/m"
+		assert_user_fuse_mount "$H2/m" "$FUSE_TYPE_RE" "$UID2"
+		assert_exit 0 as_user2 "$FM" -u "$H2/m"
+		wait_exit "o$m" 5
+	done
+}
+
+# fds on /run/fusermount3.lock of the processes in this mount namespace
+# (other namespaces have files of that name too)
+lock_fds() {
+	local ns p
+	ns=$(_ns_id)
+	for p in /proc/[0-9]*; do
+		[ "$(stat -L -c %i "$p/ns/mnt" 2>/dev/null)" = "$ns" ] || continue
+		find "$p/fd" -lname /run/fusermount3.lock 2>/dev/null
+	done
 }
 
 # A caller's own FUSE server can stall the attach of the caller's next

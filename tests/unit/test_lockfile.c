@@ -112,13 +112,13 @@ static void test_take_bounded(void **state)
 	int a = other(), b = other();
 
 	(void)state;
-	assert_int_equal(lock_take(a, FM_LOCK_LIMITS_OFF, 1, lock_deadline(1000)), 0);
-	assert_int_equal(lock_take(b, FM_LOCK_LIMITS_OFF, 1, lock_deadline(20)),
+	assert_int_equal(lock_take(a, lock_user_off(1000), 1, lock_deadline(1000)), 0);
+	assert_int_equal(lock_take(b, lock_user_off(1000), 1, lock_deadline(20)),
 			 -ETIMEDOUT);
-	/* another byte is another lock */
-	assert_int_equal(lock_take(b, FM_LOCK_LIMITS_OFF + 1, 1, lock_deadline(0)), 0);
-	lock_release(a, FM_LOCK_LIMITS_OFF, 1);
-	assert_int_equal(lock_take(b, FM_LOCK_LIMITS_OFF, 1, lock_deadline(0)), 0);
+	/* another user's byte is another lock */
+	assert_int_equal(lock_take(b, lock_user_off(1001), 1, lock_deadline(0)), 0);
+	lock_release(a, lock_user_off(1000), 1);
+	assert_int_equal(lock_take(b, lock_user_off(1000), 1, lock_deadline(0)), 0);
 	close(a);
 	close(b);
 }
@@ -129,17 +129,21 @@ static void test_take_after_close(void **state)
 	int a = other(), b = other();
 
 	(void)state;
-	assert_int_equal(lock_take(a, FM_LOCK_LIMITS_OFF, 1, lock_deadline(0)), 0);
+	assert_int_equal(lock_take(a, lock_user_off(0), 1, lock_deadline(0)), 0);
 	close(a);
-	assert_int_equal(lock_take(b, FM_LOCK_LIMITS_OFF, 1, lock_deadline(0)), 0);
+	assert_int_equal(lock_take(b, lock_user_off(0), 1, lock_deadline(0)), 0);
 	close(b);
 }
 
 static void test_layout(void **state)
 {
 	(void)state;
-	/* the limits byte and the slots never overlap */
-	assert_true(FM_LOCK_LIMITS_OFF < FM_LOCK_SLOT_OFF);
+	/* the free bytes, the slots and the users' bytes never overlap */
+	assert_true(FM_LOCK_SLOT_OFF >= 4096);
+	assert_true(FM_LOCK_SLOT_OFF + (off_t)FM_LOCK_SLOTS * FM_LOCK_SLOT_LEN <=
+		    lock_user_off(0));
+	assert_true(lock_user_off(4294967295U) > lock_user_off(0));
+	assert_true(sizeof(off_t) == 8);
 	assert_true(sizeof(struct lock_slot) <= FM_LOCK_SLOT_LEN);
 }
 
