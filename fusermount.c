@@ -843,8 +843,8 @@ static void guard_start(int sock)
  * Exact limits with any number of helpers at once (lockfile.h).  Just
  * before the mount is attached (after FUSE_INIT, see mount.h), a helper
  * takes an attach slot of /run/fusermount3.lock, writes its uid and mount
- * namespace there, and only then counts the FUSE mounts and the slots of
- * the others.  Of any two helpers the later to count sees the earlier's
+ * namespace there, and only then counts the slots of the others and the
+ * FUSE mounts.  Of any two helpers the later to count sees the earlier's
  * slot (or, once attached, its mount), so the last one admitted has seen
  * all the others: the limits hold with no lock shared by all users, hence
  * none a caller could keep by stopping its own helper.  Over the limit by
@@ -912,21 +912,27 @@ static void limits_close(struct mctx *c)
 	c->lim.slot = -1;
 }
 
-/* The count under the limits lock (or without, when there is none). */
+/*
+ * The slots of the others first, the mounts second: a helper gives its
+ * slot back only after its mount is attached, so one that is not in the
+ * slots any more is in the mounts (or counted twice, which only makes us
+ * look again); the other order could miss it in between.
+ */
 static int limits_count(struct mctx *c, struct limit_counts *n)
 {
-	int e = mounts_count_fuse(c->pv->uid, &n->mounts, &n->mine);
+	int e = 0;
 
-	if (e) {
-		msg("failed to list mounts: %s", strerror(-e));
-		return e;
-	}
 	n->in_flight = n->mine_in_flight = 0;
 	if (c->lim.fd >= 0)
 		e = lock_slots_count(c->lim.fd, c->lim.mntns, c->pv->uid,
 				     &n->in_flight, &n->mine_in_flight);
-	if (e)
+	if (e) {
 		cannot_enforce(c, e);
+		return e;
+	}
+	e = mounts_count_fuse(c->pv->uid, &n->mounts, &n->mine);
+	if (e)
+		msg("failed to list mounts: %s", strerror(-e));
 	return e;
 }
 
