@@ -306,8 +306,8 @@ static int cmd_unmount(const struct privs *pv, const struct mpath *p,
 /* The attach-time side of mount_max and user_mount_max (lockfile.h). */
 struct limits {
 	int fd;			/* the lock file, or -1 */
-	int slot;		/* our attach slot while we hold one, or -1 */
-	uint64_t mntns;
+	off_t slot;		/* our attach slot while we hold one, or -1 */
+	unsigned int mntns;
 	bool said;		/* a refusal was reported already */
 };
 
@@ -842,9 +842,9 @@ static void guard_start(int sock)
 /*
  * Exact limits with any number of helpers at once (lockfile.h).  Just
  * before the mount is attached (after FUSE_INIT, see mount.h), a helper
- * takes an attach slot of /run/fusermount3.lock, writes its uid and mount
- * namespace there, and only then counts the slots of the others and the
- * FUSE mounts.  Of any two helpers the later to count sees the earlier's
+ * takes an attach slot of /run/fusermount3.lock (a lock whose offset
+ * says whose and in which mount namespace), and only then counts the
+ * slots of the others and the FUSE mounts.  Of any two helpers the later to count sees the earlier's
  * slot (or, once attached, its mount), so the last one admitted has seen
  * all the others: the limits hold with no lock shared by all users, hence
  * none a caller could keep by stopping its own helper.  Over the limit by
@@ -950,14 +950,14 @@ static int limits_refuse(struct mctx *c, enum limit_verdict v)
  * look again, or -errno after saying why.  Under the caller's byte. */
 static int limits_slot_and_count(struct mctx *c, enum limit_verdict *v)
 {
-	struct lock_slot rec = { .uid = (uint32_t)c->pv->uid, .mntns = c->lim.mntns };
 	struct limit_counts n;
 	int e;
 
-	c->lim.slot = lock_slot_take(c->lim.fd, &rec);
+	c->lim.slot = lock_slot_take(c->lim.fd, c->lim.mntns, c->pv->uid);
 	if (c->lim.slot < 0) {
-		cannot_enforce(c, c->lim.slot);
-		return c->lim.slot;
+		e = (int)c->lim.slot;
+		cannot_enforce(c, e);
+		return e;
 	}
 	e = limits_count(c, &n);
 	*v = e ? LIMIT_OK : policy_limits(&c->conf, &n);

@@ -91,103 +91,91 @@ void lock_release(int fd, off_t off, off_t len)
 	set_lock(fd, F_UNLCK, off, len);
 }
 
-static off_t slot_off(int slot)
+/* ------------------------------------------------------- attach slots */
+
+#define NS_SHIFT 44		/* uid << 12 + k stays below */
+#define UID_SHIFT 12		/* 4096 == FM_LOCK_SLOTS */
+
+static off_t ns_base(unsigned int ns)
 {
-	return FM_LOCK_SLOT_OFF + (off_t)slot * FM_LOCK_SLOT_LEN;
+	return FM_LOCK_SLOT_OFF + ((off_t)(ns & 0xffff) << NS_SHIFT);
 }
 
-int lock_slot_take(int fd, const struct lock_slot *s)
+static off_t uid_base(unsigned int ns, uid_t uid)
 {
-	for (int i = 0; i < FM_LOCK_SLOTS; i++) {
-		ssize_t n;
-		int e = set_lock(fd, F_WRLCK, slot_off(i), FM_LOCK_SLOT_LEN);
-
-		if (e == -EAGAIN || e == -EACCES)
-			continue;	/* another helper's */
-		if (e)
-			return e;
-		n = pwrite(fd, s, sizeof(*s), slot_off(i));
-		if (n == (ssize_t)sizeof(*s))
-			return i;
-		e = n < 0 ? -errno : -EIO;
-		lock_slot_release(fd, i);
-		return e;
-	}
-	return -EAGAIN;
+	return ns_base(ns) + ((off_t)uid << UID_SHIFT);
 }
 
-void lock_slot_release(int fd, int slot)
-{
-	if (slot >= 0)
-		set_lock(fd, F_UNLCK, slot_off(slot), FM_LOCK_SLOT_LEN);
-}
-
-/* A slot in [lo, hi) that another open file holds: its index, hi when
- * none, or -errno.  F_OFD_GETLK names one conflicting lock, not the
- * lowest: the caller searches both sides of it. */
-static int some_held(int fd, int lo, int hi)
-{
-	struct flock l = { .l_type = F_WRLCK, .l_whence = SEEK_SET,
-			   .l_start = slot_off(lo),
-			   .l_len = slot_off(hi) - slot_off(lo), .l_pid = 0 };
-	int i;
-
-	if (fcntl(fd, F_OFD_GETLK, &l))
-		return -errno;
-	if (l.l_type == F_UNLCK)
-		return hi;
-	if (l.l_start <= slot_off(lo))	/* a lock reaching in from before */
-		return lo;
-	i = (int)((l.l_start - FM_LOCK_SLOT_OFF) / FM_LOCK_SLOT_LEN);
-	return i < hi ? i : hi - 1;
-}
-
-struct slot_count {
-	uint64_t mntns;
-	uint32_t uid;
-	long all, of_uid;
-};
-
-/* Counts the held slots in [lo, hi): about two fcntl calls per slot held. */
-static int count_held(int fd, int lo, int hi, struct slot_count *n)
-{
-	struct lock_slot s;
-	int i, e;
-
-	if (lo >= hi)
-		return 0;
-	i = some_held(fd, lo, hi);
-	if (i < 0 || i == hi)
-		return i < 0 ? i : 0;
-	/* its record was written before the limits lock we hold was
-	 * released: a short one is a broken file */
-	if (pread(fd, &s, sizeof(s), slot_off(i)) != (ssize_t)sizeof(s))
-		return -EIO;
-	if (s.mntns == n->mntns) {
-		n->all++;
-		n->of_uid += s.uid == n->uid;
-	}
-	e = count_held(fd, lo, i, n);
-	return e ? e : count_held(fd, i + 1, hi, n);
-}
-
-int lock_slots_count(int fd, uint64_t mntns, uid_t uid, long *all,
-		     long *of_uid)
-{
-	struct slot_count n = { .mntns = mntns, .uid = (uint32_t)uid };
-	int e = count_held(fd, 0, FM_LOCK_SLOTS, &n);
-
-	*all = n.all;
-	*of_uid = n.of_uid;
-	return e;
-}
-
-int lock_mntns(uint64_t *mntns)
+int lock_mntns(unsigned int *ns)
 {
 	struct stat st;
 
 	if (stat("/proc/self/ns/mnt", &st))
 		return -errno;
-	*mntns = (uint64_t)st.st_ino;
+	*ns = (unsigned int)((st.st_ino ^ (st.st_ino >> 16)) & 0xffff);
 	return 0;
+}
+
+off_t lock_slot_take(int fd, unsigned int ns, uid_t uid)
+{
+	off_t base = uid_base(ns, uid);
+
+	for (off_t k = 0; k < FM_LOCK_SLOTS; k++) {
+		int e = set_lock(fd, F_WRLCK, base + k, 1);
+
+		if (e == -EAGAIN || e == -EACCES)
+			continue;	/* another helper's */
+		return e ? e : base + k;
+	}
+	return -EAGAIN;
+}
+
+void lock_slot_release(int fd, off_t slot)
+{
+	if (slot > 0)
+		set_lock(fd, F_UNLCK, slot, 1);
+}
+
+struct slot_count {
+	off_t base;		/* of the namespace */
+	uid_t uid;
+	long all, of_uid;
+};
+
+/*
+ * Counts the locks other open files hold in [lo, hi), each as one slot
+ * of the user its first byte belongs to: two fcntl calls or so per lock.
+ * F_OFD_GETLK names one conflicting lock, not the lowest: both sides of
+ * it are searched.
+ */
+static int count_held(int fd, off_t lo, off_t hi, struct slot_count *n)
+{
+	struct flock l = { .l_type = F_WRLCK, .l_whence = SEEK_SET,
+			   .l_start = lo, .l_len = hi - lo, .l_pid = 0 };
+	off_t start, end;
+	int e;
+
+	if (lo >= hi)
+		return 0;
+	if (fcntl(fd, F_OFD_GETLK, &l))
+		return -errno;
+	if (l.l_type == F_UNLCK)
+		return 0;
+	start = l.l_start > lo ? l.l_start : lo;
+	end = l.l_len == 0 || l.l_start + l.l_len > hi ? hi : l.l_start + l.l_len;
+	n->all++;
+	n->of_uid += (uid_t)((start - n->base) >> UID_SHIFT) == n->uid;
+	e = count_held(fd, lo, start, n);
+	return e ? e : count_held(fd, end, hi, n);
+}
+
+int lock_slots_count(int fd, unsigned int ns, uid_t uid, long *all,
+		     long *of_uid)
+{
+	struct slot_count n = { .base = ns_base(ns), .uid = uid };
+	int e = count_held(fd, n.base, n.base + ((off_t)1 << NS_SHIFT), &n);
+
+	*all = n.all;
+	*of_uid = n.of_uid;
+	return e;
 }

@@ -138,13 +138,10 @@ static void test_take_after_close(void **state)
 static void test_layout(void **state)
 {
 	(void)state;
-	/* the free bytes, the slots and the users' bytes never overlap */
-	assert_true(FM_LOCK_SLOT_OFF >= 4096);
-	assert_true(FM_LOCK_SLOT_OFF + (off_t)FM_LOCK_SLOTS * FM_LOCK_SLOT_LEN <=
-		    lock_user_off(0));
-	assert_true(lock_user_off(4294967295U) > lock_user_off(0));
+	/* the free bytes, the users' bytes and the slots never overlap */
 	assert_true(sizeof(off_t) == 8);
-	assert_true(sizeof(struct lock_slot) <= FM_LOCK_SLOT_LEN);
+	assert_true(lock_user_off(0) >= 4096);
+	assert_true(lock_user_off(4294967295U) < FM_LOCK_SLOT_OFF);
 }
 
 /* ================================================================ slots */
@@ -152,21 +149,23 @@ static void test_layout(void **state)
 #define HELPERS 60
 
 struct helper {
-	int fd, slot;
-	struct lock_slot rec;
+	int fd;
+	off_t slot;
+	unsigned int ns;
+	uid_t uid;
 };
 
-static void expect_count(const struct helper *h, size_t n, uint64_t ns,
+static void expect_count(const struct helper *h, size_t n, unsigned int ns,
 			 uid_t uid)
 {
 	long want_all = 0, want_uid = 0, all, of_uid;
 	int fd = other();
 
 	for (size_t i = 0; i < n; i++) {
-		if (h[i].slot < 0 || h[i].rec.mntns != ns)
+		if (h[i].slot < 0 || h[i].ns != ns)
 			continue;
 		want_all++;
-		want_uid += h[i].rec.uid == uid;
+		want_uid += h[i].uid == uid;
 	}
 	assert_int_equal(lock_slots_count(fd, ns, uid, &all, &of_uid), 0);
 	assert_int_equal(all, want_all);
@@ -184,71 +183,87 @@ static void test_slots_count_scrambled(void **state)
 	(void)state;
 	for (size_t i = 0; i < HELPERS; i++) {
 		h[i].fd = other();
-		h[i].rec = (struct lock_slot){ .uid = 1000 + (uint32_t)(i % 3),
-					       .mntns = 7 + (i % 4 == 0) };
+		h[i].uid = i % 5 == 0 ? 4294967294U : 1000 + (uid_t)(i % 3);
+		h[i].ns = 7 + (i % 4 == 0);
 		h[i].slot = -1;
 	}
-	for (int round = 0; round < 200; round++) {
+	for (int round = 0; round < 300; round++) {
 		size_t i = (size_t)rand_r(&seed) % HELPERS;
 
 		if (h[i].slot >= 0) {
 			lock_slot_release(h[i].fd, h[i].slot);
 			h[i].slot = -1;
 		} else {
-			h[i].slot = lock_slot_take(h[i].fd, &h[i].rec);
-			assert_true(h[i].slot >= 0 && h[i].slot < FM_LOCK_SLOTS);
+			h[i].slot = lock_slot_take(h[i].fd, h[i].ns, h[i].uid);
+			assert_true(h[i].slot > 0);
 		}
 		expect_count(h, HELPERS, 7, 1001);
 		expect_count(h, HELPERS, 8, 1000);
+		expect_count(h, HELPERS, 7, 4294967294U);
 	}
 	for (size_t i = 0; i < HELPERS; i++)
 		close(h[i].fd);
 	expect_count(h, 0, 7, 1001);
 }
 
-/* a slot is one helper's: never handed out twice */
+/* a slot is one helper's: never handed out twice; namespaces and users
+ * have slots of their own */
 static void test_slots_distinct(void **state)
 {
-	struct lock_slot rec = { .uid = 1, .mntns = 1 };
-	int fds[8], slots[8];
+	int fds[8];
+	off_t slots[8];
 
 	(void)state;
 	for (int i = 0; i < 8; i++) {
 		fds[i] = other();
-		slots[i] = lock_slot_take(fds[i], &rec);
-		assert_int_equal(slots[i], i);	/* the lowest free one */
+		slots[i] = lock_slot_take(fds[i], 3, 1000);
+		assert_true(slots[i] > 0);
+		for (int j = 0; j < i; j++)
+			assert_true(slots[j] != slots[i]);
 	}
 	lock_slot_release(fds[3], slots[3]);
-	assert_int_equal(lock_slot_take(fds[3], &rec), 3);	/* free again */
+	assert_true(lock_slot_take(fds[3], 3, 1000) == slots[3]);	/* free again */
+	assert_true(lock_slot_take(fds[0], 3, 1001) != slots[0]);
+	assert_true(lock_slot_take(fds[0], 4, 1000) != slots[0]);
 	for (int i = 0; i < 8; i++)
 		close(fds[i]);
 }
 
+/* all of a user's slots taken: -EAGAIN; a lock over many slots counts
+ * once, and the count ends */
 static void test_slots_full(void **state)
 {
-	struct lock_slot rec = { .uid = 1, .mntns = 1 };
 	struct flock l = { .l_type = F_WRLCK, .l_whence = SEEK_SET,
-			   .l_start = FM_LOCK_SLOT_OFF,
-			   .l_len = (off_t)FM_LOCK_SLOTS * FM_LOCK_SLOT_LEN };
-	int a = other(), b = other();
+			   .l_len = FM_LOCK_SLOTS };
+	int a = other(), b = other(), c = other();
+	long all, mine;
+	off_t s;
 
 	(void)state;
+	s = lock_slot_take(b, 9, 1000);
+	assert_true(s > 0);
+	lock_slot_release(b, s);
+	l.l_start = s;		/* the first slot of that user */
 	assert_int_equal(fcntl(a, F_OFD_SETLK, &l), 0);
-	assert_int_equal(lock_slot_take(b, &rec), -EAGAIN);
+	assert_int_equal(lock_slot_take(b, 9, 1000), -EAGAIN);
+	assert_true(lock_slot_take(b, 9, 1001) > 0);	/* another user's */
+	assert_int_equal(lock_slots_count(c, 9, 1000, &all, &mine), 0);
+	assert_int_equal(all, 2);
+	assert_int_equal(mine, 1);
 	close(a);
-	assert_int_equal(lock_slot_take(b, &rec), 0);
+	assert_int_equal(lock_slot_take(b, 9, 1000), s);
 	close(b);
+	close(c);
 }
 
 static void test_mntns(void **state)
 {
-	uint64_t ns = 0;
-	struct stat st;
+	unsigned int a = 0x10000, b = 0x10000;
 
 	(void)state;
-	assert_int_equal(lock_mntns(&ns), 0);
-	assert_int_equal(stat("/proc/self/ns/mnt", &st), 0);
-	assert_true(ns == (uint64_t)st.st_ino && ns != 0);
+	assert_int_equal(lock_mntns(&a), 0);
+	assert_int_equal(lock_mntns(&b), 0);
+	assert_true(a == b && a <= 0xffff);
 }
 
 int main(void)
