@@ -91,6 +91,7 @@ enum {
 	OPT_HELPER = 256, OPT_MODE, OPT_SYNC_IOCTL, OPT_INIT_DELAY,
 	OPT_INIT_ERROR, OPT_CONTENT, OPT_ROOT_FILE, OPT_FAULT, OPT_READY,
 	OPT_TIMEOUT, OPT_VERBOSE, OPT_NO_FALLBACK, OPT_EXPECT_PATH,
+	OPT_STALL_LOOKUP,
 };
 
 static const struct option long_opts[] = {
@@ -105,6 +106,7 @@ static const struct option long_opts[] = {
 	{ "ready-file", required_argument, NULL, OPT_READY },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "verbose", no_argument, NULL, OPT_VERBOSE },
+	{ "stall-lookup", required_argument, NULL, OPT_STALL_LOOKUP },
 	{ "no-fallback", no_argument, NULL, OPT_NO_FALLBACK },
 	{ "expect-path", required_argument, NULL, OPT_EXPECT_PATH },
 	{ "help", no_argument, NULL, 'h' },
@@ -146,7 +148,8 @@ static void usage(FILE *f)
 		"failed sync-init\n"
 		"  --expect-path PATH   libfuse: exit 4 unless the probe "
 		"chose PATH\n"
-		"                       (classic|sync-init)\n");
+		"                       (classic|sync-init)\n"
+		"  --stall-lookup NAME  never answer a LOOKUP of NAME\n");
 }
 
 /* ---- signals --------------------------------------------------------- */
@@ -236,6 +239,7 @@ static int parse_one(struct opts *o, int c, const char *arg)
 	case OPT_ROOT_FILE: o->srv.root_file = 1; return 0;
 	case OPT_READY: o->ready_file = arg; return 0;
 	case OPT_VERBOSE: o->srv.verbose = 1; return 0;
+	case OPT_STALL_LOOKUP: o->srv.stall_lookup = arg; return 0;
 	case OPT_NO_FALLBACK: o->no_fallback = 1; return 0;
 	case OPT_EXPECT_PATH:
 		v = parse_name(arg, path_names, PATH_COUNT);

@@ -7,5 +7,6 @@ UNIT_WRAPS_test_fsmount := -Wl,--wrap=fsopen,--wrap=fsconfig,--wrap=fsmount,--wr
 UNIT_SRCS_test_legacy := mount_legacy.c mount_fsmount.c
 UNIT_WRAPS_test_legacy := -Wl,--wrap=mount
 
+UNIT_SRCS_test_lockfile := lockfile.c
 # libmount through dlopen, and the mountinfo fallback that uses it
 UNIT_SRCS_test_mounts := mounts.c privs.c libmount_dl.c
