@@ -2,66 +2,77 @@
 /*
  * privs.c - see include/privs.h for the model.
  *
- * The capability sets are set with capset(2) directly: three 64-bit masks
- * are all there is to it, and a library for them cost every start a
- * shared object to load, a read of /proc/sys/kernel/cap_last_cap and five
- * reads of /proc/self/status (libcap-ng re-reads the sets from there).
- * What we set is what we know: the masks below are the state, read back
- * with capget(2) only once, after the identity change.
+ * libcap-ng holds and applies the capability sets.  Its state is always
+ * built from what this file knows (capng_clear, capng_update, then
+ * capng_apply(CAPNG_SELECT_CAPS): one capset(2)), never read back from the
+ * process: in libcap-ng 0.8 capng_get_caps_process() reads
+ * /proc/PID/status twice, and capng_apply(CAPNG_SELECT_BOUNDS) calls it
+ * (and, without CAP_SETPCAP, also writes to syslog).  So the bounding set
+ * is emptied with PR_CAPBSET_DROP here, and the process is asked what it
+ * holds only when a root caller or a file-capability install does not
+ * hold everything this file wants to keep.
  */
+#include <cap-ng.h>
 #include <errno.h>
-#include <linux/capability.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <sys/fsuid.h>
 #include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "privs.h"
 
-#define BIT(c) (UINT64_C(1) << (c))
+#define N(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Kept effective for a root caller so it can reach any path, as root. */
-static const uint64_t root_base = BIT(CAP_DAC_OVERRIDE) | BIT(CAP_DAC_READ_SEARCH);
-static const uint64_t needed = BIT(CAP_SYS_ADMIN) | BIT(CAP_SETUID) | BIT(CAP_SETGID);
+static const int root_base[] = { CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH };
+static const int needed[] = { CAP_SYS_ADMIN, CAP_SETUID, CAP_SETGID };
 
-struct capsets {
-	uint64_t eff, prm;	/* inheritable: always empty */
-};
+/* What privs_reduce() left: the permitted set is kept[] (and root_base
+ * when base_effective), the effective set root_base or nothing. */
+static bool kept[N(needed)];
+static bool base_effective;
 
-static struct capsets cur;	/* as last set (or read) */
-static uint64_t base;		/* effective outside any raise: 0 or root_base */
-
-static int caps_get(struct capsets *s)
+static void add_all(capng_type_t t, const int *caps, size_t n)
 {
-	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct __user_cap_data_struct d[2];
-
-	if (syscall(SYS_capget, &h, d))
-		return -errno;
-	s->eff = d[0].effective | (uint64_t)d[1].effective << 32;
-	s->prm = d[0].permitted | (uint64_t)d[1].permitted << 32;
-	return 0;
+	for (size_t i = 0; i < n; i++)
+		capng_update(CAPNG_ADD, t, (unsigned int)caps[i]);
 }
 
-/* Sets effective and permitted, inheritable empty (so ambient too). */
-static int caps_set(const struct capsets *s)
+static void keep_all(bool yes)
 {
-	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct __user_cap_data_struct d[2] = {
-		{ (uint32_t)s->eff, (uint32_t)s->prm, 0 },
-		{ (uint32_t)(s->eff >> 32), (uint32_t)(s->prm >> 32), 0 },
-	};
-
-	if (syscall(SYS_capset, &h, d))
-		return -errno;
-	cur = *s;
-	return 0;
+	for (size_t i = 0; i < N(needed); i++)
+		kept[i] = yes;
 }
 
-/* Empties the bounding set (needs CAP_SETPCAP): one prctl per capability
- * the kernel knows, up to the first it does not (EINVAL). */
+static bool is_kept(int cap)
+{
+	for (size_t i = 0; i < N(needed); i++)
+		if (needed[i] == cap)
+			return kept[i];
+	return false;
+}
+
+/* libcap-ng's state := the reduced sets, nothing raised (not applied).
+ * Also right after a fork: libcap-ng forgets its state in a child. */
+static void load_reduced(void)
+{
+	capng_clear(CAPNG_SELECT_CAPS);
+	for (size_t i = 0; i < N(needed); i++)
+		if (kept[i])
+			capng_update(CAPNG_ADD, CAPNG_PERMITTED, (unsigned int)needed[i]);
+	if (base_effective)
+		add_all(CAPNG_PERMITTED | CAPNG_EFFECTIVE, root_base, N(root_base));
+}
+
+static int apply_reduced(void)
+{
+	load_reduced();
+	return capng_apply(CAPNG_SELECT_CAPS) ? -EPERM : 0;
+}
+
+/* Empties the bounding set: one prctl per capability the kernel knows, up
+ * to the first it does not (EINVAL).  Needs CAP_SETPCAP effective:
+ * -EPERM at the first call without it, nothing changed. */
 static int clear_bounding(void)
 {
 	for (unsigned long cap = 0; cap < 64; cap++)
@@ -74,40 +85,50 @@ static int clear_bounding(void)
  * setuid root, caller not root: narrow the capability sets and clear the
  * bounding set while still root, then become the caller with KEEPCAPS so
  * the permitted set survives the uid change (the kernel empties the
- * effective set).  CAP_SETUID/CAP_SETGID stay permitted: the utab update
- * needs them.
+ * effective set), and apply the reduced sets once more: from here on what
+ * libcap-ng holds is what the process holds.  capng_change_id() is not
+ * used: it would drop CAP_SETUID/CAP_SETGID, which the utab update needs.
  */
 static int reduce_setuid(const struct privs *p)
 {
-	struct capsets s = { BIT(CAP_SETUID) | BIT(CAP_SETGID), needed };
-	int e = clear_bounding();
-
-	if (!e)
-		e = caps_set(&s);
-	if (e)
+	if (clear_bounding())
+		return -EPERM;
+	capng_clear(CAPNG_SELECT_CAPS);
+	add_all(CAPNG_PERMITTED, needed, N(needed));
+	capng_update(CAPNG_ADD, CAPNG_EFFECTIVE, CAP_SETUID);
+	capng_update(CAPNG_ADD, CAPNG_EFFECTIVE, CAP_SETGID);
+	if (capng_apply(CAPNG_SELECT_CAPS))
 		return -EPERM;
 	if (prctl(PR_SET_KEEPCAPS, 1) || setresgid(p->gid, p->gid, p->gid) ||
 	    setresuid(p->uid, p->uid, p->uid) || prctl(PR_SET_KEEPCAPS, 0))
 		return -errno;
-	return 0;
+	keep_all(true);
+	return apply_reduced();
 }
 
-/* root caller, or file capabilities: keep what is held of `needed`. */
+/*
+ * Root caller, or file capabilities: keep what is held of `needed` (and
+ * the root base for root).  Usually that is all of it, and the first
+ * capset says so; only when it is refused does libcap-ng read what the
+ * process holds (capng_get_caps_process), to keep just that.  The
+ * bounding set is emptied where CAP_SETPCAP allows (root); a file-
+ * capability install without it keeps the caller's.
+ */
 static int reduce_in_place(const struct privs *p)
 {
-	struct capsets s;
+	int e = clear_bounding();
 
-	if (caps_get(&s))
+	if (e && e != -EPERM)
 		return -EPERM;
-	if ((s.eff & BIT(CAP_SETPCAP)) && clear_bounding())
+	base_effective = p->root;
+	keep_all(true);
+	if (apply_reduced() == 0)
+		return 0;
+	if (capng_get_caps_process())
 		return -EPERM;
-	s.prm &= needed;
-	s.eff = 0;
-	if (p->root) {
-		s.prm |= root_base;
-		s.eff = base = root_base;
-	}
-	return caps_set(&s) ? -EPERM : 0;
+	for (size_t i = 0; i < N(needed); i++)
+		kept[i] = capng_have_capability(CAPNG_PERMITTED, (unsigned int)needed[i]);
+	return apply_reduced();
 }
 
 int privs_reduce(struct privs *p)
@@ -125,19 +146,16 @@ int privs_reduce(struct privs *p)
 		return e;
 	if (prctl(PR_SET_DUMPABLE, 0) || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		return -errno;
-	if (caps_get(&cur))	/* what the identity change left */
-		return -EPERM;
-	p->can_mount = cur.prm & BIT(CAP_SYS_ADMIN);
-	p->can_fsroot = p->root ||
-		((cur.prm & BIT(CAP_SETUID)) && (cur.prm & BIT(CAP_SETGID)));
+	p->can_mount = is_kept(CAP_SYS_ADMIN);
+	p->can_fsroot = p->root || (is_kept(CAP_SETUID) && is_kept(CAP_SETGID));
 	return privs_verify(p);
 }
 
 int privs_raise(int cap)
 {
-	struct capsets s = { cur.eff | BIT(cap), cur.prm };
-
-	return caps_set(&s) ? -EPERM : 0;
+	if (capng_update(CAPNG_ADD, CAPNG_EFFECTIVE, (unsigned int)cap))
+		return -EPERM;
+	return capng_apply(CAPNG_SELECT_CAPS) ? -EPERM : 0;
 }
 
 /* CAP_SETUID, then CAP_SETGID: one capset(2) each, so that a failure of
@@ -149,9 +167,9 @@ static int raise_setid(void)
 
 void privs_lower(void)
 {
-	struct capsets s = { base, cur.prm };
-
-	if (caps_set(&s))
+	for (size_t i = 0; i < N(needed); i++)
+		capng_update(CAPNG_DROP, CAPNG_EFFECTIVE, (unsigned int)needed[i]);
+	if (capng_apply(CAPNG_SELECT_CAPS))
 		abort();	/* cannot happen: dropping never needs a right */
 }
 
@@ -211,8 +229,9 @@ void privs_fsroot_end(const struct privs *p)
  * For the short-lived utab child only, in fsroot mode (euid 0): real and
  * saved uid 0 as well, so the caller can no longer stop it (SIGSTOP) or
  * signal it while it holds libmount's utab lock.  Its capabilities stay
- * as they are (the child inherits the parent's masks with its memory).
- * 0 or -errno.
+ * as they are: the reduced sets, which is what privs_fsroot_begin() left
+ * (libcap-ng resets its state in a forked child; it is set again from
+ * kept[], not read from /proc).  0 or -errno.
  */
 int privs_unreachable(void)
 {
@@ -222,6 +241,7 @@ int privs_unreachable(void)
 		return -EPERM;
 	if (getuid() == 0)
 		return 0;
+	load_reduced();	/* libcap-ng forgot its state in the child */
 	if (privs_raise(CAP_SETUID) || setresuid(0, 0, 0))
 		e = -EPERM;
 	privs_lower();
@@ -235,7 +255,6 @@ int privs_unreachable(void)
  */
 int privs_drop_to_caller(void)
 {
-	static const struct capsets none = { 0, 0 };
 	uid_t uid = getuid();
 	gid_t gid = getgid();
 
@@ -243,14 +262,14 @@ int privs_drop_to_caller(void)
 		return 0;
 	if (setresgid(gid, gid, gid) || setresuid(uid, uid, uid))
 		return -errno;
-	return caps_set(&none) ? -EPERM : 0;	/* file capabilities survive the above */
+	capng_clear(CAPNG_SELECT_CAPS);	/* file capabilities survive the above */
+	return capng_apply(CAPNG_SELECT_CAPS) ? -EPERM : 0;
 }
 
 int privs_drop_all(void)
 {
-	struct capsets s = { base, base };
-
-	return caps_set(&s) ? -EPERM : 0;
+	keep_all(false);
+	return apply_reduced();
 }
 
 int privs_verify(const struct privs *p)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * privs.h - least privilege with capget(2)/capset(2).
+ * privs.h - least privilege with libcap-ng.
  *
  * After privs_reduce() a setuid-root helper runs as the caller (real,
  * effective and saved uid/gid; supplementary groups kept) with only

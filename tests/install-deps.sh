@@ -4,7 +4,7 @@
 # clang, on Debian 12 libclang-rt-14-dev, which clang only recommends.)
 # Run as root; as another user it only reports what is missing.
 set -eu
-PKGS="gcc make pkg-config libmount-dev libcmocka-dev
+PKGS="gcc make pkg-config libmount-dev libcap-ng-dev libcmocka-dev
       fuse3 bindfs sshfs squashfuse squashfs-tools fuse-overlayfs
       openssh-server openssh-client util-linux libcap2-bin mandoc clang
       libclang-rt-dev python3 strace iproute2 procps

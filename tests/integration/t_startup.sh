@@ -1,5 +1,6 @@
-# t_startup.sh - what a start loads: libc only; libmount (with libblkid,
-# libselinux, libpcre2) only in the child that updates utab (README,
+# t_startup.sh - what a start loads: libc and libcap-ng only; libmount
+# (with libblkid, libselinux, libpcre2) only in the child that updates
+# utab; libcap-ng's state is never read back from /proc/PID/status (README,
 # Design: "What a start costs, and what is loaded when").
 
 # STRACE-FILE: pids of the processes that exec'ed the helper (strace -f
@@ -11,6 +12,21 @@ st_helper_pids() {
 st_libmount_pids() {
 	sed -n 's|^\([0-9]*\) *openat(.*"[^"]*/libmount\.so\.1".*|\1|p' "$1" | sort -u
 }
+# STRACE-FILE PIDS...: the lines where those pids open a /proc/PID/status
+# (what libcap-ng's capng_get_caps_process reads); for a pid that exec'ed
+# the helper only those after the execve (as_user's setpriv, earlier in the
+# same pid, reads it), for any other (the utab child) all
+st_status_reads() {
+	local f=$1 p
+	shift
+	for p; do
+		awk -v p="$p" -v h="execve(\"$FM\"" '
+			$1 != p { next }
+			index($0, h) { lines = "" }
+			/openat\(.*"\/proc\/(self|thread-self|[0-9]+)(\/task\/[0-9]+)?\/status"/ { lines = lines $0 "\n" }
+			END { printf "%s", lines }' "$f"
+	done
+}
 # strace -f as root of CMD... (the setuid bit is honoured for a root tracer)
 st_trace() { # FILE CMD...
 	local f=$1
@@ -21,11 +37,11 @@ st_trace() { # FILE CMD...
 	RC=$?
 }
 
-test_startup_links_libc_only() {
+test_startup_links_libc_and_libcap_ng_only() {
 	need_cmd readelf
 	local needed
-	needed=$(readelf -d "$FM" | sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p' | tr '\n' ' ')
-	assert_eq "libc.so.6 " "$needed" "shared libraries linked (DT_NEEDED)"
+	needed=$(readelf -d "$FM" | sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p' | sort | tr '\n' ' ')
+	assert_eq "libc.so.6 libcap-ng.so.0 " "$needed" "shared libraries linked (DT_NEEDED)"
 }
 
 # --version, -h, a refused command line, -u of a non-mount, --check and a
@@ -57,6 +73,9 @@ test_startup_no_libmount_unless_needed() {
 		esac
 		[ -n "$(st_helper_pids "$T/tr")" ] || fail "$what: no helper in the trace"
 		assert_eq "" "$(st_libmount_pids "$T/tr")" "$what: processes that opened libmount"
+		# shellcheck disable=SC2046
+		assert_eq "" "$(st_status_reads "$T/tr" $(st_helper_pids "$T/tr"))" \
+			"$what: /proc/PID/status read by the helper"
 	done
 	assert_eq 0 "$(fuse_mount_count)" "FUSE mounts"
 }
@@ -81,6 +100,7 @@ test_startup_libmount_only_in_the_utab_child() {
 	assert_eq 1 "$(grep -c . <<<"$h")" "helpers in the mount's trace"
 	assert_eq 1 "$(grep -c . <<<"$l")" "processes that opened libmount (mount)"
 	assert_match "$(grep "^$h " "$T/trm")" "clone.* = $l\$" "libmount opened by a child of the helper"
+	assert_eq "" "$(st_status_reads "$T/trm" "$h" "$l")" "/proc/PID/status read (mount, helper and child)"
 	st_trace "$T/tru" as_user "$FM" -u "$H/mnt"
 	assert_eq 0 "$RC" "-u exit; $(cat "$T/.err")"
 	assert_utab_lacks "$H/mnt"
@@ -88,6 +108,7 @@ test_startup_libmount_only_in_the_utab_child() {
 	l=$(st_libmount_pids "$T/tru")
 	assert_eq 1 "$(grep -c . <<<"$l")" "processes that opened libmount (-u)"
 	assert_match "$(grep "^$h " "$T/tru")" "clone.* = $l\$" "libmount opened by a child of -u"
+	assert_eq "" "$(st_status_reads "$T/tru" "$h" "$l")" "/proc/PID/status read (-u, helper and child)"
 	wait_exit c 10
 	# the watcher: the helper itself, after the mount was recorded
 	start_client a --mode classic -o auto_unmount "$H/w"
