@@ -128,14 +128,17 @@ demo: deps
 # ---------------------------------------------------------------- bench
 # Not part of check: ratios against the packaged helper and the raw floor.
 BENCH_OUT ?= $(CURDIR)/BENCHMARKS.md
-BENCH_BINS := tests/bench/fmbench tests/bench/stub-libc tests/bench/stub-linked
+BENCH_BINS := tests/bench/fmbench tests/bench/stub-libc tests/bench/stub-capng \
+	      tests/bench/stub-linked
 tests/bench/fmbench: tests/bench/fmbench.c
 	$(CC) -std=gnu11 -D_GNU_SOURCE $(WARN) -O2 -g -o $@ $<
 # reference points: an empty program linked like the packaged helper (libc),
-# and one linked with libmount (as ours was before it loaded it on demand);
-# built with our flags
+# one linked like ours (libc, libcap-ng) and one linked with libmount (as
+# ours was before it loaded it on demand); built with our flags
 tests/bench/stub-libc: tests/bench/stub.c
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
+tests/bench/stub-capng: tests/bench/stub.c
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -Wl,--no-as-needed $(PKG_LIBS)
 tests/bench/stub-linked: tests/bench/stub.c
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -Wl,--no-as-needed -lmount
 

@@ -3,7 +3,7 @@
 # against the raw syscall floor (the same mount done by root without a
 # helper), side by side in one run.  Usage (as root):
 #   tests/bench/bench.sh OUR-HELPER FMCLIENT BENCH-DIR [OUTPUT.md]
-# BENCH-DIR holds the built fmbench, stub-libc and stub-linked.
+# BENCH-DIR holds the built fmbench, stub-libc, stub-capng and stub-linked.
 # Everything runs in a private mount namespace on a temp dir: a 0666
 # /dev/fuse node, a private /run (empty /run/mount/utab) and a private
 # /etc/fuse.conf ("mount_max = 1000") are bound in there only.  The
@@ -184,6 +184,7 @@ mkdir -p "$T/bin/pkg" "$T/bin/ours" "$T/many" "$T/fusectl" "$T/mnt"
 install -o root -g root -m 4755 "$PKG" "$T/bin/pkg/fusermount3"
 install -o root -g root -m 4755 "$OURS" "$T/bin/ours/fusermount3"
 install -o root -g root -m 4755 "$BDIR/stub-libc" "$T/bin/stub-libc"
+install -o root -g root -m 4755 "$BDIR/stub-capng" "$T/bin/stub-capng"
 install -o root -g root -m 4755 "$BDIR/stub-linked" "$T/bin/stub-linked"
 id "$USER_" >/dev/null 2>&1 || useradd -m "$USER_"
 chown "$USER_:$(id -gn "$USER_")" "$T/mnt"
@@ -199,7 +200,8 @@ set +e
 FM_BENCH_USER=$USER_ FM_BENCH_CLIENT=$CLIENT \
 timeout -k 10 "$LIMIT" unshare -m --propagation private -- "$0" --inner "$T" "$DRIVER" \
 	--ours "$T/bin/ours/fusermount3" --pkg "$T/bin/pkg/fusermount3" --client "$CLIENT" \
-	--stub-libc "$T/bin/stub-libc" --stub-linked "$T/bin/stub-linked" \
+	--stub-libc "$T/bin/stub-libc" --stub-capng "$T/bin/stub-capng" \
+	--stub-linked "$T/bin/stub-linked" \
 	--uid "$(id -u "$USER_")" --gid "$(id -g "$USER_")" --dir "$T" \
 	--iters "${FM_BENCH_ITERS:-300}" --many-iters "${FM_BENCH_MANY_ITERS:-150}" \
 	--counts "${FM_BENCH_COUNTS:-0,1000,10000}" --start-iters "${FM_BENCH_START_ITERS:-400}" \
@@ -259,11 +261,20 @@ the fd, reaps the helper (as libfuse does), answers FUSE_INIT and serves.
 
 ## What the helper loads, and when
 
-The helper links libc only.  Capabilities are set with \`capget\`/\`capset\`
-directly (no libcap-ng: no library, no reads of \`/proc/self/status\`); the
-bounding set is emptied with one \`PR_CAPBSET_DROP\` per capability (41 of
-the \`prctl\` calls below; an empty bounding set is one of the per-phase
-facts in tests/ATTACKS.md).  argv is parsed before the privilege reduction:
+The helper links libc and libcap-ng.  libcap-ng sets the capabilities
+(privs.c), from a state built out of what the helper knows
+(\`capng_clear\`, \`capng_update\`, then \`capng_apply(CAPNG_SELECT_CAPS)\`:
+one \`capset\`), never read back from the process: no \`/proc/PID/status\`
+is read (libcap-ng 0.8's \`capng_get_caps_process\` reads it twice a call,
+and runs only when a root caller or a file-capability install lacks a
+capability the helper keeps).  What linking it costs per start (mapping,
+relocation, and its constructor: a read of
+\`/proc/sys/kernel/cap_last_cap\` and four \`prctl\` probes) is the
+difference between the two first empty programs below.  The bounding set
+is emptied with one \`PR_CAPBSET_DROP\` per capability (41 of the
+\`prctl\` calls of each mount and \`-u\` below; libcap-ng's
+\`CAPNG_SELECT_BOUNDS\` would read \`/proc\` first; an empty bounding set
+is one of the per-phase facts in tests/ATTACKS.md).  argv is parsed before the privilege reduction:
 \`--version\` is answered there, as the caller, with one \`write(2)\`.  libmount, which brings libblkid,
 libselinux and libpcre2, is loaded with \`dlopen\` only where it is used
 (libmount_dl.c, include/lm.h): by the child that updates utab, and by the

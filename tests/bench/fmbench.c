@@ -11,7 +11,7 @@
  * accounts precisely) of the measured processes is recorded.
  *
  * Usage: fmbench --ours PATH --pkg PATH --client PATH --uid N --gid N
- *                --stub-libc PATH --stub-linked PATH
+ *                --stub-libc PATH --stub-capng PATH --stub-linked PATH
  *                --dir DIR [--iters N]
  *                [--many-iters N] [--counts a,b,c] [--mem-runs N]
  *                [--start-iters N] [--timeout SEC]
@@ -48,7 +48,7 @@
 /* ------------------------------------------------------------ config */
 
 struct cfg {
-	const char *ours, *pkg, *client, *dir, *stub_libc, *stub_linked;
+	const char *ours, *pkg, *client, *dir, *stub_libc, *stub_capng, *stub_linked;
 	uid_t uid;
 	gid_t gid;
 	int iters, many_iters, mem_runs, start_iters, timeout;
@@ -774,6 +774,7 @@ static void parse(int argc, char **argv)
 		{ "start-iters", required_argument, NULL, 's' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "stub-libc", required_argument, NULL, 'L' },
+		{ "stub-capng", required_argument, NULL, 'C' },
 		{ "stub-linked", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -794,13 +795,14 @@ static void parse(int argc, char **argv)
 		case 's': C.start_iters = num(optarg, 1); break;
 		case 't': C.timeout = num(optarg, 1); break;
 		case 'L': C.stub_libc = optarg; break;
+		case 'C': C.stub_capng = optarg; break;
 		case 'S': C.stub_linked = optarg; break;
 		default: exit(2);
 		}
 	}
 	if (!C.ours || !C.pkg || !C.client || !C.dir || !C.uid || !C.gid ||
-	    !C.stub_libc || !C.stub_linked)
-		die("need --ours --pkg --client --uid --gid --dir --stub-libc --stub-linked");
+	    !C.stub_libc || !C.stub_capng || !C.stub_linked)
+		die("need --ours --pkg --client --uid --gid --dir --stub-libc --stub-capng --stub-linked");
 	snprintf(C.mnt, sizeof(C.mnt), "%s/mnt", C.dir);
 	snprintf(C.many, sizeof(C.many), "%s/many", C.dir);
 	snprintf(C.log, sizeof(C.log), "%s/bench.log", C.dir);
@@ -837,7 +839,7 @@ static void ratio_row(const char *what, double ours, double pkg, const char *uni
 int main(int argc, char **argv)
 {
 	enum { OC, PC, FC, OS, FS };	/* cycle variants */
-	enum { O, P, SL, SO };		/* ours, packaged, stubs */
+	enum { O, P, SL, SC, SO };	/* ours, packaged, stubs */
 	struct variant cyc[] = {
 		[OC] = { "ours classic", NULL, K_CLASSIC },
 		[PC] = { "packaged classic", NULL, K_CLASSIC },
@@ -845,7 +847,7 @@ int main(int argc, char **argv)
 		[OS] = { "ours sync-init", NULL, K_SYNC },
 		[FS] = { "floor sync-init", NULL, K_DIRECT_SYNC },
 	};
-	struct variant two[4];
+	struct variant two[5];
 	static struct row cycles, noutab, mnt[MAX_COUNTS], um[MAX_COUNTS], ver;
 	static struct memrow mem;
 	char what[200], t[160], a[32], b[32], f[32], d[32];
@@ -864,6 +866,7 @@ int main(int argc, char **argv)
 	two[O] = (struct variant){ "ours", C.ours, K_CLASSIC };
 	two[P] = (struct variant){ "packaged", C.pkg, K_CLASSIC };
 	two[SL] = (struct variant){ "stub, libc only", C.stub_libc, K_CLASSIC };
+	two[SC] = (struct variant){ "stub, linked with libcap-ng", C.stub_capng, K_CLASSIC };
 	two[SO] = (struct variant){ "stub, linked with libmount", C.stub_linked, K_CLASSIC };
 
 	/* first everything that wants a plain namespace, then the crowds */
@@ -874,7 +877,7 @@ int main(int argc, char **argv)
 	row_done(&noutab);
 	utab_set(true);
 	bench_memory(two, 2, &mem);
-	bench_version(two, 4, &ver);
+	bench_version(two, 5, &ver);
 	row_done(&ver);
 	if (C.counts[0] != 0)
 		die("--counts must start with 0");
@@ -951,14 +954,15 @@ int main(int argc, char **argv)
 	printf("|---|---:|---:|---:|\n");
 	{
 		static const char *const names[] = {
-			[O] = "ours (links libc only; libmount is loaded by the utab child)",
+			[O] = "ours (links libc and libcap-ng; libmount is loaded by the utab child)",
 			[P] = "packaged 3.14 (links libc only)",
 			[SL] = "empty program, libc only",
+			[SC] = "empty program linked with libcap-ng, as ours",
 			[SO] = "empty program linked with libmount (→ libblkid, libselinux, libpcre2), as ours was",
 		};
-		static const int order[] = { SL, P, O, SO };
+		static const int order[] = { SL, P, SC, O, SO };
 
-		for (size_t i = 0; i < 4; i++) {
+		for (size_t i = 0; i < 5; i++) {
 			int k = order[i];
 
 			fmt_us(a, sizeof(a), ver.mwall[k]);
@@ -970,11 +974,15 @@ int main(int argc, char **argv)
 	stub_libc = ver.mwall[SL];
 	lower = cycles.mwall[FC] + 2 * stub_libc;
 	fmt_us(a, sizeof(a), ver.mwall[SO] - stub_libc);
-	fmt_us(b, sizeof(b), ver.mwall[O] - stub_libc);
 	printf("\n* Linking libmount would cost **%s** and %.0f KiB of peak RSS per start "
-	       "(linked − libc-only stub); ours is %s and %.0f KiB above the libc-only stub, "
-	       "a bigger binary and its start-up checks.\n",
-	       a, ver.mmaxrss[SO] - ver.mmaxrss[SL], b, ver.mmaxrss[O] - ver.mmaxrss[SL]);
+	       "(linked − libc-only stub).\n", a, ver.mmaxrss[SO] - ver.mmaxrss[SL]);
+	fmt_us(a, sizeof(a), ver.mwall[SC] - stub_libc);
+	fmt_us(b, sizeof(b), ver.mwall[O] - ver.mwall[SC]);
+	printf("* Linking libcap-ng costs %s and %.0f KiB of peak RSS per start (its stub − "
+	       "libc-only stub: one more object to map and relocate, and its constructor "
+	       "reads `/proc/sys/kernel/cap_last_cap`); ours is %s and %.0f KiB above that "
+	       "stub, a bigger binary and its start-up checks.\n",
+	       a, ver.mmaxrss[SC] - ver.mmaxrss[SL], b, ver.mmaxrss[O] - ver.mmaxrss[SC]);
 	fmt_us(a, sizeof(a), cycles.mwall[OC] - noutab.mwall[OC]);
 	fmt_us(b, sizeof(b), cycles.mwall[PC] - noutab.mwall[PC]);
 	printf("* Keeping `/run/mount/utab` costs ours %s per cycle (with − without utab; "
