@@ -180,6 +180,26 @@ int privs_unreachable(void)
 	return e;
 }
 
+int privs_out_of_reach(const struct privs *p)
+{
+	uid_t r, e, s;
+	int err = 0;
+
+	/* libcap-ng forgets its state in a forked child: read it again */
+	if (capng_get_caps_process())
+		return -EPERM;
+	if (p->root)
+		return 0;
+	/* the effective uid stays non-zero: no capability set changes */
+	if (privs_raise(CAP_SETUID) || setresuid(0, p->uid, 0))
+		err = -EPERM;
+	privs_lower();
+	if (!err && (getresuid(&r, &e, &s) || r != 0 || e != p->uid || s != 0 ||
+		     (uid_t)setfsuid((uid_t)-1) != p->uid))
+		err = -EPERM;
+	return err;
+}
+
 int privs_drop_all(void)
 {
 	capng_clear(CAPNG_SELECT_CAPS);

@@ -34,6 +34,12 @@ void privs_fsroot_end(const struct privs *p);
 /* In a child that only writes utab (fsroot mode): all uids 0, so the
  * caller cannot stop it while it holds the utab lock. */
 int privs_unreachable(void);
+/* For the child that holds the unmount lock (fork()ed: it reads the
+ * capability state again): real and saved uid 0, so
+ * the caller cannot stop or signal it; effective (hence filesystem) uid
+ * still the caller's, so every lookup is still made with the caller's
+ * rights.  Capabilities as before.  0 or -errno; nothing for root. */
+int privs_out_of_reach(const struct privs *p);
 /* Gives up every capability for good; 0 or -errno. */
 int privs_drop_all(void);
 /* -EPERM when the process could become root again. */
