@@ -989,10 +989,10 @@ t18_inherited() { # MODE
 	w=$(sed -n 's/^helper-pid=//p' "$T/st.out")
 	assert_user_fuse_mount "$H/mnt"
 	_asserted
-	poll_until 5 eval "[ \$(ls /proc/$w/fd | wc -l) = 4 ]" || fail "watcher $w fds: $(ls -l "/proc/$w/fd" | tail -n +2)"
+	poll_until 5 eval "[ \$(ls /proc/$w/fd | wc -l) = 5 ]" || fail "watcher $w fds: $(ls -l "/proc/$w/fd" | tail -n +2)"
 	fds=$(for f in /proc/"$w"/fd/*; do echo "${f##*/}:$(readlink "$f")"; done | sort -n | tr '\n' ' ')
 	echo "watcher fds: $fds"
-	assert_match "$fds" '^0:/dev/null 1:/dev/null 2:/dev/null [0-9]+:socket:\[[0-9]+\] $' "watcher fds"
+	assert_match "$fds" "^0:/dev/null 1:/dev/null 2:/dev/null 3:socket:\\[[0-9]+\\] 4:$(re "$H") \$" "watcher fds (4: the mountpoint's parent, O_PATH)"
 	touch "$UT/t18.go"
 	wait_unmounted "$H/mnt" 10
 	wait_exit st 10
