@@ -11,7 +11,9 @@
  *   ID (statx), that it is a mount point at all, and, for a caller who is
  *   not root, that it is FUSE with the kernel's user_id= equal to the
  *   caller's uid (statmount; libmount's parse of mountinfo before 6.8).
- * - A lazy unmount (-u -z, the watcher, undoing a fresh mount) detaches
+ * - A lazy unmount (-u -z, the watcher, undoing a fresh mount: that one
+ *   without the lock if the lock cannot be had, since the mount must not
+ *   stay) detaches
  *   through that fd: umount2("/proc/self/fd/N", MNT_DETACH) acts on
  *   exactly that mount wherever it is, or fails (EINVAL) once it is no
  *   longer attached; whatever is mounted underneath is never touched.
@@ -20,12 +22,17 @@
  *   Without /proc the helper refuses rather than use the name.)
  * - A non-lazy unmount cannot hold that fd across umount2 (the mount
  *   would be busy), so it unmounts by name, with UMOUNT_NOFOLLOW, right
- *   after seeing that the checked mount ID is still the one at the name.
- *   That second look comes from the dcache only (openat2 RESOLVE_CACHED,
- *   Linux 5.12+): no filesystem, so no caller's server, is asked in
- *   between.  If the name is not cached the lock is let go, the name is
- *   looked up normally (this may ask the parent's filesystem) and the
- *   whole is tried again (5 times at most).
+ *   after seeing that the checked mount is still the one at the name.
+ *   That second look opens the name from the dcache only (openat2
+ *   RESOLVE_CACHED, Linux 5.12+; a plain lookup before), so no filesystem,
+ *   and no caller's server, is asked in between; it compares the old mount
+ *   ID of what it opened (statx asking for nothing, which a FUSE mount
+ *   answers even to a process that is not its owner, without its server)
+ *   with the checked mount's, and sees the checked mount still attached
+ *   by its unique ID: old IDs are unique among live mounts, and the open
+ *   fd keeps the one at the name alive.  If the name is not cached the
+ *   lock is let go, the name is looked up normally (this may ask the
+ *   parent's filesystem) and the whole is tried again (5 times at most).
  * - Every unmount the helper makes holds one exclusive lock (locks.h)
  *   from that last look through umount2, so no other helper unmount can
  *   change what is mounted at the name in between.  The lock is held by
@@ -34,6 +41,13 @@
  *   to hold it (the child dies by SIGALRM, which also ends a wait for a
  *   FUSE server).  The liveness probe of the watcher and every ordinary
  *   lookup happen outside it.
+ * - The watcher pins the mountpoint's parent directory before it starts
+ *   waiting (a renamed parent cannot hide the mount) and, once the daemon
+ *   is gone, takes the mount from it as above, probes it through that fd
+ *   (open of /proc/self/fd/N; 10 s for finding and probing, else the
+ *   watcher dies and leaves the mount) and detaches it through that fd.
+ *   While it waits it holds nothing of the mount: an O_PATH fd would make
+ *   the user's own plain -u fail as busy.
  *
  * What remains, and why it is acceptable:
  * - The lookup inside umount2 (non-lazy only) asks the parent directory's
@@ -53,6 +67,12 @@
  *   racing the caller's own umount2 can at worst remove a mount the
  *   caller could remove itself (a mount inherited from a more privileged
  *   namespace is locked: the kernel refuses to unmount it alone).
+ * - A parent directory in a FUSE filesystem mounted without allow_other
+ *   is closed to the locked child (FUSE wants real, effective and saved
+ *   uid to be the owner's).  The caller could open the name there, so the
+ *   filesystem is the caller's, and nobody else can look up a name in it
+ *   to mount on: every mount at that name is the caller's own.  Such an
+ *   unmount goes on without the lock, as the caller.
  * - Installed with CAP_SYS_ADMIN alone (no CAP_SETUID/CAP_SETGID), the
  *   helper can neither open the root-only lock file nor make the child
  *   unreachable: it unmounts without the lock (the checks, the dcache
