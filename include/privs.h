@@ -40,6 +40,9 @@ int privs_unreachable(void);
  * still the caller's, so every lookup is still made with the caller's
  * rights.  Capabilities as before.  0 or -errno; nothing for root. */
 int privs_out_of_reach(const struct privs *p);
+/* Before privs_reduce(), for answers that need nothing: a non-root caller's
+ * real ids everywhere and no capability, for good; 0 or -errno. */
+int privs_drop_to_caller(void);
 /* Gives up every capability for good; 0 or -errno. */
 int privs_drop_all(void);
 /* -EPERM when the process could become root again. */
