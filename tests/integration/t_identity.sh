@@ -6,6 +6,9 @@
 #
 # The stack of the issue: root's tmpfs on a directory the user owns, its
 # root (0700) the user's, as /run/user/UID is; the user's FUSE mount on top.
+# (run.sh: each fm-twin test runs once more the way libfuse after 3.18
+# mounts)
+# fm-twin: test_id_stalled_probe_classic test_id_watcher_parent_renamed_classic
 
 # root's tmpfs "fmtest-rt" on DIR, its root owned by the test user
 id_root_tmpfs() { # DIR
