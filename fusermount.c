@@ -1156,7 +1156,10 @@ static int finish(struct mctx *c, int guard_sock_fd)
 
 /* ------------------------------------------------------ auto_unmount */
 
-/* Keeps only fds a and b, as 3 and 4; every other fd above 2 is closed. */
+enum { WATCH_SOCK = 3, WATCH_PARENT = 4 };	/* the watcher's only fds */
+
+/* Keeps only the socket and the parent, as WATCH_SOCK and WATCH_PARENT;
+ * every other fd above 2 is closed. */
 static int keep_only(int a, int b)
 {
 	int x = fcntl(a, F_DUPFD_CLOEXEC, 5), y = fcntl(b, F_DUPFD_CLOEXEC, 5);
@@ -1169,7 +1172,8 @@ static int keep_only(int a, int b)
 	if (hi > lo + 1)
 		close_range(lo + 1, hi - 1, 0);
 	close_range(hi + 1, ~0U, 0);
-	if (dup3(x, 3, O_CLOEXEC) != 3 || dup3(y, 4, O_CLOEXEC) != 4)
+	if (dup3(x, WATCH_SOCK, O_CLOEXEC) != WATCH_SOCK ||
+	    dup3(y, WATCH_PARENT, O_CLOEXEC) != WATCH_PARENT)
 		return -1;
 	close(x);
 	close(y);
@@ -1178,7 +1182,7 @@ static int keep_only(int a, int b)
 
 /*
  * The watcher outlives the daemon's start: it holds nothing but the
- * socket (as fd 3) and the mountpoint's parent directory (fd 4, O_PATH,
+ * socket and the mountpoint's parent directory (O_PATH,
  * opened before the mount: renaming or moving it cannot hide the mount),
  * ignores the terminal's signals, and writes nowhere.  It holds no fd of
  * the mount itself, which would make a plain -u of it fail as busy.
@@ -1214,12 +1218,12 @@ static int watch(const struct privs *pv, const struct mpath *p, int sock,
 {
 	struct um_req q = { .pv = pv, .abs = p->abs, .parent = p->parent,
 			    .last = p->last, .lazy = true, .expect = ref,
-			    .pfd = 4 };
+			    .pfd = WATCH_PARENT };
 	int err;
 
 	if (detach(sock, pfd))
 		return EXIT_FAILURE;
-	proto_wait_eof(3);
+	proto_wait_eof(WATCH_SOCK);
 	unmount_if_dead(&q, &err);
 	free(q.target);
 	return EXIT_SUCCESS;
