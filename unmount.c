@@ -161,9 +161,9 @@ static bool still_mounted(const struct mnt_ref *ref);
  * Is the checked mount the one at the name now?  0, -ESTALE (another
  * one, or none), -EAGAIN (cached only, and not in the dcache), -EACCES
  * (the parent is a FUSE filesystem that only its owner may enter, and
- * this is the locked child, whose real uid is 0).  Old IDs
- * are unique among live mounts: the one at the name is kept alive by the
- * open fd, and the checked one must be alive too (by its unique ID).
+ * this is the locked child, whose real uid is 0).  Old IDs are unique
+ * among live mounts: the one at the name is kept alive by the open fd,
+ * and the checked one must be alive too (by its unique ID).
  */
 static int still_at_name(const struct um_act *a, bool cached)
 {
