@@ -69,7 +69,7 @@ id_race_traced() { # -u ARGS of the held helper
 	id_root_tmpfs "$H/rt"
 	start_client c --mode classic "$H/rt"
 	bg u strace -f -qq -o /dev/null -e trace=umount2 -e inject=umount2:delay_enter=1200000 \
-		"${AS_USER[@]}" "$FM" "$@" "$H/rt"
+		"${AS_USER[@]}" ASAN_OPTIONS=detect_leaks=0 "$FM" "$@" "$H/rt"
 	_asserted
 	# CAP_SYS_ADMIN is effective only around umount2
 	for _ in $(seq 60); do
@@ -214,7 +214,7 @@ test_id_lock_holder_out_of_reach() {
 	start_client a --mode classic "$H/mnt"
 	start_client v --as2 --mode classic "$H2/m"
 	bg u strace -f -qq -o /dev/null -e trace=umount2 -e inject=umount2:delay_enter=1200000 \
-		"${AS_USER[@]}" "$FM" -u "$H/mnt"
+		"${AS_USER[@]}" ASAN_OPTIONS=detect_leaks=0 "$FM" -u "$H/mnt"
 	_asserted
 	for _ in $(seq 40); do
 		for p in $(helper_pids); do
@@ -287,7 +287,7 @@ test_id_unprivileged_nofollow() {
 	mkdir "$T/plain" && install -m 0755 "$FM_BIN" "$T/plain/fusermount3" || fail "install"
 	for z in "" -z; do
 		_asserted
-		strace -f -qq -e trace=umount2 -o "$log" "${AS_USER[@]}" "$T/plain/fusermount3" -u $z "$H/link" \
+		strace -f -qq -e trace=umount2 -o "$log" "${AS_USER[@]}" ASAN_OPTIONS=detect_leaks=0 "$T/plain/fusermount3" -u $z "$H/link" \
 			>"$T/.out" 2>"$T/.err"
 		RC=$?
 		ERR=$(cat "$T/.err")
