@@ -206,7 +206,7 @@ test_id_userns_stalled_probe() {
 # umount2, within the 2 s it may hold the lock.)
 # fm-timeout: test_id_lock_holder_out_of_reach 60
 test_id_lock_holder_out_of_reach() {
-	local p child= t0 ms
+	local p child="" t0 ms
 	need_strace
 	need_client
 	u_mkdir "$H/mnt"
