@@ -180,14 +180,16 @@ int privs_unreachable(void)
 	return e;
 }
 
+int privs_forked(void)
+{
+	return capng_get_caps_process() ? -EPERM : 0;
+}
+
 int privs_out_of_reach(const struct privs *p)
 {
 	uid_t r, e, s;
 	int err = 0;
 
-	/* libcap-ng forgets its state in a forked child: read it again */
-	if (capng_get_caps_process())
-		return -EPERM;
 	if (p->root)
 		return 0;
 	/* the effective uid stays non-zero: no capability set changes */

@@ -11,11 +11,10 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
-#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "locks.h"
+#include "lockfile.h"
 #include "unmount.h"
 
 #ifndef UMOUNT_NOFOLLOW
@@ -27,8 +26,7 @@
 
 #define FM_ALIVE_CHECK_SEC 10	/* the watcher: finding the mount, probing it */
 #define FM_LOOKUP_SEC 10	/* the locked child: the name looked up again */
-#define FM_LOCK_WAIT_SEC 5	/* ... waiting for the unmount lock */
-#define FM_LOCK_HOLD_SEC 2	/* ... holding it: the last look and umount2 */
+#define FM_LOCK_HOLD_SEC 2	/* ... holding the lock: last look and umount2 */
 #define FM_CACHED_TRIES 5	/* ... finding the name in the dcache */
 
 /* How a locked unmount ended, besides 0 and an errno of umount2. */
@@ -36,7 +34,8 @@ enum {
 	UMC_GONE = 250,		/* not the checked mount any more */
 	UMC_AGAIN,		/* the name never stayed in the dcache */
 	UMC_LOCK_TIMEOUT,	/* the lock was not had in time */
-	UMC_SETUP,		/* the child could not put itself out of reach */
+	UMC_SETUP,		/* the child could not open the lock file or put
+				 * itself out of reach */
 	UMC_KILLED,		/* its time ran out (SIGALRM) */
 	UMC_PRIVATE,		/* the child may not look into the parent */
 };
@@ -181,61 +180,49 @@ static int still_at_name(const struct um_act *a, bool cached)
 
 /* ----------------------------------------------------------- the lock */
 
-static void on_alarm(int sig)
-{
-	(void)sig;	/* only there to end the lock wait with EINTR */
-}
-
-/* Bounded wait for the unmount byte: 0, -ETIMEDOUT or -errno.  The timer
- * repeats, so a signal that came just before the wait is not lost. */
-static int lock_take(int fd)
-{
-	struct flock l = { .l_type = F_WRLCK, .l_whence = SEEK_SET,
-			   .l_start = FM_LOCK_UNMOUNT_BYTE, .l_len = 1 };
-	struct itimerval t = { { 1, 0 }, { FM_LOCK_WAIT_SEC, 0 } };
-	struct itimerval off = { { 0, 0 }, { 0, 0 } };
-	struct sigaction sa = { .sa_handler = on_alarm };	/* no SA_RESTART */
-	int e = 0;
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGALRM, &sa, NULL);
-	setitimer(ITIMER_REAL, &t, NULL);
-	if (fcntl(fd, F_OFD_SETLKW, &l))
-		e = errno == EINTR ? -ETIMEDOUT : -errno;
-	setitimer(ITIMER_REAL, &off, NULL);
-	signal(SIGALRM, SIG_DFL);
-	return e;
-}
-
-static void lock_drop(int fd)
-{
-	struct flock l = { .l_type = F_UNLCK, .l_whence = SEEK_SET,
-			   .l_start = FM_LOCK_UNMOUNT_BYTE, .l_len = 1 };
-
-	fcntl(fd, F_OFD_SETLK, &l);
-}
-
 /*
- * The lock file, opened with fsuid 0 (it is root's alone); -1 in *fd when
- * the unmount goes without the lock: an install with CAP_SYS_ADMIN alone
- * can neither open it nor keep the caller from stopping the holder, and
- * root (in a user namespace, say) can do all this itself anyway.
+ * Whether an unmount takes the unmount lock; 0, or -errno when it must
+ * and cannot.  Only an install that can give the lock to a child out of
+ * the caller's reach takes it (one with CAP_SETUID, which that needs, and
+ * root's file identity, which opening the lock file needs); an install
+ * with CAP_SYS_ADMIN alone goes without.  So does root where the file
+ * cannot be opened (in a user namespace, say): root can do all this
+ * itself anyway.
  */
-static int lock_open(const struct privs *pv, int *fd)
+static int lock_wanted(const struct privs *pv, bool *wanted)
 {
-	int e;
+	int fd = -EPERM, e;
 
-	*fd = -1;
+	*wanted = false;
 	if (!pv->can_fsroot)
 		return 0;
 	e = privs_fsroot_begin(pv);
 	if (!e) {
-		*fd = open(FM_LOCK_FILE, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC |
-			   O_NOCTTY, 0600);
-		e = *fd < 0 ? -errno : 0;
+		fd = lock_open(FM_LOCK_FILE);
 		privs_fsroot_end(pv);
 	}
-	return pv->root ? 0 : e;
+	if (fd >= 0)
+		close(fd);
+	*wanted = fd >= 0;
+	return pv->root ? 0 : e ? e : fd < 0 ? fd : 0;
+}
+
+/* In the child: the lock file, opened by the child itself, so that no
+ * other descriptor of that open file can keep its lock once the child is
+ * gone; then real and saved uid 0.  The fd, or -errno. */
+static int child_setup(const struct privs *pv)
+{
+	int fd = -EPERM;
+
+	if (privs_forked() || privs_fsroot_begin(pv))
+		return -EPERM;
+	fd = lock_open(FM_LOCK_FILE);
+	privs_fsroot_end(pv);
+	if (fd >= 0 && privs_out_of_reach(pv)) {
+		close(fd);
+		fd = -EPERM;
+	}
+	return fd;
 }
 
 /* ------------------------------------------------------- the unmount */
@@ -289,7 +276,8 @@ static int act_locked_timed(const struct um_act *a, int lockfd)
 				return e == -EACCES ? UMC_PRIVATE : UMC_GONE;
 		}
 		if (lockfd >= 0) {
-			e = lock_take(lockfd);
+			e = lock_take(lockfd, FM_LOCK_UNMOUNT_OFF, 1,
+				      lock_deadline(FM_LOCK_TIMEOUT_MS));
 			if (e)
 				return e == -ETIMEDOUT ? UMC_LOCK_TIMEOUT : -e;
 		}
@@ -299,7 +287,7 @@ static int act_locked_timed(const struct um_act *a, int lockfd)
 			break;
 		alarm(0);
 		if (lockfd >= 0)
-			lock_drop(lockfd);
+			lock_release(lockfd, FM_LOCK_UNMOUNT_OFF, 1);
 	}
 	if (e)
 		return e == -EAGAIN ? UMC_AGAIN : UMC_GONE;
@@ -315,23 +303,18 @@ static int act_locked(const struct um_act *a, int lockfd)
 	return code;
 }
 
-/* The locked part in a child the caller cannot stop; lockfd is the
- * child's alone afterwards, so its end releases the lock. */
-static int act_in_child(const struct um_act *a, int lockfd,
-			const struct privs *pv)
+/* The locked part in a child the caller cannot stop. */
+static int act_in_child(const struct um_act *a, const struct privs *pv)
 {
 	pid_t pid = fork();
-	int st, e;
+	int st, fd;
 
 	if (pid == 0) {
-		if (privs_out_of_reach(pv))
-			_exit(UMC_SETUP);
-		_exit(act_locked(a, lockfd));
+		fd = child_setup(pv);
+		_exit(fd < 0 ? UMC_SETUP : act_locked(a, fd));
 	}
-	e = errno;
-	close(lockfd);
 	if (pid < 0)
-		return e;
+		return errno;
 	/* the child ends by itself: its own alarms bound it */
 	while (waitpid(pid, &st, 0) == -1)
 		if (errno != EINTR)
@@ -425,9 +408,9 @@ static bool parent_is_fuse(const struct um_act *a)
  * a name there to mount on it: every mount at that name is the caller's.
  * Such an unmount goes without the lock, as the caller.
  */
-static int act(const struct um_act *a, const struct privs *pv, int lockfd)
+static int act(const struct um_act *a, const struct privs *pv, bool lock)
 {
-	int code = lockfd >= 0 ? act_in_child(a, lockfd, pv) : act_locked(a, -1);
+	int code = lock ? act_in_child(a, pv) : act_locked(a, -1);
 
 	if (code == UMC_PRIVATE && parent_is_fuse(a))
 		code = act_locked(a, -1);
@@ -438,16 +421,17 @@ static enum um_status remove_mount(struct um_req *q, const struct um_act *a,
 				   int *err)
 {
 	enum um_status st;
-	int lockfd, e;
+	bool lock;
+	int e;
 
 	if (a->mfd >= 0 && !proc_usable())
 		return UM_NO_PROC;
-	e = lock_open(q->pv, &lockfd);
+	e = lock_wanted(q->pv, &lock);
 	if (e) {
 		*err = -e;
 		return UM_LOCK;
 	}
-	st = verdict(act(a, q->pv, lockfd), a, err);
+	st = verdict(act(a, q->pv, lock), a, err);
 	if (st == UM_OK)
 		forget_in_utab(q);
 	return st;
@@ -560,16 +544,17 @@ enum um_status unmount_if_dead(struct um_req *q, int *err)
 int unmount_detach_fd(const struct privs *pv, int fd)
 {
 	struct um_act a = { .pfd = -1, .last = NULL, .mfd = fd };
-	int lockfd = -1, code, err = 0;
+	int code, err = 0;
+	bool lock;
 
 	if (!proc_usable())
 		return -ENOENT;
 	if (mounts_id_at(fd, "", &a.ref))
 		a.ref.id = 0;
 	/* the mount must not stay: without the lock if it cannot be had */
-	if (lock_open(pv, &lockfd))
-		lockfd = -1;
-	code = act(&a, pv, lockfd);
+	if (lock_wanted(pv, &lock))
+		lock = false;
+	code = act(&a, pv, lock);
 	if (code == UMC_LOCK_TIMEOUT)
 		code = act_locked(&a, -1);
 	switch (verdict(code, &a, &err)) {

@@ -33,14 +33,16 @@
  *   fd keeps the one at the name alive.  If the name is not cached the
  *   lock is let go, the name is looked up normally (this may ask the
  *   parent's filesystem) and the whole is tried again (5 times at most).
- * - Every unmount the helper makes holds one exclusive lock (locks.h)
- *   from that last look through umount2, so no other helper unmount can
- *   change what is mounted at the name in between.  The lock is held by
- *   a child whose real and saved uids are 0 (the caller cannot stop it)
- *   and it is bounded: 5 s to get it (then the unmount is refused), 2 s
- *   to hold it (the child dies by SIGALRM, which also ends a wait for a
- *   FUSE server).  The liveness probe of the watcher and every ordinary
- *   lookup happen outside it.
+ * - Every unmount the helper makes holds one exclusive lock (byte 0 of
+ *   /run/fusermount3.lock, see lockfile.h) from that last look through
+ *   umount2, so no other helper unmount can change what is mounted at
+ *   the name in between.  The lock is held by a child whose real and
+ *   saved uids are 0 (the caller cannot stop it), which opened the lock
+ *   file itself (its lock ends with it), and it is bounded: 5 s to get it
+ *   (then the unmount is refused), 2 s to hold it (the child dies by
+ *   SIGALRM, which also ends a wait for a FUSE server and ends a task in
+ *   a frozen cgroup v2).  The liveness probe of the watcher and every
+ *   ordinary lookup happen outside it.
  * - The watcher pins the mountpoint's parent directory before it starts
  *   waiting (a renamed parent cannot hide the mount) and, once the daemon
  *   is gone, takes the mount from it as above, probes it through that fd

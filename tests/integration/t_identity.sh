@@ -247,7 +247,7 @@ test_id_lock_holder_out_of_reach() {
 ID_HOLD='
 import fcntl, os, sys, time
 fd = os.open("/run/fusermount3.lock", os.O_RDWR | os.O_CREAT, 0o600)
-fcntl.lockf(fd, fcntl.LOCK_EX, 1, 1 << 40)
+fcntl.lockf(fd, fcntl.LOCK_EX, 1, 0)   # byte 0: FM_LOCK_UNMOUNT_OFF
 open(sys.argv[1], "w").close()
 time.sleep(30)
 '
