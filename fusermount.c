@@ -40,6 +40,7 @@
 #include "privs.h"
 #include "proto.h"
 #include "unmount.h"
+#include "utab.h"
 
 #ifndef FUSE_CONF
 #define FUSE_CONF "/etc/fuse.conf"

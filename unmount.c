@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "unmount.h"
+#include "utab.h"
 
 #ifndef UMOUNT_NOFOLLOW
 #define UMOUNT_NOFOLLOW 0x8

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * mounts.h - reading the mount table and writing utab.
+ * mounts.h - reading the mount table.
  *
  * Mounts are identified by mount ID, never by path string: statx(2)
  * gives the ID of whatever is mounted at a name (without sending a FUSE
@@ -38,13 +38,5 @@ bool mounts_is_fuse(const struct mnt_info *mi);
 int mounts_count_fuse(uid_t uid, long *total, long *of_uid);
 /* Parses user_id= from a superblock option string (exact, delimited). */
 bool mounts_parse_user_id(const char *opts, uid_t *uid);
-
-#define FM_UTAB "/run/mount/utab"
-#define FM_UTAB_TIMEOUT_MS 5000	/* whole update, lock wait included */
-bool utab_present(void);
-/* Both run with the caller's fsuid switched to root by the caller. */
-int utab_add(const char *source, const char *target, const char *type,
-	     const char *opts);
-int utab_remove(const char *target);
 
 #endif
