@@ -74,6 +74,17 @@ static void msg(const char *fmt, ...)
  */
 static bool checking;
 static int decided_line;	/* fuse.conf line behind the next refusal */
+static bool conf_hidden;	/* the caller may not read it: no line numbers */
+
+/* The line of fuse.conf behind a verdict, unless the caller may not read
+ * the file: then only that the file decided it. */
+static void print_decided(int line)
+{
+	if (line && conf_hidden)
+		printf("decided by %s\n", FUSE_CONF);
+	else if (line)
+		printf("decided by %s line %d\n", FUSE_CONF, line);
+}
 
 static void __attribute__((noreturn, format(printf, 1, 2)))
 refuse(const char *fmt, ...)
@@ -85,8 +96,7 @@ refuse(const char *fmt, ...)
 		fputs("deny: ", stdout);
 		vprintf(fmt, ap);
 		putchar('\n');
-		if (decided_line)
-			printf("decided by %s line %d\n", FUSE_CONF, decided_line);
+		print_decided(decided_line);
 	} else {
 		fprintf(stderr, "%s: ", progname);
 		vfprintf(stderr, fmt, ap);
@@ -439,6 +449,7 @@ static void peek_unreadable_conf(struct mctx *c)
 	if (!f)
 		die("cannot read %s to learn its mount policy; non-root mounts "
 		    "are refused", FUSE_CONF);
+	conf_hidden = true;
 	parse_conf_file(c, f, quiet_diag);
 	if (c->conf.new_key_line) {
 		decided_line = c->conf.new_key_line;
@@ -1215,10 +1226,9 @@ static int cmd_check(struct mctx *c)
 		die("failed to drop privileges");
 	prepare(c);
 	printf("allow: %s\n", c->path.abs);
-	if (c->mount_dir_line)
-		printf("decided by %s line %d\n", FUSE_CONF, c->mount_dir_line);
-	if (c->o.allow_other && c->allow_other_line)
-		printf("decided by %s line %d\n", FUSE_CONF, c->allow_other_line);
+	print_decided(c->mount_dir_line);
+	if (c->o.allow_other)
+		print_decided(c->allow_other_line);
 	return EXIT_SUCCESS;
 }
 
