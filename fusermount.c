@@ -33,6 +33,7 @@
 #include <sys/statfs.h>
 #include <unistd.h>
 
+#include "locks.h"
 #include "mount.h"
 #include "mountdir.h"
 #include "mounts.h"
@@ -50,9 +51,6 @@
 #endif
 #define FM_PREPARE_TIMEOUT 60	/* seconds; a hung path lookup or stat */
 #define FM_FINISH_TIMEOUT 30	/* seconds; a daemon that never INITs */
-#ifndef FM_LOCK_FILE
-#define FM_LOCK_FILE "/run/fusermount3.lock"	/* user_mount_max, per uid */
-#endif
 
 static const char *progname = "fusermount3";
 
@@ -107,6 +105,10 @@ refuse(const char *fmt, ...)
 }
 
 #define die(...) refuse(__VA_ARGS__)
+
+/* The mount is gone, its utab record is not (the next helper's pruning
+ * will remove it). */
+#define UTAB_KEPT_MSG "failed to remove the mount's record from %s: %s"
 
 /* ------------------------------------------------------------ start-up */
 
@@ -291,12 +293,14 @@ static int resolve(const char *orig, struct mpath *p)
 static int cmd_unmount(const struct privs *pv, const struct mpath *p,
 		       const struct args *a)
 {
-	struct um_req q = { pv, p->abs, p->parent, p->last, a->lazy, NULL };
-	int err;
+	int err, utab_err = 0;
+	struct um_req q = { pv, p->abs, p->parent, p->last, a->lazy, NULL, &utab_err };
 
 	alarm(FM_PREPARE_TIMEOUT);	/* the parent may sit on a hung fs */
 	switch (unmount_run(&q, &err)) {
 	case UM_OK:
+		if (utab_err)
+			msg(UTAB_KEPT_MSG, FM_UTAB, strerror(-utab_err));
 		return 0;
 	case UM_PARENT:
 		msg("failed to chdir to %s: %s", p->parent, strerror(err));
@@ -741,6 +745,21 @@ static void parse_options(struct mctx *c)
 	die("unknown option '%.*s'", n, e.opt);
 }
 
+#define X_OPTS_MSG "x- options too long (more than %d bytes) to record in %s"
+#define TARGET_MSG "mountpoint %s too long (more than %d bytes) to record in %s"
+
+/* What a user's utab record may hold (FM_UTAB_*_MAX): checked whether or
+ * not utab exists, so that a mount does not work on one machine only. */
+static void check_record_size(const struct mctx *c)
+{
+	if (c->pv->root)
+		return;
+	if (c->o.x_opts && strlen(c->o.x_opts) > FM_UTAB_X_OPTS_MAX)
+		die(X_OPTS_MSG, FM_UTAB_X_OPTS_MAX, FM_UTAB);
+	if (strlen(c->path.abs) > FM_UTAB_TARGET_MAX)
+		die(TARGET_MSG, c->path.abs, FM_UTAB_TARGET_MAX, FM_UTAB);
+}
+
 /* Everything that can refuse a mount runs here, before anything is sent. */
 static void prepare(struct mctx *c)
 {
@@ -753,6 +772,7 @@ static void prepare(struct mctx *c)
 	pin_mountpoint(c);
 	check_mount_dir(c);
 	parse_options(c);
+	check_record_size(c);
 	alarm(0);
 }
 
@@ -890,17 +910,23 @@ static int verify_mount(struct mctx *c)
 static void undo_mount(struct mctx *c)
 {
 	char path[64];
-	int fd = c->done.mntfd >= 0 ? c->done.mntfd : c->pinfd;
+	int fd = c->done.mntfd >= 0 ? c->done.mntfd : c->pinfd, e;
 
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	privs_raise(CAP_SYS_ADMIN);
 	if (umount2(path, MNT_DETACH))
 		msg("failed to undo the mount: %s", strerror(errno));
 	privs_lower();
-	if (c->in_utab && privs_fsroot_begin(c->pv) == 0) {
-		utab_remove(c->target);
+	if (!c->in_utab)
+		return;
+	e = privs_fsroot_begin(c->pv);
+	if (!e) {
+		e = utab_remove(c->target);
 		privs_fsroot_end(c->pv);
 	}
+	if (e)
+		msg(UTAB_KEPT_MSG, FM_UTAB, strerror(-e));
+	c->in_utab = false;
 }
 
 static char *utab_options(const struct mctx *c)
@@ -917,8 +943,13 @@ static char *utab_options(const struct mctx *c)
 	return s;
 }
 
-/* Optional bookkeeping for mount(8) and friends: a failure only warns. */
-static void record_utab(struct mctx *c)
+/*
+ * Bookkeeping for mount(8) and friends: the record names the mount point
+ * the kernel gives for the new mount's ID.  A failure to write it only
+ * warns (the next helper's pruning heals what is left); a mount that is
+ * no longer where the record would say is undone (-ESTALE).
+ */
+static int record_utab(struct mctx *c)
 {
 	char *opts;
 	int e;
@@ -926,23 +957,30 @@ static void record_utab(struct mctx *c)
 	/* file capabilities without CAP_SETUID/CAP_SETGID: no utab, as
 	 * documented, and no warning on every mount */
 	if (!utab_present() || !c->pv->can_fsroot)
-		return;
+		return 0;
 	opts = utab_options(c);
 	if (!opts || !*opts) {
 		if (!opts)
 			msg("could not determine username; not recorded in %s", FM_UTAB);
 		free(opts);
-		return;
+		return 0;
 	}
 	e = privs_fsroot_begin(c->pv);
 	if (!e) {
-		e = utab_add(c->done.source, c->target, c->done.type, opts);
+		e = utab_add(&c->ref, c->done.source, c->target, c->done.type, opts);
 		privs_fsroot_end(c->pv);
+	}
+	free(opts);
+	c->in_utab = !e;
+	if (e == -ESTALE) {
+		msg("mountpoint %s moved before the mount was recorded in %s; "
+		    "mount undone", c->path.abs, FM_UTAB);
+		undo_mount(c);
+		return e;
 	}
 	if (e)
 		msg("failed to record the mount in %s: %s", FM_UTAB, strerror(-e));
-	c->in_utab = !e;
-	free(opts);
+	return 0;
 }
 
 static void report_mount_error(int err, const struct mount_err *e)
@@ -1031,6 +1069,16 @@ static int recheck_mount_dir(struct mctx *c)
 	return e ? -EPERM : 0;
 }
 
+/* The record will name the kernel's mount point of the new mount: within
+ * the bound (a rename of a parent since prepare may have made it longer). */
+static int check_target(const struct mctx *c)
+{
+	if (c->pv->root || strlen(c->target) <= FM_UTAB_TARGET_MAX)
+		return 0;
+	msg(TARGET_MSG "; mount undone", c->target, FM_UTAB_TARGET_MAX, FM_UTAB);
+	return -ENAMETOOLONG;
+}
+
 static int mount_and_verify(struct mctx *c)
 {
 	struct mount_err e = { .step = "mount" };
@@ -1050,6 +1098,8 @@ static int mount_and_verify(struct mctx *c)
 		    strerror(-err));
 	if (!err)
 		err = recheck_mount_dir(c);
+	if (!err)
+		err = check_target(c);
 	if (err)
 		undo_mount(c);
 	return err;
@@ -1067,7 +1117,7 @@ static int finish(struct mctx *c, int guard_sock_fd)
 		err = mount_and_verify(c);
 	unlock_user_max(c);
 	if (!err)
-		record_utab(c);
+		err = record_utab(c);
 	return err;
 }
 
@@ -1106,7 +1156,7 @@ static int detach(int sock)
 static int watch(const struct privs *pv, const struct mpath *p, int sock,
 		 const struct mnt_ref *ref)
 {
-	struct um_req q = { pv, p->abs, p->parent, p->last, true, ref };
+	struct um_req q = { pv, p->abs, p->parent, p->last, true, ref, NULL };
 	int err;
 
 	sock = detach(sock);
@@ -1120,7 +1170,7 @@ static int watch(const struct privs *pv, const struct mpath *p, int sock,
 static int cmd_auto_unmount(const struct privs *pv, const struct mpath *p,
 			    const struct args *a, const struct env *env)
 {
-	struct um_req q = { pv, p->abs, p->parent, p->last, true, NULL };
+	struct um_req q = { pv, p->abs, p->parent, p->last, true, NULL, NULL };
 	struct mnt_ref ref;
 	int sock = comm_fd(a, env), err;
 

@@ -239,8 +239,9 @@ static int fuse_mount_owner(uint64_t id, bool *has_uid, uid_t *uid)
 	return r;
 }
 
-/* Counting with listmount + statmount; -ENOSYS on old kernels. */
-static int count_listmount(uid_t uid, long *total, long *mine)
+/* fn(id, arg) for every mount of this namespace (listmount), until fn
+ * returns non-zero; -ENOSYS on kernels without listmount. */
+static int each_mount_id(int (*fn)(uint64_t id, void *arg), void *arg)
 {
 	uint64_t ids[512], last = 0;
 	long n;
@@ -253,23 +254,49 @@ static int count_listmount(uid_t uid, long *total, long *mine)
 		if (n < 0)
 			return -errno;
 		for (long i = 0; i < n; i++) {
-			bool has_uid = false;
-			uid_t owner = 0;
-			int r = fuse_mount_owner(ids[i], &has_uid, &owner);
+			int r = fn(ids[i], arg);
 
-			if (r == -ENOENT)	/* gone meanwhile */
-				continue;
-			if (r < 0)
+			if (r)
 				return r;
-			if (r) {
-				(*total)++;
-				*mine += has_uid && owner == uid;
-			}
 		}
 		if (n > 0)
 			last = ids[n - 1];
 	} while (n == 512);
 	return 0;
+}
+
+struct fuse_count {
+	uid_t uid;
+	long total, mine;
+};
+
+static int count_one(uint64_t id, void *arg)
+{
+	struct fuse_count *c = arg;
+	bool has_uid = false;
+	uid_t owner = 0;
+	int r = fuse_mount_owner(id, &has_uid, &owner);
+
+	if (r == -ENOENT)	/* gone meanwhile */
+		return 0;
+	if (r < 0)
+		return r;
+	if (r) {
+		c->total++;
+		c->mine += has_uid && owner == c->uid;
+	}
+	return 0;
+}
+
+/* Counting with listmount + statmount; -ENOSYS on old kernels. */
+static int count_listmount(uid_t uid, long *total, long *mine)
+{
+	struct fuse_count c = { .uid = uid };
+	int e = each_mount_id(count_one, &c);
+
+	*total = c.total;
+	*mine = c.mine;
+	return e;
 }
 
 static int count_libmount(uid_t uid, long *total, long *mine)
@@ -305,4 +332,135 @@ int mounts_count_fuse(uid_t uid, long *total, long *of_uid)
 		return e;
 	*total = *of_uid = 0;
 	return count_libmount(uid, total, of_uid);
+}
+
+/* ------------------------------------------------------- mount points */
+
+static int list_push(struct mnt_list *l, const char *target, const char *root,
+		     const char *source, uint64_t id, bool unique)
+{
+	struct mnt_entry *e;
+
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+		struct mnt_entry *v = realloc(l->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	e = &l->v[l->n++];
+	e->target = strdup(target);
+	e->root = strdup(root ? root : "");
+	e->source = strdup(source ? source : "");
+	e->id = id;
+	e->unique = unique;
+	return e->target && e->root && e->source ? 0 : -ENOMEM;
+}
+
+#define SM_MNT_ROOT 0x8U
+#define SM_SB_SOURCE 0x200U	/* Linux 6.11+ */
+
+static int entry_one(uint64_t id, void *arg)
+{
+	uint64_t want = SM_MNT_POINT | SM_MNT_ROOT | SM_SB_SOURCE;
+	struct fm_statmount *sm = statmount_get(id, want);
+	int e;
+
+	if (!sm)
+		return errno == ENOENT ? 0 : -errno;	/* ENOENT: gone meanwhile */
+	if ((sm->mask & want) != want)
+		e = -ENOSYS;		/* no source before 6.11: use mountinfo */
+	else
+		e = list_push(arg, sm->str + sm->mnt_point, sm->str + sm->mnt_root,
+			      sm->str + sm->sb_source, id, true);
+	free(sm);
+	return e;
+}
+
+static int list_libmount(struct mnt_list *l)
+{
+	struct libmnt_table *tb = mountinfo();
+	struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
+	struct libmnt_fs *fs;
+	int e = (tb && it) ? 0 : -ENOMEM;
+
+	while (!e && mnt_table_next_fs(tb, it, &fs) == 0)
+		if (mnt_fs_get_target(fs))
+			e = list_push(l, mnt_fs_get_target(fs), mnt_fs_get_root(fs),
+				      mnt_fs_get_source(fs),
+				      (uint64_t)mnt_fs_get_id(fs), false);
+	mnt_free_iter(it);
+	mnt_unref_table(tb);
+	return e;
+}
+
+static int by_target(const void *a, const void *b)
+{
+	return strcmp(((const struct mnt_entry *)a)->target,
+		      ((const struct mnt_entry *)b)->target);
+}
+
+int mounts_list(struct mnt_list *l)
+{
+	int e;
+
+	memset(l, 0, sizeof(*l));
+	e = each_mount_id(entry_one, l);
+	if (e == -ENOSYS) {
+		mounts_list_free(l);
+		e = list_libmount(l);
+	}
+	if (e)
+		mounts_list_free(l);
+	else if (l->n)
+		qsort(l->v, l->n, sizeof(*l->v), by_target);
+	return e;
+}
+
+/* First index whose target is not below path (or not path, with above). */
+static size_t bound(const struct mnt_list *l, const char *path, bool above)
+{
+	size_t lo = 0, hi = l->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(l->v[mid].target, path);
+
+		if (c < 0 || (above && c == 0))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+size_t mounts_list_at(const struct mnt_list *l, const char *path, size_t *first)
+{
+	*first = bound(l, path, false);
+	return bound(l, path, true) - *first;
+}
+
+bool mounts_list_is(const struct mnt_entry *e, const struct mnt_ref *ref)
+{
+	struct fm_mnt_id_req req = { .size = 24, .mnt_id = ref->id, .param = SM_MNT_BASIC };
+	struct fm_statmount sm;
+
+	if (e->unique == ref->unique)
+		return e->id == ref->id;
+	/* a unique ID against mountinfo's old one (Linux 6.8 to 6.10) */
+	return ref->unique && syscall(FM_NR_statmount, &req, &sm, sizeof(sm), 0) == 0 &&
+	       (sm.mask & SM_MNT_BASIC) && sm.mnt_id_old == e->id;
+}
+
+void mounts_list_free(struct mnt_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].target);
+		free(l->v[i].root);
+		free(l->v[i].source);
+	}
+	free(l->v);
+	memset(l, 0, sizeof(*l));
 }

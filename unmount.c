@@ -62,12 +62,20 @@ enum um_status unmount_find(const struct um_req *q, struct mnt_ref *ref,
 	return st;
 }
 
+/* The mount is gone already: a record that stays is only reported. */
 static void forget_in_utab(const struct um_req *q)
 {
-	if (!utab_present() || privs_fsroot_begin(q->pv))
+	int e;
+
+	if (!utab_present() || !q->pv->can_fsroot)
 		return;
-	utab_remove(q->abs);	/* best effort: the mount is gone already */
-	privs_fsroot_end(q->pv);
+	e = privs_fsroot_begin(q->pv);
+	if (!e) {
+		e = utab_remove(q->abs);
+		privs_fsroot_end(q->pv);
+	}
+	if (q->utab_err)
+		*q->utab_err = e;
 }
 
 /* umount2() of the checked mount, relative to the opened parent. */

@@ -36,6 +36,23 @@ void mounts_info_free(struct mnt_info *mi);
 bool mounts_is_fuse(const struct mnt_info *mi);
 /* FUSE mounts in this namespace: all of them, and those of uid. */
 int mounts_count_fuse(uid_t uid, long *total, long *of_uid);
+/* Every mount of this namespace as the kernel names it (statmount, or
+ * mountinfo before Linux 6.11): no path is walked, no FUSE request sent. */
+struct mnt_entry {
+	char *target, *root, *source;
+	uint64_t id;
+	bool unique;		/* id is statmount's 64-bit ID, else mountinfo's */
+};
+struct mnt_list {
+	struct mnt_entry *v;	/* sorted by target */
+	size_t n, cap;
+};
+int mounts_list(struct mnt_list *l);
+/* How many mounts sit on exactly path; *first: the first of them in l. */
+size_t mounts_list_at(const struct mnt_list *l, const char *path, size_t *first);
+/* Is e the mount ref? */
+bool mounts_list_is(const struct mnt_entry *e, const struct mnt_ref *ref);
+void mounts_list_free(struct mnt_list *l);
 /* Parses user_id= from a superblock option string (exact, delimited). */
 bool mounts_parse_user_id(const char *opts, uid_t *uid);
 

@@ -31,6 +31,7 @@ struct um_req {
 	const char *last;		/* last component, not resolved */
 	bool lazy;
 	const struct mnt_ref *expect;	/* only this very mount, or NULL */
+	int *utab_err;			/* out: the record could not go, or NULL */
 };
 
 /* Returns a status; *err holds the errno for UM_PARENT and UM_UMOUNT. */
