@@ -239,16 +239,16 @@ static int fuse_mount_owner(uint64_t id, bool *has_uid, uid_t *uid)
 	return r;
 }
 
-/* fn(id, arg) for every mount of this namespace (listmount), until fn
- * returns non-zero; -ENOSYS on kernels without listmount. */
-static int each_mount_id(int (*fn)(uint64_t id, void *arg), void *arg)
+/* fn(id, arg) for every mount below the mount root (FM_LSMT_ROOT: of
+ * this namespace; else root's children) until fn returns non-zero;
+ * -ENOSYS on kernels without listmount. */
+static int each_child_id(uint64_t root, int (*fn)(uint64_t id, void *arg), void *arg)
 {
 	uint64_t ids[512], last = 0;
 	long n;
 
 	do {
-		struct fm_mnt_id_req req = { .size = 24, .mnt_id = FM_LSMT_ROOT,
-					     .param = last };
+		struct fm_mnt_id_req req = { .size = 24, .mnt_id = root, .param = last };
 
 		n = syscall(FM_NR_listmount, &req, ids, 512, 0);
 		if (n < 0)
@@ -292,7 +292,7 @@ static int count_one(uint64_t id, void *arg)
 static int count_listmount(uid_t uid, long *total, long *mine)
 {
 	struct fuse_count c = { .uid = uid };
-	int e = each_mount_id(count_one, &c);
+	int e = each_child_id(FM_LSMT_ROOT, count_one, &c);
 
 	*total = c.total;
 	*mine = c.mine;
@@ -407,11 +407,82 @@ int mounts_list(struct mnt_list *l)
 	int e;
 
 	memset(l, 0, sizeof(*l));
-	e = each_mount_id(entry_one, l);
+	e = each_child_id(FM_LSMT_ROOT, entry_one, l);
 	if (e == -ENOSYS) {
 		mounts_list_free(l);
 		e = list_libmount(l);
 	}
+	if (e)
+		mounts_list_free(l);
+	else if (l->n)
+		qsort(l->v, l->n, sizeof(*l->v), by_target);
+	return e;
+}
+
+struct stack_walk {
+	struct mnt_list *l;
+	const char *target;
+	int depth;
+};
+
+#define FM_STACK_MAX 64		/* mounts on one path that we follow */
+
+/* A mount on target: its entry; and its parent's id in *parent. */
+static int stack_entry(struct stack_walk *w, uint64_t id, uint64_t *parent)
+{
+	uint64_t want = SM_MNT_BASIC | SM_MNT_POINT | SM_MNT_ROOT | SM_SB_SOURCE;
+	struct fm_statmount *sm = statmount_get(id, want);
+	int e = 1;
+
+	if (!sm)
+		return errno == ENOENT ? 1 : -errno;
+	if ((sm->mask & want) != want)
+		e = -ENOSYS;
+	else if (strcmp(sm->str + sm->mnt_point, w->target) == 0)
+		e = list_push(w->l, w->target, sm->str + sm->mnt_root,
+			      sm->str + sm->sb_source, id, true);
+	*parent = sm->mnt_parent_id;
+	free(sm);
+	return e;		/* 1: not on target */
+}
+
+/* A child of a mount on target: on target too (stacked), and its own. */
+static int stacked_one(uint64_t id, void *arg)
+{
+	struct stack_walk *w = arg;
+	uint64_t parent;
+	int e = stack_entry(w, id, &parent);
+
+	if (e)
+		return e == 1 ? 0 : e;
+	if (++w->depth > FM_STACK_MAX)
+		return -ELOOP;
+	e = each_child_id(id, stacked_one, w);
+	w->depth--;
+	return e;
+}
+
+int mounts_list_stack(const struct mnt_ref *from, const char *target, bool up,
+		      struct mnt_list *l)
+{
+	struct stack_walk w = { l, target, 0 };
+	uint64_t id = from->id, parent;
+	int e = 0, n;
+
+	memset(l, 0, sizeof(*l));
+	if (!from->unique)
+		return -ENOSYS;
+	for (n = 0; n < FM_STACK_MAX; n++, id = parent) {
+		e = stack_entry(&w, id, &parent);
+		if (e == 0 && n == 0 && up)
+			e = each_child_id(id, stacked_one, &w);
+		if (e || parent == id)
+			break;		/* off target, an error, or the root */
+	}
+	if (n == FM_STACK_MAX)
+		e = -ELOOP;
+	if (e == 1)
+		e = 0;
 	if (e)
 		mounts_list_free(l);
 	else if (l->n)

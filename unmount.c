@@ -63,7 +63,7 @@ enum um_status unmount_find(const struct um_req *q, struct mnt_ref *ref,
 }
 
 /* The mount is gone already: a record that stays is only reported. */
-static void forget_in_utab(const struct um_req *q)
+static void forget_in_utab(const struct um_req *q, int pfd)
 {
 	int e;
 
@@ -71,7 +71,7 @@ static void forget_in_utab(const struct um_req *q)
 		return;
 	e = privs_fsroot_begin(q->pv);
 	if (!e) {
-		e = utab_remove(q->abs);
+		e = utab_remove_at(pfd, q->last, q->abs);
 		privs_fsroot_end(q->pv);
 	}
 	if (q->utab_err)
@@ -95,7 +95,7 @@ static enum um_status do_umount(const struct um_req *q, int pfd, int *err)
 		*err = errno;
 	if (r)
 		return UM_UMOUNT;
-	forget_in_utab(q);
+	forget_in_utab(q, pfd);
 	return UM_OK;
 }
 

@@ -244,10 +244,13 @@ struct job {
 	struct libmnt_fs *add;		/* record to add, or NULL */
 	const struct mnt_ref *ref;	/* the mount it describes */
 	const char *target;		/* what the job is about */
+	int dirfd;			/* -u: the directory target is in, or -1 */
+	const char *last;		/* ... and its name there */
 	bool any;			/* root's -u: its target's records need no user= */
 };
 
 struct pruner {
+	char *mine;			/* the job's target, normalized */
 	struct recs recs;
 	size_t *order;			/* record indices by (target, place) */
 	bool *live;			/* per record: it describes a mount */
@@ -381,28 +384,53 @@ static bool run_has_user(const struct pruner *p, const size_t *run, size_t n)
 static int prune(struct pruner *p, const struct job *j, bool jobs_part)
 {
 	size_t i = 0;
-	char *mine;
-	int e;
+	int e = 0;
 
-	if (!p->order)
-		return 0;	/* no user's record in utab */
-	mine = strdup(j->target);
-	e = mine ? 0 : -ENOMEM;
-
-	if (mine)
-		normalize(mine);
-	while (!e && i < p->recs.n) {
+	while (!e && p->order && i < p->recs.n) {
 		const size_t *run = p->order + i;
 		size_t n = next_run(p, &i);
-		bool own = strcmp(p->recs.v[run[0]].target, mine) == 0;
+		bool own = strcmp(p->recs.v[run[0]].target, p->mine) == 0;
 
 		if (own != jobs_part || (!run_has_user(p, run, n) && !(own && j->any)))
 			continue;
 		match_run(p, run, n, own && j->add ? j->ref : NULL);
 		e = trim(p, run, n, own && j->any, !own);
 	}
-	free(mine);
 	return e;
+}
+
+/* Are there users' records of other targets to look at? */
+static bool others_to_check(const struct pruner *p)
+{
+	for (size_t i = 0; i < p->recs.n; i++)
+		if (p->recs.v[i].user && strcmp(p->recs.v[i].target, p->mine) != 0)
+			return true;
+	return false;
+}
+
+/* A mount of the chain on the job's target: the new mount, or (-u)
+ * what its directory shows at its name now, the mount below the path if
+ * nothing is left on it.  One name looked up in a pinned directory, after
+ * utab was read: every live mount with a record in it is visible. */
+static bool job_stack(const struct job *j, struct mnt_ref *from)
+{
+	if (j->add) {
+		*from = *j->ref;
+		return true;
+	}
+	return j->dirfd >= 0 && mounts_id_at(j->dirfd, j->last, from) == 0;
+}
+
+/* Every mount of the namespace costs a statmount (about 1 us): when only
+ * the job's own target matters, only the mounts stacked on it are read. */
+static int load_mounts(struct pruner *p, const struct job *j)
+{
+	struct mnt_ref from;
+
+	if (!others_to_check(p) && job_stack(j, &from) &&
+	    mounts_list_stack(&from, p->mine, j->add != NULL, &p->mounts) == 0)
+		return 0;
+	return mounts_list(&p->mounts);
 }
 
 static bool any_user(const struct recs *s)
@@ -424,24 +452,34 @@ static void pruner_free(struct pruner *p)
 	p->live = p->taken = NULL;
 }
 
+static void deadline(struct timespec *t, long ms)
+{
+	long ns;
+
+	clock_gettime(CLOCK_MONOTONIC, t);
+	ns = t->tv_nsec + ms % 1000 * 1000000L;
+	t->tv_sec += ms / 1000 + ns / 1000000000L;
+	t->tv_nsec = ns % 1000000000L;
+}
+
 /* Reads utab and the mounts; on error, nothing (no record may look stale). */
 static int pruner_init(struct pruner *p, const struct job *j)
 {
-	long ns;
 	int e;
 
 	memset(p, 0, sizeof(*p));
 	p->left = FM_UTAB_PRUNE_MAX;
-	clock_gettime(CLOCK_MONOTONIC, &p->until);
-	ns = p->until.tv_nsec + FM_UTAB_TIMEOUT_MS / 2 % 1000 * 1000000L;
-	p->until.tv_sec += FM_UTAB_TIMEOUT_MS / 2 / 1000 + ns / 1000000000L;
-	p->until.tv_nsec = ns % 1000000000L;
+	deadline(&p->until, FM_UTAB_TIMEOUT_MS / 2);
+	p->mine = strdup(j->target);
+	if (!p->mine)
+		return -ENOMEM;
+	normalize(p->mine);
 	e = recs_read(&p->recs);
 	if (e || p->recs.n == 0 || (!any_user(&p->recs) && !j->any))
 		return e;	/* nothing that could be pruned */
 	p->order = malloc(p->recs.n * sizeof(*p->order));
 	p->live = calloc(p->recs.n, sizeof(*p->live));
-	e = p->order && p->live ? mounts_list(&p->mounts) : -ENOMEM;
+	e = p->order && p->live ? load_mounts(p, j) : -ENOMEM;
 	if (!e && p->mounts.n) {
 		p->taken = calloc(p->mounts.n, sizeof(*p->taken));
 		e = p->taken ? 0 : -ENOMEM;
@@ -529,8 +567,10 @@ static int job_run(const struct job *j, int resfd)
 	report(resfd, rc);
 	if (lk >= 0 && !model)
 		prune(&p, j, false);
-	if (lk >= 0)
+	if (lk >= 0) {
 		pruner_free(&p);
+		free(p.mine);
+	}
 	return rc;
 }
 
@@ -575,6 +615,19 @@ static int child_ended(pid_t pid, int timeout_ms)
 	return 0;
 }
 
+/* In the child: nothing of the caller's stays open (no /dev/fuse fd, no
+ * socket), but the result pipe (fd 3) and the job's directory (fd 4). */
+static int keep_fds(int resfd, struct job *j)
+{
+	int dir = j->dirfd >= 0 ? fcntl(j->dirfd, F_DUPFD_CLOEXEC, 5) : -1;
+
+	if (dup2(resfd, 3) != 3)
+		_exit(EBADF);
+	j->dirfd = dir >= 0 && dup2(dir, 4) == 4 ? 4 : -1;
+	close_range(5, ~0U, 0);
+	return 3;
+}
+
 /* What the child reported about its job, if it got that far. */
 static bool child_result(int fd, int *rc)
 {
@@ -602,7 +655,7 @@ static bool child_result(int fd, int *rc)
  * the pruning after that only runs while half the time is left, so the
  * kill meets it, if ever, waiting for a lock, not halfway through a write.
  */
-static int run_job(const struct job *j)
+static int run_job(struct job *j)
 {
 	int fds[2], rc;
 	bool killed;
@@ -620,7 +673,7 @@ static int run_job(const struct job *j)
 	if (pid == 0) {
 		close(fds[0]);
 		privs_unreachable();	/* best effort: the wait is bounded */
-		rc = job_run(j, fds[1]);
+		rc = job_run(j, keep_fds(fds[1], j));
 		_exit(rc >= 0 ? 0 : (rc < -255 ? 255 : -rc));
 	}
 	close(fds[1]);
@@ -638,7 +691,7 @@ int utab_add(const struct mnt_ref *ref, const char *source, const char *target,
 	     const char *type, const char *opts)
 {
 	struct libmnt_fs *fs = mnt_new_fs();
-	struct job j = { .add = fs, .ref = ref, .target = target };
+	struct job j = { .add = fs, .ref = ref, .target = target, .dirfd = -1 };
 	int rc = -ENOMEM;
 
 	if (fs && !mnt_fs_set_source(fs, source) && !mnt_fs_set_target(fs, target) &&
@@ -648,9 +701,15 @@ int utab_add(const struct mnt_ref *ref, const char *source, const char *target,
 	return rc;
 }
 
-int utab_remove(const char *target)
+int utab_remove_at(int dirfd, const char *last, const char *target)
 {
-	struct job j = { .target = target, .any = getuid() == 0 };
+	struct job j = { .target = target, .dirfd = dirfd, .last = last,
+			 .any = getuid() == 0 };
 
 	return run_job(&j);
+}
+
+int utab_remove(const char *target)
+{
+	return utab_remove_at(-1, NULL, target);
 }

@@ -48,6 +48,15 @@ struct mnt_list {
 	size_t n, cap;
 };
 int mounts_list(struct mnt_list *l);
+/*
+ * Only the mounts on exactly target, found from one of them, from: the
+ * mounts on one path are a chain of parents, so its parents while they
+ * are on target, and with up, also what is stacked on from.  from may be
+ * the mount under the path (then nothing is on it).  Needs statmount's
+ * unique IDs (else -ENOSYS); costs a statmount per mount of the chain.
+ */
+int mounts_list_stack(const struct mnt_ref *from, const char *target, bool up,
+		      struct mnt_list *l);
 /* How many mounts sit on exactly path; *first: the first of them in l. */
 size_t mounts_list_at(const struct mnt_list *l, const char *path, size_t *first);
 /* Is e the mount ref? */

@@ -31,5 +31,9 @@ bool utab_present(void);
 int utab_add(const struct mnt_ref *ref, const char *source, const char *target,
 	     const char *type, const char *opts);
 int utab_remove(const char *target);
+/* The same, with the directory target was in and its name there (a pinned
+ * fd): only the mounts on target are read, unless users' records of other
+ * targets are in utab (then every mount of the namespace). */
+int utab_remove_at(int dirfd, const char *last, const char *target);
 
 #endif

@@ -192,6 +192,49 @@ test_utab_stale_pruned_live_and_foreign_kept() {
 	assert_eq "$live"$'\n'"$foreign" "$(cat "$UTAB")" "$UTAB after -u"
 }
 
+# Two FUSE mounts stacked on one path: -u removes the top one and its
+# record only; the live lower mount keeps its own.
+test_utab_stacked_mounts() {
+	u_mkdir "$H/s"
+	start_client low --mode classic -o fsname=low "$H/s"
+	start_client top --mode classic -o fsname=top "$H/s"
+	assert_eq 2 "$(utab_targets | grep -Fxc "$H/s")" "records of $H/s"
+	assert_exit 0 as_user "$FM" -u "$H/s"
+	assert_eq "" "$ERR" "stderr of -u"
+	wait_exit top 5
+	assert_mounted "$H/s"
+	assert_match "$(cat "$UTAB")" "^SRC=low TARGET=$(re "$H/s") .*OPTS=user=$U\$" "$UTAB"
+	assert_eq 1 "$(utab_lines)" "records in $UTAB"
+	unmount_client low "$H/s"
+	assert_utab_empty
+}
+
+# The user's mount on a path that is another mount's mount point (root's
+# tmpfs, given to the user): its record describes no mount once it is gone,
+# though the path is still a mount point; the next helper drops it.
+test_utab_stale_record_on_a_mounted_path() {
+	mkdir -p "$T/shared" && mount -t tmpfs -o size=1m,mode=0755 fmtest-shared "$T/shared" &&
+		chown "$U" "$T/shared" || fail "tmpfs for $U"
+	start_client a --mode classic "$T/shared"
+	assert_utab_user "$T/shared"
+	[ -e "$UTAB.lock" ] || install -m 0644 /dev/null "$UTAB.lock"
+	bg lock as_user2 sh -c 'exec 9<"$1" && flock -x 9 && exec sleep 40' sh "$UTAB.lock"
+	_asserted
+	poll_until 5 eval "! flock -n -x $UTAB.lock true" || fail "the lock was not taken; $(bg_log lock)"
+	assert_exit 0 as_user "$FM" -u "$T/shared"
+	assert_err_line "$KEPT_MSG" "$(re "$FM")"
+	wait_exit a 5
+	assert_mounted "$T/shared" tmpfs
+	assert_utab_has "$T/shared"
+	kill "${BG[lock]}"
+	wait_exit lock 5
+	u_mkdir "$H/m"
+	start_client b --mode classic "$H/m"
+	assert_utab_hasnt "$T/shared"
+	unmount_client b "$H/m"
+	assert_utab_empty
+}
+
 # ---------------------------------------------------------------- bounds
 
 X_MSG="x- options too long (more than 1024 bytes) to record in $UTAB"
