@@ -54,10 +54,12 @@ static int lm_update(struct libmnt_fs *fs, const char *umount_target)
  * reads it as an fstab, mnt_table_parse_mtab() keeps only the records
  * that match a live mount, and mnt_update takes one target.  Finding the
  * stale records therefore reads the file here, and nothing more: the
- * TARGET= and OPTS= of each line, decoded as libmount encodes them
- * (\ooo), first occurrence winning as in libmount's parser.  A line with
- * anything else unexpected (an unknown or repeated key) counts as another
- * tool's record: never removed.  Every change goes through libmount.
+ * TARGET=, SRC=, ROOT= and OPTS= of each line, decoded as libmount
+ * encodes them (\ooo), first occurrence winning as in libmount's parser.
+ * A line with anything unexpected (an unknown or repeated key, an ID= that
+ * is no number) counts as another tool's record: never removed, and it
+ * shields the older records of its target.  Every change goes through
+ * libmount (mnt_update), under libmount's lock.
  */
 struct rec {
 	char *target, *source, *root;	/* source, root: NULL if absent */
