@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "locks.h"
+#include "lockfile.h"
 #include "mounts.h"
 #include "privs.h"
 #include "utab.h"
@@ -498,18 +498,17 @@ static int pruner_init(struct pruner *p, const struct job *j)
 
 /* ------------------------------------------------------------ the job */
 
-/* The helpers' own lock: from reading utab to the last change, no other
- * helper changes it, so a record added meanwhile is never taken for a
- * stale one.  Root's file; only helpers (and their children) hold it. */
+/* The helpers' own lock (lockfile.h): from reading utab to the last
+ * change, no other helper changes it, so a record added meanwhile is never
+ * taken for a stale one.  The wait ends with the child (FM_UTAB_TIMEOUT_MS). */
 static int lock_helpers(void)
 {
 	struct flock l = { .l_type = F_WRLCK, .l_whence = SEEK_SET,
-			   .l_start = FM_LOCK_UTAB, .l_len = 1 };
-	int fd = open(FM_LOCK_FILE, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC |
-		      O_NOCTTY, 0600);
+			   .l_start = FM_LOCK_UTAB_OFF, .l_len = 1 };
+	int fd = lock_open(FM_LOCK_FILE);
 
 	if (fd < 0)
-		return -errno;
+		return fd;
 	while (fcntl(fd, F_OFD_SETLKW, &l) == -1)
 		if (errno != EINTR) {
 			int e = -errno;

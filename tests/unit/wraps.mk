@@ -7,3 +7,4 @@ UNIT_WRAPS_test_fsmount := -Wl,--wrap=fsopen,--wrap=fsconfig,--wrap=fsmount,--wr
 UNIT_SRCS_test_legacy := mount_legacy.c mount_fsmount.c
 UNIT_WRAPS_test_legacy := -Wl,--wrap=mount
 
+UNIT_SRCS_test_lockfile := lockfile.c
