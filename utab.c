@@ -61,13 +61,8 @@ static int lm_update(struct libmnt_fs *fs, const char *umount_target)
  * shields the older records of its target.  Every change goes through
  * libmount (mnt_update), under libmount's lock.
  */
-struct rec {
-	char *target, *source, *root;	/* source, root: NULL if absent */
-	bool user;		/* OPTS has user=NAME: made for a user */
-};
-
 struct recs {
-	struct rec *v;
+	struct utab_rec *v;
 	size_t n, cap;
 };
 
@@ -99,7 +94,7 @@ static const char *const utab_keys[] = {
 #define N_KEYS (sizeof(utab_keys) / sizeof(utab_keys[0]))
 
 /* libmount compares targets ignoring repeated and trailing slashes. */
-static void normalize(char *path)
+void utab_normalize(char *path)
 {
 	char *o = path;
 
@@ -123,7 +118,7 @@ static bool user_opts(const char *opts)
 	return opts && mnt_optstr_get_option(opts, "user", &v, &n) == 0 && n > 0;
 }
 
-static void rec_free(struct rec *r)
+void utab_rec_free(struct utab_rec *r)
 {
 	free(r->target);
 	free(r->source);
@@ -131,7 +126,7 @@ static void rec_free(struct rec *r)
 }
 
 /* One line: 1 and *r when it names a target, 0 when not, -errno. */
-static int scan_line(const char *p, struct rec *r)
+int utab_scan_line(const char *p, struct utab_rec *r)
 {
 	char *val[N_KEYS] = { NULL };
 	bool odd = false;
@@ -161,26 +156,26 @@ static int scan_line(const char *p, struct rec *r)
 	free(val[5]);
 	free(val[6]);
 	if (!e && r->target) {
-		normalize(r->target);
+		utab_normalize(r->target);
 		return 1;
 	}
-	rec_free(r);
+	utab_rec_free(r);
 	return e;
 }
 
 static void recs_free(struct recs *s)
 {
 	for (size_t i = 0; i < s->n; i++)
-		rec_free(&s->v[i]);
+		utab_rec_free(&s->v[i]);
 	free(s->v);
 	memset(s, 0, sizeof(*s));
 }
 
-static int recs_push(struct recs *s, const struct rec *r)
+static int recs_push(struct recs *s, const struct utab_rec *r)
 {
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 32;
-		struct rec *v = realloc(s->v, cap * sizeof(*v));
+		struct utab_rec *v = realloc(s->v, cap * sizeof(*v));
 
 		if (!v)
 			return -ENOMEM;
@@ -210,15 +205,15 @@ static int recs_read(struct recs *s)
 	}
 	while (!e && (len = getline(&line, &size, f)) >= 0) {
 		const char *p = line + strspn(line, " \t");
-		struct rec r;
+		struct utab_rec r;
 
 		if (len > 0 && line[len - 1] == '\n')
 			line[len - 1] = '\0';
 		if (*p == '\0' || *p == '#')
 			continue;
-		e = scan_line(p, &r);
+		e = utab_scan_line(p, &r);
 		if (e == 1 && (e = recs_push(s, &r)) != 0)
-			rec_free(&r);
+			utab_rec_free(&r);
 	}
 	if (!e && ferror(f))
 		e = -EIO;
@@ -264,7 +259,7 @@ struct pruner {
 
 static int by_target(const void *a, const void *b, void *arg)
 {
-	const struct rec *v = arg;
+	const struct utab_rec *v = arg;
 	size_t i = *(const size_t *)a, j = *(const size_t *)b;
 	int c = strcmp(v[i].target, v[j].target);
 
@@ -307,8 +302,8 @@ static bool same_source(const char *a, const char *b)
 	if (!x || !y) {
 		same = true;
 	} else {
-		normalize(x);
-		normalize(y);
+		utab_normalize(x);
+		utab_normalize(y);
 		same = strcmp(x, y) == 0;
 	}
 	free(x);
@@ -326,7 +321,7 @@ static void match_run(struct pruner *p, const size_t *run, size_t n,
 	for (size_t k = first; k < first + m; k++)
 		p->taken[k] = pending && mounts_list_is(&p->mounts.v[k], pending);
 	for (size_t i = n; i-- > 0;) {
-		const struct rec *r = &p->recs.v[run[i]];
+		const struct utab_rec *r = &p->recs.v[run[i]];
 
 		p->live[run[i]] = false;
 		for (size_t k = first; k < first + m && r->source && r->root; k++) {
@@ -347,7 +342,7 @@ static void match_run(struct pruner *p, const size_t *run, size_t n,
 static int trim(struct pruner *p, const size_t *run, size_t n, bool any, bool gated)
 {
 	while (n > 0) {
-		const struct rec *last = &p->recs.v[run[n - 1]];
+		const struct utab_rec *last = &p->recs.v[run[n - 1]];
 		int e;
 
 		if (p->live[run[n - 1]] || (!any && !last->user))
@@ -475,7 +470,7 @@ static int pruner_init(struct pruner *p, const struct job *j)
 	p->mine = strdup(j->target);
 	if (!p->mine)
 		return -ENOMEM;
-	normalize(p->mine);
+	utab_normalize(p->mine);
 	e = recs_read(&p->recs);
 	if (e || p->recs.n == 0 || (!any_user(&p->recs) && !j->any))
 		return e;	/* nothing that could be pruned */

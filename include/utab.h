@@ -36,4 +36,16 @@ int utab_remove(const char *target);
  * targets are in utab (then every mount of the namespace). */
 int utab_remove_at(int dirfd, const char *last, const char *target);
 
+/* How the pruning reads one line of utab (exposed for the unit tests):
+ * 1 and *r when it names a target, 0 when it names none, -errno. */
+struct utab_rec {
+	char *target;		/* decoded, slashes as libmount compares them */
+	char *source, *root;	/* decoded; NULL if absent */
+	bool user;		/* OPTS has user=NAME, and nothing odd is in the line */
+};
+int utab_scan_line(const char *line, struct utab_rec *r);
+void utab_rec_free(struct utab_rec *r);
+/* Repeated and trailing slashes dropped, as libmount's streq_paths(). */
+void utab_normalize(char *path);
+
 #endif
