@@ -31,7 +31,7 @@ assert_utab_hasnt() {
 	_asserted
 	! utab_has "$1" || fail "a record of $1 stayed in $UTAB: '$(head -c 600 "$UTAB")'"
 }
-assert_utab_empty() { assert_eq "" "$(cat "$UTAB")" "${1:-$UTAB}"; }
+assert_utab_empty() { assert_eq "" "$(cat "$UTAB")" "$UTAB"; }
 
 # milliseconds since boot (the VM's wall clock may jump)
 uptime_ms() {
