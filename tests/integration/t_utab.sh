@@ -3,7 +3,7 @@
 # are pruned by every helper that changes utab (records of live mounts and
 # of other tools are kept), a record's size is bounded, and a user holding
 # libmount's utab lock delays others by a bounded time, with a warning.
-# shellcheck disable=SC2016 # literal $ in sh -c scripts
+# shellcheck disable=SC2016,SC2015 # literal $ in sh -c scripts; fail-or-go chains
 
 UTAB=/run/mount/utab
 UTAB_BOUND_MS=1500	# FM_UTAB_TIMEOUT_MS
