@@ -1559,6 +1559,7 @@ test_t29_utab_lock_held_by_a_user() {
 	atk_victim_mount
 	u_mkdir "$H/mnt"
 	[ -e /run/mount/utab.lock ] || install -m 0644 /dev/null /run/mount/utab.lock
+	# shellcheck disable=SC2016 # $1 is the inner shell's
 	bg lock as_user sh -c 'exec 9<"$1" && flock -x 9 && exec sleep 40' sh /run/mount/utab.lock
 	_asserted
 	poll_until 5 eval "! flock -n -x /run/mount/utab.lock true" || fail "the lock was not taken; $(bg_log lock)"
