@@ -8,3 +8,6 @@ UNIT_SRCS_test_legacy := mount_legacy.c mount_fsmount.c
 UNIT_WRAPS_test_legacy := -Wl,--wrap=mount
 
 UNIT_SRCS_test_lockfile := lockfile.c
+
+# utab.c: the line scanner of the pruning (links libmount like the helper)
+UNIT_SRCS_test_utab := utab.c mounts.c privs.c lockfile.c
