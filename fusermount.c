@@ -43,6 +43,7 @@
 #include "privs.h"
 #include "proto.h"
 #include "unmount.h"
+#include "utab.h"
 
 #ifndef FUSE_CONF
 #define FUSE_CONF "/etc/fuse.conf"
@@ -73,6 +74,17 @@ static void msg(const char *fmt, ...)
  */
 static bool checking;
 static int decided_line;	/* fuse.conf line behind the next refusal */
+static bool conf_hidden;	/* the caller may not read it: no line numbers */
+
+/* The line of fuse.conf behind a verdict, unless the caller may not read
+ * the file: then only that the file decided it. */
+static void print_decided(int line)
+{
+	if (line && conf_hidden)
+		printf("decided by %s\n", FUSE_CONF);
+	else if (line)
+		printf("decided by %s line %d\n", FUSE_CONF, line);
+}
 
 static void __attribute__((noreturn, format(printf, 1, 2)))
 refuse(const char *fmt, ...)
@@ -84,8 +96,7 @@ refuse(const char *fmt, ...)
 		fputs("deny: ", stdout);
 		vprintf(fmt, ap);
 		putchar('\n');
-		if (decided_line)
-			printf("decided by %s line %d\n", FUSE_CONF, decided_line);
+		print_decided(decided_line);
 	} else {
 		fprintf(stderr, "%s: ", progname);
 		vfprintf(stderr, fmt, ap);
@@ -96,6 +107,10 @@ refuse(const char *fmt, ...)
 }
 
 #define die(...) refuse(__VA_ARGS__)
+
+/* The mount is gone, its utab record is not (the next helper's pruning
+ * will remove it). */
+#define UTAB_KEPT_MSG "failed to remove the record of %s from %s: %s"
 
 /* ------------------------------------------------------------ start-up */
 
@@ -354,30 +369,54 @@ static int resolve(const char *orig, struct mpath *p)
 
 /* ------------------------------------------------------------- unmount */
 
-static int cmd_unmount(const struct privs *pv, const struct mpath *p,
-		       const struct args *a)
+static int unmount_failed(enum um_status st, int err, const struct mpath *p,
+			  const struct args *a)
 {
-	struct um_req q = { pv, p->abs, p->parent, p->last, a->lazy, NULL };
-	int err;
-
-	/* the parent may sit on a hung fs: main's alarm still runs */
-	switch (unmount_run(&q, &err)) {
-	case UM_OK:
-		return 0;
-	case UM_PARENT:
+	if (st == UM_PARENT)
 		msg("failed to chdir to %s: %s", p->parent, strerror(err));
+	if (a->quiet)
+		return EXIT_FAILURE;
+	switch (st) {
+	case UM_OK:
+	case UM_PARENT:
 		break;
 	case UM_UMOUNT:
-		if (!a->quiet)
-			msg("failed to unmount %s: %s", p->abs, strerror(err));
+		msg("failed to unmount %s: %s", p->abs, strerror(err));
 		break;
 	case UM_NOT_FOUND:
 	case UM_ALIVE:
-		if (!a->quiet)
-			msg("entry for %s not found in /etc/mtab", p->abs);
+		msg("entry for %s not found in /etc/mtab", p->abs);
+		break;
+	case UM_LOCK:
+		if (err == ETIMEDOUT)
+			msg("failed to unmount %s: timed out waiting for %s", p->abs,
+			    FM_LOCK_FILE);
+		else
+			msg("failed to unmount %s: cannot open %s: %s", p->abs,
+			    FM_LOCK_FILE, strerror(err));
+		break;
+	case UM_NO_PROC:
+		msg("failed to unmount %s: /proc is not mounted", p->abs);
 		break;
 	}
 	return EXIT_FAILURE;
+}
+
+static int cmd_unmount(const struct privs *pv, const struct mpath *p,
+		       const struct args *a)
+{
+	struct um_req q = { .pv = pv, .abs = p->abs, .parent = p->parent,
+			    .last = p->last, .lazy = a->lazy, .pfd = -1 };
+	enum um_status st;
+	int err;
+
+	alarm(FM_PREPARE_TIMEOUT);	/* the parent may sit on a hung fs */
+	st = unmount_run(&q, &err);
+	/* the unmount is done: a record left behind is only a warning */
+	if (st == UM_OK && q.utab_err && !a->quiet)
+		msg(UTAB_KEPT_MSG, q.target, FM_UTAB, strerror(-q.utab_err));
+	free(q.target);
+	return st == UM_OK ? 0 : unmount_failed(st, err, p, a);
 }
 
 /* ------------------------------------------------------- mount: prepare */
@@ -523,6 +562,7 @@ static void peek_unreadable_conf(struct mctx *c)
 	if (!f)
 		die("cannot read %s to learn its mount policy; non-root mounts "
 		    "are refused", FUSE_CONF);
+	conf_hidden = true;
 	parse_conf_file(c, f, quiet_diag);
 	if (c->conf.new_key_line) {
 		decided_line = c->conf.new_key_line;
@@ -814,6 +854,21 @@ static void parse_options(struct mctx *c)
 	die("unknown option '%.*s'", n, e.opt);
 }
 
+#define X_OPTS_MSG "x- options too long (more than %d bytes) to record in %s"
+#define TARGET_MSG "mountpoint %s too long (more than %d bytes) to record in %s"
+
+/* What a user's utab record may hold (FM_UTAB_*_MAX): checked whether or
+ * not utab exists, so that a mount does not work on one machine only. */
+static void check_record_size(const struct mctx *c)
+{
+	if (c->pv->root)
+		return;
+	if (c->o.x_opts && strlen(c->o.x_opts) > FM_UTAB_X_OPTS_MAX)
+		die(X_OPTS_MSG, FM_UTAB_X_OPTS_MAX, FM_UTAB);
+	if (strlen(c->path.abs) > FM_UTAB_TARGET_MAX)
+		die(TARGET_MSG, c->path.abs, FM_UTAB_TARGET_MAX, FM_UTAB);
+}
+
 /* Everything that can refuse a mount runs here, before anything is sent. */
 static void prepare(struct mctx *c)
 {
@@ -826,6 +881,7 @@ static void prepare(struct mctx *c)
 	pin_mountpoint(c);
 	check_mount_dir(c);
 	parse_options(c);
+	check_record_size(c);
 	alarm(0);
 }
 
@@ -1137,8 +1193,12 @@ static int verify_mount(struct mctx *c)
 	struct mnt_info mi;
 	int e;
 
-	e = c->done.mntfd >= 0 ? mounts_id_at(c->done.mntfd, "", &c->ref)
-			       : mounts_id_at(c->parentfd, c->path.last, &c->ref);
+	/* mount(2) gives no fd: take the new mount once, by its name in the
+	 * pinned parent, and check (and later undo) it through that fd */
+	if (c->done.mntfd < 0)
+		c->done.mntfd = openat(c->parentfd, c->path.last,
+				       O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	e = c->done.mntfd >= 0 ? mounts_id_at(c->done.mntfd, "", &c->ref) : -errno;
 	if (!e)
 		e = mounts_id_at(c->pinfd, "", &pin);
 	if (!e)
@@ -1153,20 +1213,24 @@ static int verify_mount(struct mctx *c)
 	return e;
 }
 
+/* Through the new mount's own fd: exactly that mount (see unmount.h). */
 static void undo_mount(struct mctx *c)
 {
-	char path[64];
 	int fd = c->done.mntfd >= 0 ? c->done.mntfd : c->pinfd;
+	int e = unmount_detach_fd(c->pv, fd);
 
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	privs_raise(CAP_SYS_ADMIN);
-	if (umount2(path, MNT_DETACH))
-		msg("failed to undo the mount: %s", strerror(errno));
-	privs_lower();
-	if (c->in_utab && privs_fsroot_begin(c->pv) == 0) {
-		utab_remove(c->target);
+	if (e)
+		msg("failed to undo the mount: %s", strerror(-e));
+	if (!c->in_utab)
+		return;
+	e = privs_fsroot_begin(c->pv);
+	if (!e) {
+		e = utab_remove(c->target);
 		privs_fsroot_end(c->pv);
 	}
+	if (e)
+		msg(UTAB_KEPT_MSG, c->target, FM_UTAB, strerror(-e));
+	c->in_utab = false;
 }
 
 static char *utab_options(const struct mctx *c)
@@ -1183,8 +1247,13 @@ static char *utab_options(const struct mctx *c)
 	return s;
 }
 
-/* Optional bookkeeping for mount(8) and friends: a failure only warns. */
-static void record_utab(struct mctx *c)
+/*
+ * Bookkeeping for mount(8) and friends: the record names the mount point
+ * the kernel gives for the new mount's ID.  A failure to write it only
+ * warns (the next helper's pruning heals what is left); a mount that is
+ * no longer where the record would say is undone (-ESTALE).
+ */
+static int record_utab(struct mctx *c)
 {
 	char *opts;
 	int e;
@@ -1192,23 +1261,30 @@ static void record_utab(struct mctx *c)
 	/* file capabilities without CAP_SETUID/CAP_SETGID: no utab, as
 	 * documented, and no warning on every mount */
 	if (!utab_present() || !c->pv->can_fsroot)
-		return;
+		return 0;
 	opts = utab_options(c);
 	if (!opts || !*opts) {
 		if (!opts)
 			msg("could not determine username; not recorded in %s", FM_UTAB);
 		free(opts);
-		return;
+		return 0;
 	}
 	e = privs_fsroot_begin(c->pv);
 	if (!e) {
-		e = utab_add(c->done.source, c->target, c->done.type, opts);
+		e = utab_add(&c->ref, c->done.source, c->target, c->done.type, opts);
 		privs_fsroot_end(c->pv);
+	}
+	free(opts);
+	c->in_utab = !e;
+	if (e == -ESTALE) {
+		msg("mountpoint %s moved before the mount was recorded in %s; "
+		    "mount undone", c->path.abs, FM_UTAB);
+		undo_mount(c);
+		return e;
 	}
 	if (e)
 		msg("failed to record the mount in %s: %s", FM_UTAB, strerror(-e));
-	c->in_utab = !e;
-	free(opts);
+	return 0;
 }
 
 static void report_mount_error(int err, const struct mount_err *e)
@@ -1250,6 +1326,16 @@ static int recheck_mount_dir(struct mctx *c)
 	return e ? -EPERM : 0;
 }
 
+/* The record will name the kernel's mount point of the new mount: within
+ * the bound (a rename of a parent since prepare may have made it longer). */
+static int check_target(const struct mctx *c)
+{
+	if (c->pv->root || strlen(c->target) <= FM_UTAB_TARGET_MAX)
+		return 0;
+	msg(TARGET_MSG "; mount undone", c->target, FM_UTAB_TARGET_MAX, FM_UTAB);
+	return -ENAMETOOLONG;
+}
+
 static int mount_and_verify(struct mctx *c)
 {
 	struct mount_err e = { .step = "mount" };
@@ -1270,6 +1356,8 @@ static int mount_and_verify(struct mctx *c)
 		    strerror(-err));
 	if (!err)
 		err = recheck_mount_dir(c);
+	if (!err)
+		err = check_target(c);
 	if (err)
 		undo_mount(c);
 	return err;
@@ -1287,25 +1375,50 @@ static int finish(struct mctx *c, int guard_sock_fd)
 		err = mount_and_verify(c);
 	limits_close(c);
 	if (!err)
-		record_utab(c);
+		err = record_utab(c);
 	return err;
 }
 
 /* ------------------------------------------------------ auto_unmount */
 
-/* The watcher outlives the daemon's start: it holds nothing but the
- * socket, ignores the terminal's signals, and writes nowhere. */
-static int detach(int sock)
+enum { WATCH_SOCK = 3, WATCH_PARENT = 4 };	/* the watcher's only fds */
+
+/* Keeps only the socket and the parent, as WATCH_SOCK and WATCH_PARENT;
+ * every other fd above 2 is closed. */
+static int keep_only(int a, int b)
+{
+	int x = fcntl(a, F_DUPFD_CLOEXEC, 5), y = fcntl(b, F_DUPFD_CLOEXEC, 5);
+	unsigned int lo = (unsigned int)(x < y ? x : y);
+	unsigned int hi = (unsigned int)(x < y ? y : x);
+
+	if (x < 0 || y < 0)
+		return -1;
+	close_range(3, lo - 1, 0);
+	if (hi > lo + 1)
+		close_range(lo + 1, hi - 1, 0);
+	close_range(hi + 1, ~0U, 0);
+	if (dup3(x, WATCH_SOCK, O_CLOEXEC) != WATCH_SOCK ||
+	    dup3(y, WATCH_PARENT, O_CLOEXEC) != WATCH_PARENT)
+		return -1;
+	close(x);
+	close(y);
+	return 0;
+}
+
+/*
+ * The watcher outlives the daemon's start: it holds nothing but the
+ * socket and the mountpoint's parent directory (O_PATH,
+ * opened before the mount: renaming or moving it cannot hide the mount),
+ * ignores the terminal's signals, and writes nowhere.  It holds no fd of
+ * the mount itself, which would make a plain -u of it fail as busy.
+ */
+static int detach(int sock, int pfd)
 {
 	int null;
 	sigset_t all;
 
-	if (sock < 3)
-		sock = fcntl(sock, F_DUPFD_CLOEXEC, 3);
-	if (sock < 0)
+	if (keep_only(sock, pfd))
 		return -1;
-	close_range(3, (unsigned int)sock - 1, 0);
-	close_range((unsigned int)sock + 1, ~0U, 0);
 	null = open("/dev/null", O_RDWR);
 	if (null < 0)
 		return -1;
@@ -1320,27 +1433,32 @@ static int detach(int sock)
 	sigfillset(&all);
 	sigdelset(&all, SIGALRM);
 	sigprocmask(SIG_BLOCK, &all, NULL);
-	return sock;
+	return 0;
 }
 
+/* Waits for the daemon's end, then removes its mount if it is dead; pfd
+ * is the mountpoint's parent, pinned before the mount was checked. */
 static int watch(const struct privs *pv, const struct mpath *p, int sock,
-		 const struct mnt_ref *ref)
+		 int pfd, const struct mnt_ref *ref)
 {
-	struct um_req q = { pv, p->abs, p->parent, p->last, true, ref };
+	struct um_req q = { .pv = pv, .abs = p->abs, .parent = p->parent,
+			    .last = p->last, .lazy = true, .expect = ref,
+			    .pfd = WATCH_PARENT };
 	int err;
 
-	sock = detach(sock);
-	if (sock < 0)
+	if (detach(sock, pfd))
 		return EXIT_FAILURE;
-	proto_wait_eof(sock);
+	proto_wait_eof(WATCH_SOCK);
 	unmount_if_dead(&q, &err);
+	free(q.target);
 	return EXIT_SUCCESS;
 }
 
 static int cmd_auto_unmount(const struct privs *pv, const struct mpath *p,
 			    const struct args *a, const struct env *env)
 {
-	struct um_req q = { pv, p->abs, p->parent, p->last, true, NULL };
+	struct um_req q = { .pv = pv, .abs = p->abs, .parent = p->parent,
+			    .last = p->last, .lazy = true, .pfd = -1 };
 	struct mnt_ref ref;
 	int sock = comm_fd(a, env), err;
 
@@ -1348,7 +1466,8 @@ static int cmd_auto_unmount(const struct privs *pv, const struct mpath *p,
 	if (unmount_find(&q, &ref, &err) != UM_OK)
 		die("%s is not a FUSE mount of the caller", p->abs);
 	alarm(0);
-	return watch(pv, p, sock, &ref);
+	free(q.target);
+	return watch(pv, p, sock, q.pfd, &ref);
 }
 
 /* ---------------------------------------------------------- protocols */
@@ -1359,15 +1478,21 @@ static void release(struct mctx *c)
 		close(c->done.mntfd);
 	close(c->devfd);
 	close(c->pinfd);
-	close(c->parentfd);
+	if (c->parentfd >= 0)
+		close(c->parentfd);
 	c->done.mntfd = -1;
+	c->parentfd = -1;
 }
 
 static int after_mount(struct mctx *c)
 {
+	int pfd = c->parentfd;
+
+	c->parentfd = -1;	/* the watcher keeps it */
 	release(c);
 	if (c->o.auto_unmount)
-		return watch(c->pv, &c->path, c->cfd, &c->ref);
+		return watch(c->pv, &c->path, c->cfd, pfd, &c->ref);
+	close(pfd);
 	privs_drop_all();
 	return EXIT_SUCCESS;
 }
@@ -1446,10 +1571,9 @@ static int cmd_check(struct mctx *c)
 		die("failed to drop privileges");
 	prepare(c);
 	printf("allow: %s\n", c->path.abs);
-	if (c->mount_dir_line)
-		printf("decided by %s line %d\n", FUSE_CONF, c->mount_dir_line);
-	if (c->o.allow_other && c->allow_other_line)
-		printf("decided by %s line %d\n", FUSE_CONF, c->allow_other_line);
+	print_decided(c->mount_dir_line);
+	if (c->o.allow_other)
+		print_decided(c->allow_other_line);
 	return EXIT_SUCCESS;
 }
 
@@ -1496,8 +1620,8 @@ int main(int argc, char **argv)
 	if (!*a.mnt)
 		die("invalid mountpoint ''");
 	/* realpath(3) of the parent may meet a hung filesystem too; the
-	 * limit covers finding the mount for -u and --auto-unmount as well
-	 * (prepare() sets its own) */
+	 * limit covers finding the mount for --auto-unmount as well
+	 * (prepare() and -u set their own) */
 	alarm(FM_PREPARE_TIMEOUT);
 	e = resolve(a.mnt, &c.path);
 	if (e)

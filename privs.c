@@ -225,6 +225,15 @@ void privs_fsroot_end(const struct privs *p)
 		abort();	/* never continue with any root identity */
 }
 
+/* Not capng_get_caps_process(): the child holds what the parent held,
+ * the reduced sets, and libcap-ng is told so (capng_have_capabilities
+ * only reads /proc when libcap-ng has no state at all). */
+int privs_forked(void)
+{
+	load_reduced();
+	return capng_have_capabilities(CAPNG_SELECT_CAPS) == CAPNG_FAIL ? -EPERM : 0;
+}
+
 /*
  * For the short-lived utab child only, in fsroot mode (euid 0): real and
  * saved uid 0 as well, so the caller can no longer stop it (SIGSTOP) or
@@ -241,11 +250,29 @@ int privs_unreachable(void)
 		return -EPERM;
 	if (getuid() == 0)
 		return 0;
-	load_reduced();	/* libcap-ng forgot its state in the child */
+	if (privs_forked())
+		return -EPERM;
 	if (privs_raise(CAP_SETUID) || setresuid(0, 0, 0))
 		e = -EPERM;
 	privs_lower();
 	return e;
+}
+
+int privs_out_of_reach(const struct privs *p)
+{
+	uid_t r, e, s;
+	int err = 0;
+
+	if (p->root)
+		return 0;
+	/* the effective uid stays non-zero: no capability set changes */
+	if (privs_raise(CAP_SETUID) || setresuid(0, p->uid, 0))
+		err = -EPERM;
+	privs_lower();
+	if (!err && (getresuid(&r, &e, &s) || r != 0 || e != p->uid || s != 0 ||
+		     (uid_t)setfsuid((uid_t)-1) != p->uid))
+		err = -EPERM;
+	return err;
 }
 
 /*

@@ -39,6 +39,8 @@ supp_user2() {
 #   -o OPTS, --root-file       mount options; a regular-file mountpoint
 #   --line N                   (repeatable) "decided by /etc/fuse.conf line N"
 #                              lines --check must print, in this order
+#   --rule                     "decided by /etc/fuse.conf", without a line
+#                              (a fuse.conf the caller may not read)
 #   --abs PATH                 the absolute mountpoint the helper reports
 #                              and mounts on (default MOUNTPOINT)
 #   --warn TEXT                (repeatable) warning lines the helper prints
@@ -57,6 +59,7 @@ agree() {
 		-o) opts=$2; shift 2 ;;
 		--root-file) rootfile=--root-file; shift ;;
 		--line) lines+=("$2"); shift 2 ;;
+		--rule) lines+=(""); shift ;;
 		--abs) abs=$2; shift 2 ;;
 		--warn) warns+=("$2"); shift 2 ;;
 		--super) sup=$2; shift 2 ;;
@@ -83,7 +86,7 @@ agree() {
 	top=$(_mi_line "$abs")
 	assert_exit "$want_rc" "${pre[@]}" "$FM" --check "${ck[@]}" "$mp"
 	if [ "$verdict" = allow ]; then expect="allow: $abs"; else expect="deny: $msg"; fi
-	for w in "${lines[@]}"; do expect+=$'\n'"decided by $CONF line $w"; done
+	for w in "${lines[@]}"; do expect+=$'\n'"decided by $CONF${w:+ line $w}"; done
 	assert_eq "$expect" "$OUT" "stdout of --check $mp"
 	expect=
 	for w in "${warns[@]}"; do expect+="$FM: $w"$'\n'; done
@@ -392,7 +395,7 @@ recheck_moved_out() { # dir|file
 	fi
 	snapshot_file /run/mount/utab
 	need_client
-	bg rc as_user "$FM_CLIENT" --helper "$FM" --timeout 30 --mode sync-init --sync-ioctl \
+	bg rc as_user "$FM_CLIENT" --helper "${RECHECK_HELPER:-$FM}" --timeout 30 --mode sync-init --sync-ioctl \
 		--init-delay-ms 2500 $rf "$mp"
 	_asserted
 	poll_until 10 grep -qx proceed-sent "$T/rc.out" || fail "no proceed-sent; $(bg_log rc)"
@@ -431,6 +434,16 @@ _mounted_or_gone() { grep -qx mounted "$T/$1.out" || ! alive "$1"; }
 test_policy_recheck_dir_moved_out() { recheck_moved_out dir; }
 test_policy_recheck_file_moved_out() { recheck_moved_out file; }
 test_policy_recheck_dir_moved_out_legacy() { use_legacy_helper; recheck_moved_out dir; }
+# The undo needs no new process: under `ulimit -u 0` (the caller's limit,
+# inherited by the helper) the unmount lock's child cannot be forked, and
+# the mount is detached all the same, by its fd (it stayed before).
+recheck_nproc() { # dir|file
+	printf '#!/bin/bash\nulimit -u 0 && exec -a fusermount3 %q "$@"\n' "$FM" >"$T/bin/nproc0" &&
+		chmod 0755 "$T/bin/nproc0" || fail "cannot write the ulimit -u 0 wrapper"
+	RECHECK_HELPER=$T/bin/nproc0 recheck_moved_out "$1"
+}
+test_policy_recheck_dir_moved_out_nproc() { recheck_nproc dir; }
+test_policy_recheck_dir_moved_out_nproc_legacy() { use_legacy_helper; recheck_nproc dir; }
 test_policy_recheck_file_moved_out_legacy() { use_legacy_helper; recheck_moved_out file; }
 
 # ---------------------------------------------------------------- 3. allow_other_group
@@ -852,10 +865,11 @@ test_policy_unreadable_conf_check_classic() {
 	agree --warn "$EACCES_WARN" allow "$H/m"
 	agree --mode classic --warn "$EACCES_WARN" -o allow_other deny "$AO_MSG" "$H/m"
 }
+# (F4 of issue 11: the rule, not the line of a file the caller cannot read)
 test_policy_unreadable_conf_check_policy() {
 	u_mkdir "$H/m"
 	unreadable_policy_conf
-	agree --warn "$EACCES_WARN" --line 2 deny "$UNREADABLE_MSG" "$H/m"
+	agree --warn "$EACCES_WARN" --rule deny "$UNREADABLE_MSG" "$H/m"
 }
 
 # --check mounts nothing, sends nothing, needs no _FUSE_COMMFD, and sees

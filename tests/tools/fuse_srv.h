@@ -29,6 +29,7 @@ struct srv_conf {
 	int init_error;		/* > 0: answer FUSE_INIT with -init_error */
 	int verbose;		/* log every request to stderr */
 	const char *stall_lookup; /* never answer a LOOKUP of this name */
+	int stall_open;		/* never answer OPEN/OPENDIR; print stalled= */
 };
 
 /* Why the server thread ended. */

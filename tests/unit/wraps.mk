@@ -10,3 +10,6 @@ UNIT_WRAPS_test_legacy := -Wl,--wrap=mount
 UNIT_SRCS_test_lockfile := lockfile.c
 # libmount through dlopen, and the mountinfo fallback that uses it
 UNIT_SRCS_test_mounts := mounts.c privs.c libmount_dl.c
+
+# utab.c: the line scanner of the pruning (libmount through dlopen, as in the helper)
+UNIT_SRCS_test_utab := utab.c mounts.c privs.c lockfile.c libmount_dl.c
