@@ -9,8 +9,8 @@
  * /proc/PID/status twice, and capng_apply(CAPNG_SELECT_BOUNDS) calls it
  * (and, without CAP_SETPCAP, also writes to syslog).  So the bounding set
  * is emptied with PR_CAPBSET_DROP here, and the process is asked what it
- * holds only when a root caller or a file-capability install does not
- * hold everything this file wants to keep.
+ * holds only when a root caller, a file-capability install or one without
+ * any privilege does not hold everything this file wants to keep.
  */
 #include <cap-ng.h>
 #include <errno.h>
@@ -107,10 +107,11 @@ static int reduce_setuid(const struct privs *p)
 }
 
 /*
- * Root caller, or file capabilities: keep what is held of `needed` (and
- * the root base for root).  Usually that is all of it, and the first
- * capset says so; only when it is refused does libcap-ng read what the
- * process holds (capng_get_caps_process), to keep just that.  The
+ * Root caller, file capabilities, or no privilege at all: keep what is
+ * held of `needed` (and the root base for root).  Usually that is all of
+ * it, and the first capset says so; only when it is refused does
+ * libcap-ng read what the process holds (capng_get_caps_process), to
+ * keep just that.  The
  * bounding set is emptied where CAP_SETPCAP allows (root); a file-
  * capability install without it keeps the caller's.
  */
@@ -127,7 +128,7 @@ static int reduce_in_place(const struct privs *p)
 	if (capng_get_caps_process())
 		return -EPERM;
 	for (size_t i = 0; i < N(needed); i++)
-		kept[i] = capng_have_capability(CAPNG_PERMITTED, (unsigned int)needed[i]);
+		kept[i] = capng_have_capability(CAPNG_PERMITTED, (unsigned int)needed[i]) == 1;
 	return apply_reduced();
 }
 
