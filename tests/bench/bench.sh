@@ -257,7 +257,8 @@ the fd, reaps the helper (as libfuse does), answers FUSE_INIT and serves.
 * **Syscalls**: one \`--version\`, one classic mount and its \`-u\` per helper
   under \`strace -f\` (as root, \`-u $USER_\`, so the setuid bit is honoured),
   utab present; counted are the helper's calls and those of every process
-  it forked (ours: the utab child), not the client's.
+  it forked (ours: the utab child, and at \`-u\` the unmount lock's child),
+  not the client's.
 
 ## What the helper loads, and when
 
