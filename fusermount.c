@@ -1517,11 +1517,15 @@ static void take_request(struct watcher *w)
 	close(conn);
 }
 
+/* ATTACHED polls the listening socket and the server's socket; ORPHANED
+ * the listening socket and the kept fd (for POLLERR only: the connection
+ * ended, e.g. by -u; waiting requests must not wake us) until the end of
+ * the grace period. */
 static void watch_step(struct watcher *w)
 {
 	struct pollfd p[2] = { { .fd = WATCH_LISTEN, .events = POLLIN },
 			       { .fd = WATCH_SOCK, .events = POLLIN } };
-	int timeout = -1, n = w->st == W_ATTACHED ? 2 : 1;
+	int timeout = -1;
 
 	if (w->st == W_ORPHANED) {
 		long long left = w->deadline - mono_ms();
@@ -1531,10 +1535,16 @@ static void watch_step(struct watcher *w)
 			return;
 		}
 		timeout = left > INT_MAX ? INT_MAX : (int)left;
+		p[1].fd = WATCH_DEV;
+		p[1].events = 0;
 	}
-	if (poll(p, (nfds_t)n, timeout) <= 0)
+	if (poll(p, 2, timeout) <= 0)
 		return;		/* EINTR, or the deadline: looked at above */
-	if (n == 2 && p[1].revents && server_gone()) {
+	if (w->st == W_ORPHANED && p[1].revents) {
+		w->st = W_GONE;
+		return;
+	}
+	if (p[1].revents && server_gone()) {
 		w->st = W_ORPHANED;
 		w->deadline = mono_ms() + w->grace_ms;
 	}
