@@ -15,6 +15,14 @@ test_reattach_reader_survives_kill9() {
 	kill -KILL "${BG[c]}"
 	wait_exit c 5
 	assert_user_fuse_mount "$H/mnt"
+	# the orphaned watcher waits with nothing effective; it keeps 5 fds
+	# (null 0-2, socket, parent, device, listening socket)
+	local pid
+	pid=$(helper_pids)
+	[ "$(grep -c . <<<"$pid")" = 1 ] || fail "expected one watcher, got '$pid'"
+	assert_match "$(cat "/proc/$pid/status")" '^CapEff:[[:space:]]+0+$' "the watcher's status"
+	assert_eq "0 1 2 3 4 5 6" "$(ls "/proc/$pid/fd" | sort -n | tr '\n' ' ' | sed 's/ $//')" "the watcher's fds"
+	assert_eq /dev/fuse "$(readlink "/proc/$pid/fd/5")" "the kept fd"
 	start_client d --mode reattach "$H/mnt"
 	wait_exit r 10
 	assert_eq 0 "$BG_RC" "exit status of the blocked reader ($(bg_log r))"
