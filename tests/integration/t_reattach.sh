@@ -116,21 +116,25 @@ test_reattach_socket_direct_refused() {
 	local name
 	name=$(reattach_names)
 	[ "$(grep -c . <<<"$name")" = 1 ] || fail "expected one reattach socket, got '$name'"
+	cat >"$UT/direct.py" <<-'PY'
+		import array, socket, struct, sys
+		s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+		s.settimeout(5)
+		s.connect("\0" + sys.argv[1])
+		a, b = socket.socketpair()
+		req = b"FMREATT1" + struct.pack("=QII", int(sys.argv[1][22:], 16), 1, 0)
+		try:
+		    s.sendmsg([req], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [b.fileno()]))])
+		    data, anc, _, _ = s.recvmsg(16, socket.CMSG_SPACE(16))
+		except (ConnectionResetError, BrokenPipeError):
+		    data, anc = b"", []
+		print("got-fd" if anc else "no-fd")
+		sys.exit(3 if anc else 0)
+	PY
+	chmod 0644 "$UT/direct.py" || fail "chmod"
 	for who in as_user as_user2; do
-		assert_exit 0 "$who" python3 - "${name#@}" <<-'PY'
-			import array, socket, struct, sys
-			s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-			s.settimeout(5)
-			s.connect("\0" + sys.argv[1])
-			a, b = socket.socketpair()
-			req = b"FMREATT1" + struct.pack("=QII", int(sys.argv[1][22:], 16), 1, 0)
-			try:
-			    s.sendmsg([req], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [b.fileno()]))])
-			    data, anc, _, _ = s.recvmsg(16, socket.CMSG_SPACE(16))
-			except (ConnectionResetError, BrokenPipeError):
-			    data, anc = b"", []
-			sys.exit(3 if anc else 0)
-		PY
+		assert_exit 0 "$who" python3 "$UT/direct.py" "${name#@}"
+		assert_eq no-fd "$OUT" "what $who got from the watcher's socket"
 	done
 	start_client d --mode reattach "$H/mnt"
 	assert_eq "hello world" "$(as_user cat "$H/mnt/hello")" "the reattached server serves"
