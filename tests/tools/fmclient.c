@@ -73,7 +73,7 @@ static int g_wake_wr = -1;
 enum {
 	OPT_HELPER = 256, OPT_MODE, OPT_SYNC_IOCTL, OPT_INIT_DELAY,
 	OPT_INIT_ERROR, OPT_CONTENT, OPT_ROOT_FILE, OPT_FAULT, OPT_READY,
-	OPT_TIMEOUT, OPT_VERBOSE,
+	OPT_TIMEOUT, OPT_VERBOSE, OPT_STALL_ON,
 };
 
 static const struct option long_opts[] = {
@@ -88,6 +88,7 @@ static const struct option long_opts[] = {
 	{ "ready-file", required_argument, NULL, OPT_READY },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "verbose", no_argument, NULL, OPT_VERBOSE },
+	{ "stall-on", required_argument, NULL, OPT_STALL_ON },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -122,7 +123,8 @@ static void usage(FILE *f)
 		"  --fault STEP         inject a fault (see README.md)\n"
 		"  --ready-file PATH    created once the mount is usable\n"
 		"  --timeout SEC        hard limit for the whole run (30)\n"
-		"  --verbose            log FUSE requests to stderr\n");
+		"  --verbose            log FUSE requests to stderr\n"
+		"  --stall-on NAME      stop answering once NAME is looked up\n");
 }
 
 /* ---- signals --------------------------------------------------------- */
@@ -212,6 +214,7 @@ static int parse_one(struct opts *o, int c, const char *arg)
 	case OPT_ROOT_FILE: o->srv.root_file = 1; return 0;
 	case OPT_READY: o->ready_file = arg; return 0;
 	case OPT_VERBOSE: o->srv.verbose = 1; return 0;
+	case OPT_STALL_ON: o->srv.stall_on = arg; return 0;
 	case OPT_INIT_DELAY:
 		return parse_num(arg, 0, 3600000, &o->srv.init_delay_ms);
 	case OPT_INIT_ERROR:

@@ -28,6 +28,8 @@ struct srv_conf {
 	int init_delay_ms;	/* sleep this long before answering FUSE_INIT */
 	int init_error;		/* > 0: answer FUSE_INIT with -init_error */
 	int verbose;		/* log every request to stderr */
+	const char *stall_on;	/* LOOKUP of this name in the root is never
+				 * answered, nor is any request after it */
 };
 
 /* Why the server thread ended. */
@@ -54,6 +56,7 @@ struct srv {
 	atomic_int stop;
 	atomic_int end;		/* enum srv_end */
 	atomic_int got_init;
+	atomic_int stalled;	/* stall_on was looked up: answer nothing */
 };
 
 /* Start the server thread on fd; returns 0 or a positive errno. */
