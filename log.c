@@ -36,6 +36,10 @@ static struct {
 
 void log_begin(uid_t uid, bool root, enum conf_log (*read_level)(void))
 {
+	free(L.mountpoint);
+	free(L.options);
+	free(L.note);
+	memset(&L, 0, sizeof(L));
 	L.on = !root;
 	L.uid = uid;
 	L.read_level = read_level;
@@ -80,6 +84,7 @@ void log_note(const char *text)
 struct line {
 	char b[LOG_LINE_MAX];
 	size_t len;		/* never more than sizeof(b) - 1 */
+	bool full;		/* a part did not fit: nothing more is added */
 };
 
 static void __attribute__((format(printf, 2, 3)))
@@ -89,18 +94,27 @@ add(struct line *l, const char *fmt, ...)
 	va_list ap;
 	int n;
 
+	if (l->full)
+		return;
 	va_start(ap, fmt);
 	n = vsnprintf(l->b + l->len, room, fmt, ap);
 	va_end(ap);
-	if (n > 0)
-		l->len += (size_t)n < room ? (size_t)n : room - 1;
+	if (n >= 0 && (size_t)n < room) {
+		l->len += (size_t)n;
+		return;
+	}
+	l->b[l->len] = '\0';	/* all of it or nothing */
+	l->full = true;
 }
 
 static void add_esc(struct line *l, const char *s, enum esc_mode m)
 {
-	size_t room = sizeof(l->b) - l->len;
+	size_t room = sizeof(l->b) - l->len, n;
 
-	esc_str(l->b + l->len, room, s, m);
+	if (l->full)
+		return;
+	n = esc_str(l->b + l->len, room, s, m);
+	l->full = n >= room;
 	l->len += strlen(l->b + l->len);
 }
 
@@ -188,6 +202,7 @@ static void emit(const char *result, const char *conf, int line,
 	if (!l)
 		goto out;
 	l->len = 0;
+	l->full = false;
 	l->b[0] = '\0';
 	add_header(l, ok ? LOG_INFO : LOG_NOTICE);
 	add(l, "%s %s: ", L.action, result);
