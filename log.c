@@ -142,6 +142,38 @@ static void add_option_names(struct line *l, const char *opts)
 		add(l, "-");
 }
 
+/* Overwrites every occurrence in s of the n bytes at tok with those at
+ * by (of the same length). */
+static void replace_all(char *s, const char *tok, const char *by, size_t n)
+{
+	for (char *p = s; n && (p = memmem(p, strlen(p), tok, n)) != NULL; p += n)
+		memcpy(p, by, n);
+}
+
+/*
+ * A refusal quotes the option it is about ("unknown option 'x=VALUE'"):
+ * in the log every NAME=VALUE of the -o string becomes NAME=*****, so no
+ * value reaches the log through a message either.  NULL without memory.
+ */
+static char *redact(const char *reason, const char *opts)
+{
+	char *r = strdup(reason), *mask;
+
+	for (const char *p = opts ? opts : ""; r && *p; ) {
+		const char *end = opts_token_end(p);
+		size_t n = (size_t)(end - p);
+		const char *eq = memchr(p, '=', n);
+
+		if (eq && eq + 1 < end && (mask = strndup(p, n)) != NULL) {
+			memset(mask + (eq + 1 - p), '*', (size_t)(end - eq - 1));
+			replace_all(r, p, mask, n);
+			free(mask);
+		}
+		p = *end ? end + 1 : end;
+	}
+	return r;
+}
+
 static void add_header(struct line *l, int severity)
 {
 	time_t now = time(NULL);
@@ -211,7 +243,7 @@ static void emit(const char *result, const char *conf, int line,
 		add(l, " mountpoint=");
 		add_esc(l, L.mountpoint, ESC_FIELD);
 	}
-	if (L.options)
+	if (L.options && strcmp(L.action, "mount") == 0)
 		add_option_names(l, L.options);
 	if (conf && line > 0) {
 		add(l, " conf=");
@@ -219,8 +251,11 @@ static void emit(const char *result, const char *conf, int line,
 		add(l, ":%d", line);
 	}
 	if (reason) {
+		char *r = redact(reason, L.options);
+
 		add(l, " reason=");
-		add_esc(l, reason, ESC_TEXT);
+		add_esc(l, r ? r : "(no memory)", ESC_TEXT);
+		free(r);
 	}
 	send_line(l);
 	free(l);

@@ -156,6 +156,23 @@ static void test_option_names(void **state)
 	assert_string_equal(body(l), "mount ok: user=? uid=4242 options=a\\040b\\012c,\\377");
 }
 
+/* A message quoting an option shows its name, never its value. */
+static void test_reason_redacted(void **state)
+{
+	struct sink *s = *state;
+
+	log_begin(4242, false, NULL);
+	log_set_action("mount");
+	log_set_options("rw,password=hunter2,fsname=a\\,b,x-k=");
+	log_refused("unknown option 'password=hunter2'", NULL, 0);
+	expect_body(s, "mount refused: user=? uid=4242 options=rw,password,fsname,x-k "
+		    "reason=unknown option 'password=*******'");
+	log_set_action("mount");
+	log_refused("invalid value in option 'fsname=a\\,b'", NULL, 0);
+	expect_body(s, "mount refused: user=? uid=4242 options=rw,password,fsname,x-k "
+		    "reason=invalid value in option 'fsname=****'");
+}
+
 /* A refusal: the message, and the line that decided it, escaped. */
 static void test_refusal(void **state)
 {
@@ -317,6 +334,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_header, sink_setup, sink_teardown),
 		cmocka_unit_test_setup_teardown(test_option_names, sink_setup, sink_teardown),
 		cmocka_unit_test_setup_teardown(test_refusal, sink_setup, sink_teardown),
+		cmocka_unit_test_setup_teardown(test_reason_redacted, sink_setup, sink_teardown),
 		cmocka_unit_test_setup_teardown(test_one_line_each, sink_setup, sink_teardown),
 		cmocka_unit_test_setup_teardown(test_root_not_logged, sink_setup, sink_teardown),
 		cmocka_unit_test_setup_teardown(test_levels, sink_setup, sink_teardown),
