@@ -5,7 +5,8 @@
  * codes; the modules return negative errno values or verdicts.
  *
  * Flow of a mount (see README "Design"):
- *   harden -> privs_reduce (run as the caller) -> parse argv -> resolve
+ *   harden -> parse argv (--help, --version, --features answer here, as
+ *   the caller) -> privs_reduce (run as the caller) -> resolve
  *   path -> prepare: device, fuse.conf, mount_max, pin and check the
  *   mountpoint, every option -> classic: finish, send fd
  *                            -> --sync-init: send fd, wait proceed,
@@ -16,6 +17,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <grp.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <linux/capability.h>
 #include <poll.h>
@@ -182,8 +184,33 @@ struct args {
 	const char *mnt;
 };
 
-static void usage(void)
+/*
+ * --help, --version and --features are answered while argv is parsed,
+ * before anything else happens: libfuse asks --help and --features before
+ * every unprivileged mount.  They need nothing, so they hold nothing: the
+ * caller's ids, no capability; no fuse.conf, device or mountpoint.
+ */
+static void answer_as_caller(void)
 {
+	int e = privs_drop_to_caller();
+
+	if (e)
+		die("failed to drop privileges: %s", strerror(-e));
+}
+
+/* An answer that did not reach stdout is no success. */
+static void __attribute__((noreturn)) answered(void)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		msg("failed to write to standard output: %s", strerror(errno));
+		exit(EXIT_FAILURE);
+	}
+	exit(EXIT_SUCCESS);
+}
+
+static void __attribute__((noreturn)) usage(void)
+{
+	answer_as_caller();
 	printf("%s: [options] mountpoint\n"
 	       "Options:\n"
 	       " -h\t\t    print help\n"
@@ -191,11 +218,55 @@ static void usage(void)
 	       " -o opt[,opt...]    mount options\n"
 	       " -u\t\t    unmount\n"
 	       " -q\t\t    quiet\n"
-	       " -z\t\t    lazy unmount\n", progname);
+	       " -z\t\t    lazy unmount\n"
+	       " --features\t    print supported features in hexadecimal\n"
+	       " --features=text    print supported feature names\n"
+	       " --list [--json]    list your FUSE mounts and whether they answer\n"
+	       " --abort\t    abort the connection of a hung mount, detach it\n",
+	       progname);
 	exit(EXIT_FAILURE);	/* as the reference: scripts may rely on it */
 }
 
-enum { OPT_AUTO_UNMOUNT = 256, OPT_COMM_FD, OPT_SYNC_INIT, OPT_CHECK,
+static void __attribute__((noreturn)) version(void)
+{
+	answer_as_caller();
+	printf("fusermount3 version: %s\n", FM_VERSION);
+	answered();
+}
+
+/*
+ * What libfuse (after 3.18) asks before it passes --sync-init: it does so
+ * only with both bits.  Built without the new mount API the answer is 0,
+ * as from libfuse's own helper built so (our --sync-init then works with
+ * mount(2), but libfuse is told nothing it would not be told anyway).
+ */
+#define FM_FEATURE_NEW_MOUNT_API UINT64_C(0x1)
+#define FM_FEATURE_SYNC_INIT UINT64_C(0x2)
+#ifdef FM_NO_NEW_MOUNT_API
+#define FM_FEATURES UINT64_C(0)
+#else
+#define FM_FEATURES (FM_FEATURE_NEW_MOUNT_API | FM_FEATURE_SYNC_INIT)
+#endif
+
+/* --features: 16 hex digits (the word, most significant byte first);
+ * --features=text: the names of the bits set; any other value: usage */
+static void __attribute__((noreturn)) features(const char *how)
+{
+	const uint64_t f = FM_FEATURES;
+	bool api = f & FM_FEATURE_NEW_MOUNT_API, sync = f & FM_FEATURE_SYNC_INIT;
+
+	if (how && strcmp(how, "text") != 0)
+		usage();
+	answer_as_caller();
+	if (!how)
+		printf("%016" PRIx64 "\n", f);
+	else
+		printf("%s%s%s\n", api ? "FUSERMOUNT_FEATURE_NEW_MOUNT_API" : "",
+		       api && sync ? " " : "", sync ? "FUSERMOUNT_FEATURE_SYNC_INIT" : "");
+	answered();
+}
+
+enum { OPT_AUTO_UNMOUNT = 256, OPT_COMM_FD, OPT_SYNC_INIT, OPT_CHECK, OPT_FEATURES,
        OPT_LIST, OPT_JSON, OPT_ABORT };
 
 static const struct option long_opts[] = {
@@ -209,6 +280,7 @@ static const struct option long_opts[] = {
 	{ "comm-fd", required_argument, NULL, OPT_COMM_FD },
 	{ "sync-init", no_argument, NULL, OPT_SYNC_INIT },
 	{ "check", no_argument, NULL, OPT_CHECK },
+	{ "features", optional_argument, NULL, OPT_FEATURES },
 	{ "list", no_argument, NULL, OPT_LIST },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "abort", no_argument, NULL, OPT_ABORT },
@@ -218,8 +290,9 @@ static const struct option long_opts[] = {
 static void take_option(int ch, struct args *a)
 {
 	switch (ch) {
-	case 'h': usage(); break;
-	case 'V': printf("fusermount3 version: %s\n", FM_VERSION); exit(0);
+	case 'h': usage();
+	case 'V': version();
+	case OPT_FEATURES: features(optarg);
 	case 'o': a->opts = optarg; break;
 	case 'u': a->unmount = true; break;
 	case 'z': a->lazy = true; break;
@@ -1366,11 +1439,11 @@ int main(int argc, char **argv)
 	if (argc > 0 && argv[0])
 		progname = argv[0];
 	env_take(&env);
+	parse_args(argc, argv, &a);	/* --help etc. end here, as the caller */
 	e = privs_reduce(&pv);
 	if (e)
 		die("failed to drop privileges: %s", strerror(-e));
 	log_begin(pv.uid, pv.root, conf_log_level);
-	parse_args(argc, argv, &a);
 	log_args(&a);
 	if (a.list) {
 		env_free(&env);

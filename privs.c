@@ -182,6 +182,24 @@ int privs_unreachable(void)
 }
 
 /*
+ * For answers that need nothing (--help, --version, --features), before
+ * privs_reduce(): the caller's real ids everywhere, no capability.  A root
+ * caller is left as it is.  Only ever drops; 0 or -errno.
+ */
+int privs_drop_to_caller(void)
+{
+	uid_t uid = getuid();
+	gid_t gid = getgid();
+
+	if (uid == 0)
+		return 0;
+	if (setresgid(gid, gid, gid) || setresuid(uid, uid, uid))
+		return -errno;
+	capng_clear(CAPNG_SELECT_CAPS);	/* file capabilities survive the above */
+	return capng_apply(CAPNG_SELECT_CAPS) ? -EPERM : 0;
+}
+
+/*
  * For a forked child that only probes a mount: exactly uid/gid, no
  * supplementary groups, no capability in any set but the bounding one.
  * Needs CAP_SETUID and CAP_SETGID (a root caller's helper).  0 or -errno.

@@ -34,6 +34,9 @@ void privs_fsroot_end(const struct privs *p);
 /* In a child that only writes utab (fsroot mode): all uids 0, so the
  * caller cannot stop it while it holds the utab lock. */
 int privs_unreachable(void);
+/* Before privs_reduce(), for answers that need nothing: a non-root caller's
+ * real ids everywhere and no capability, for good; 0 or -errno. */
+int privs_drop_to_caller(void);
 /* In a forked child: become exactly uid/gid, without supplementary
  * groups or any capability; 0 or -errno. */
 int privs_become(uid_t uid, gid_t gid);

@@ -11,6 +11,8 @@
 #   $T/fusectl         fusectl, used by the cleanup to abort connections
 #   $H, $H2            fresh, empty homes of $U and $U2 (binds over their homes)
 #   $UT                a 1777 scratch dir (ready files etc.)
+#   $FM_CLIENT         in a twin run (FM_TWIN=sync-init, see run.sh) a wrapper
+#                      around fmclient: see fm_twin_client
 # A test reports through fail/skip/the assert_* helpers; a test that returns
 # without a single assertion is reported as FAIL.
 
@@ -321,6 +323,46 @@ FM_CLEANUP_CMDS=()
 at_cleanup() { FM_CLEANUP_CMDS+=("$(printf '%q ' "$@")"); }
 
 _ns_id() { stat -L -c %i /proc/self/ns/mnt; }
+_ppid() { # PID -> its parent's pid (nothing if it is gone)
+	local s
+	s=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
+	s=${s##*) }
+	s=${s#* }
+	echo "${s%% *}"
+}
+
+# The sync-init twin of a test (run.sh "# fm-twin:"): FM_CLIENT becomes a
+# wrapper that turns every `--mode classic` and `--mode sync-init` into
+# what a libfuse after 3.18 does for an unprivileged caller: probe
+# `--help`, then `--features`, then `--sync-init` (the sync-init ioctl
+# only with --sync-ioctl, i.e. when the server wants it). The probe must
+# choose sync-init (else fmclient exits 4) and a failed sync-init mount
+# is not retried classically, so each refusal is seen once, as in the
+# classic run. Each such call is logged in $FM_TWIN_LOG: a twin that made
+# none fails (fm_inner).
+FM_TWIN_LOG=
+fm_twin_client() {
+	[ -n "${FM_CLIENT:-}" ] && [ -x "$FM_CLIENT" ] || return 0
+	FM_TWIN_LOG=$UT/.twin.log
+	install -m 0666 /dev/null "$FM_TWIN_LOG" || fail "setup: cannot create $FM_TWIN_LOG"
+	cat >"$T/bin/fmclient-twin" <<-EOF || fail "setup: cannot write the twin wrapper"
+		#!/bin/bash
+		args=()
+		while [ \$# -gt 0 ]; do
+			if [ "\$1" = --mode ] && { [ "\${2:-}" = classic ] || [ "\${2:-}" = sync-init ]; }; then
+				args+=(--mode libfuse --expect-path sync-init --no-fallback)
+				echo "\$2" >>$(printf '%q' "$FM_TWIN_LOG")
+				shift 2
+			else
+				args+=("\$1")
+				shift
+			fi
+		done
+		exec $(printf '%q' "$FM_CLIENT") "\${args[@]}"
+	EOF
+	chmod 0755 "$T/bin/fmclient-twin" || fail "setup: chmod"
+	FM_CLIENT=$T/bin/fmclient-twin
+}
 
 fm_setup() {
 	local u home
@@ -355,6 +397,11 @@ fm_setup() {
 	UID1=$(id -u "$U") GID1=$(id -g "$U") UID2=$(id -u "$U2")
 	_user_cmd "$U" AS_USER
 	_user_cmd "$U2" AS_USER2
+	case ${FM_TWIN:-} in
+	'') ;;
+	sync-init) fm_twin_client ;;
+	*) fail "setup: unknown FM_TWIN='$FM_TWIN'" ;;
+	esac
 }
 
 fm_cleanup() {
@@ -369,7 +416,11 @@ fm_cleanup() {
 		esac
 		umount -l "$(mi_unescape "$mp")" 2>/dev/null
 	done < <(fuse_mounts | tac)
-	for pid in "${BG[@]}"; do kill -KILL "$pid" 2>/dev/null; done
+	# (only those still our children: the pid of one that ended may belong
+	# to anybody by now, e.g. to a process of a test run beside this one)
+	for pid in "${BG[@]}"; do
+		[ "$(_ppid "$pid")" = $$ ] && kill -KILL "$pid" 2>/dev/null
+	done
 	# anything else still living in this namespace (daemons, watchers, sshd)
 	ns=$(_ns_id)
 	mapfile -t procs < <(stat -L -c '%i %n' /proc/[0-9]*/ns/mnt 2>/dev/null)
@@ -407,6 +458,9 @@ fm_inner() {
 	. "$file"
 	"$fn"
 	rc=$?
+	if [ ! -s "$FM_RESULT" ] && [ -n "${FM_TWIN:-}" ] && [ ! -s "$FM_TWIN_LOG" ]; then
+		_verdict FAIL "$FM_TWIN twin: no fmclient mount went the libfuse way (lib.sh fm_twin_client)"
+	fi
 	if [ ! -s "$FM_RESULT" ]; then
 		if [ "$rc" != 0 ]; then
 			_verdict FAIL "test function returned status $rc"

@@ -8,6 +8,11 @@
 #   FM_TEST_USER     unprivileged test user (default fmtest; fmtest2 is the other one)
 #   FM_TEST_TIMEOUT  seconds per test (default 60; a test file may raise it for
 #                    one test with a line "# fm-timeout: test_NAME SECONDS")
+# A test file may list tests to run twice with a line "# fm-twin: test_A
+# test_B ...": each such test runs once as written (NAME) and once more as
+# NAME@sync_init with FM_TWIN=sync-init, where every fmclient mount of
+# mode classic or sync-init goes the way libfuse after 3.18 takes (probe
+# --help and --features, then --sync-init; see lib.sh fm_twin_client).
 #   FM_CMD_TIMEOUT   seconds per command run by assert_exit (default 30)
 #   FM_STRICT=1 / CI=true   a SKIP for a missing package counts as FAIL
 #   FM_VERBOSE=1     print every test's log, not only the failing ones'
@@ -62,24 +67,33 @@ host_fuse() {
 HOST_BEFORE=$(host_fuse)
 
 # ------------------------------------------------------------- discovery
-TESTS=() # "file function name"
+TESTS=() # "file function name limit twin"
 declare -A seen=()
+wanted() { # NAME FUNCTION GLOB...
+	local n=$1 fn=$2 g
+	shift 2
+	[ $# -gt 0 ] || return 0
+	for g; do
+		# shellcheck disable=SC2053
+		[[ $n == $g || $fn == $g ]] && return 0
+	done
+	return 1
+}
 for f in "$HERE"/t_*.sh; do
 	[ -e "$f" ] || continue
-	for fn in $(grep -oE '^test_[A-Za-z0-9_]+ *\(\)' "$f" | tr -d '() '); do
+	fns=$(grep -oE '^test_[A-Za-z0-9_]+ *\(\)' "$f" | tr -d '() ')
+	twins=" $(sed -n 's/^# fm-twin: //p' "$f" | tr '\n' ' ') "
+	for fn in $twins; do
+		grep -qx "$fn" <<<"$fns" || setup_fail "$f: fm-twin names '$fn', which is not a test there"
+	done
+	for fn in $fns; do
 		name=${fn#test_}
 		[ -z "${seen[$name]:-}" ] || setup_fail "test name '$name' defined twice (${seen[$name]} and $f)"
 		seen[$name]=$f
-		if [ $# -gt 0 ]; then
-			want=0
-			for g; do
-				# shellcheck disable=SC2053
-				[[ $name == $g || $fn == $g ]] && want=1
-			done
-			[ $want = 1 ] || continue
-		fi
 		limit=$(sed -n "s/^# fm-timeout: $fn \([0-9][0-9]*\)\$/\1/p" "$f" | tail -n 1)
-		TESTS+=("$f $fn $name ${limit:-$TIMEOUT}")
+		! wanted "$name" "$fn" "$@" || TESTS+=("$f $fn $name ${limit:-$TIMEOUT} -")
+		[[ $twins == *" $fn "* ]] && wanted "$name@sync_init" "$fn@sync_init" "$@" &&
+			TESTS+=("$f $fn $name@sync_init ${limit:-$TIMEOUT} sync-init")
 	done
 done
 [ ${#TESTS[@]} -gt 0 ] || setup_fail "no test matches: $*"
@@ -117,14 +131,15 @@ reap_ns() { # RESULT-FILE
 
 # ------------------------------------------------------------- run
 for t in "${TESTS[@]}"; do
-	read -r file fn name limit <<<"$t"
+	read -r file fn name limit twin <<<"$t"
 	tmp=$(mktemp -d /tmp/fmit.XXXXXX) || setup_fail "mktemp failed"
 	res=$RUNDIR/$name.result
 	log=$RUNDIR/$name.log
 	: >"$res"
 	start=$SECONDS
 	# (in a subshell: no "Killed" job notice from this shell after a hard timeout)
-	(FM_TEST_TIMEOUT=$limit timeout -k 5 "$limit" unshare -m --propagation private -- \
+	[ "$twin" = - ] && twin=
+	(FM_TWIN=$twin FM_TEST_TIMEOUT=$limit timeout -k 5 "$limit" unshare -m --propagation private -- \
 		bash "$HERE/run.sh" --inner "$file" "$fn" "$tmp" "$res" >"$log" 2>&1) 2>/dev/null
 	rc=$?
 	reap_ns "$res"

@@ -1,4 +1,7 @@
 # t_auto_unmount.sh - the auto_unmount watcher cleans up after a dead daemon.
+# (run.sh: each fm-twin test runs once more the way libfuse after 3.18 mounts)
+# fm-twin: test_auto_unmount_kill9_classic test_auto_unmount_socket_closed
+# fm-twin: test_auto_unmount_then_manual_unmount
 
 auto_unmount_kill9() { # MODE
 	u_mkdir "$H/mnt"
@@ -28,7 +31,7 @@ test_auto_unmount_socket_closed() {
 # a healthy mount survives its watcher's normal end: -u by the user
 test_auto_unmount_then_manual_unmount() {
 	u_mkdir "$H/mnt"
-	start_client c --mode sync-init -o auto_unmount "$H/mnt"
+	start_client c --mode classic -o auto_unmount "$H/mnt"
 	assert_user_fuse_mount "$H/mnt"
 	unmount_client c "$H/mnt"
 	poll_until 5 no_helpers || fail "watcher still running: $(helper_pids)"

@@ -1,5 +1,8 @@
 # t_badinput.sh - bad command lines, environments and clients: exit 1, one
 # line on stderr, nothing mounted, utab and fuse.conf untouched.
+# (run.sh: each fm-twin test runs once more the way libfuse after 3.18 mounts)
+# fm-twin: test_bad_empty_mountpoint_client test_bad_unknown_mount_option
+# fm-twin: test_bad_blkdev test_bad_options_too_long test_bad_mountpoint_missing
 
 CONF="# integration test
 mount_max = 1000"
@@ -87,7 +90,7 @@ test_bad_mountpoint_missing() {
 
 test_help() {
 	local usage
-	usage=$(printf '%s: [options] mountpoint\nOptions:\n -h\t\t    print help\n -V\t\t    print version\n -o opt[,opt...]    mount options\n -u\t\t    unmount\n -q\t\t    quiet\n -z\t\t    lazy unmount' "$FM")
+	usage=$(printf '%s: [options] mountpoint\nOptions:\n -h\t\t    print help\n -V\t\t    print version\n -o opt[,opt...]    mount options\n -u\t\t    unmount\n -q\t\t    quiet\n -z\t\t    lazy unmount\n --features\t    print supported features in hexadecimal\n --features=text    print supported feature names\n --list [--json]    list your FUSE mounts and whether they answer\n --abort\t    abort the connection of a hung mount, detach it' "$FM")
 	assert_exit 1 as_user "$FM" -h
 	assert_eq "$usage" "$OUT" "usage on stdout"
 	assert_eq "" "$ERR" "stderr"

@@ -1,4 +1,7 @@
 # t_core.sh - everyday mounts: Debian's libfuse programs and fmclient.
+# (run.sh: each fm-twin test runs once more the way libfuse after 3.18 mounts)
+# fm-twin: test_allow_other_refused_classic test_allow_other_accepted_classic
+# fm-twin: test_no_allow_other_other_user_denied test_fsname_subtype_classic
 
 test_bindfs_basic() {
 	need_cmd bindfs

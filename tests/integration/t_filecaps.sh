@@ -13,6 +13,8 @@
 . "$(dirname "${BASH_SOURCE[0]}")/t_core.sh"
 # shellcheck source=t_attacks.sh
 . "$(dirname "${BASH_SOURCE[0]}")/t_attacks.sh"
+# shellcheck source=t_features.sh
+. "$(dirname "${BASH_SOURCE[0]}")/t_features.sh"
 
 FC_GRANT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/grant-privilege.sh
 
@@ -106,6 +108,16 @@ test_sysadmin_per_phase() {
 	CAPS_PRM=$CAPS_SYS_ADMIN CAPS_UTAB=no
 	CAPS_BND=$(as_user grep '^CapBnd:' /proc/self/status | awk '{ print $2 }')
 	caps_per_phase
+}
+# --help, --version, --features: every file capability dropped before
+# the answer is written (the setuid twin is test_features_answer_as_caller)
+test_caps_features_answer_as_caller() {
+	use_caps_helper grant
+	test_features_answer_as_caller
+}
+test_sysadmin_features_answer_as_caller() {
+	use_caps_helper sysadmin
+	test_features_answer_as_caller
 }
 
 # ------------------------------------------------------------ attack cases

@@ -1,4 +1,7 @@
 # t_limits.sh - mount_max from fuse.conf.
+# (run.sh: each fm-twin test runs once more the way libfuse after 3.18 mounts)
+# fm-twin: test_mount_max_one test_mount_max_counts_other_users
+# fm-twin: test_mount_max_zero test_mount_max_counts_only_fuse
 
 MAX_MSG="too many FUSE filesystems mounted; mount_max=N can be set in /etc/fuse.conf"
 

@@ -1,4 +1,10 @@
 # t_mountpoints.sh - which mountpoints a user may and may not use.
+# (run.sh: each fm-twin test runs once more the way libfuse after 3.18 mounts)
+# fm-twin: test_mp_sticky_dir_of_other_user test_mp_sticky_dir_own
+# fm-twin: test_mp_writable_dir_of_other_user test_mp_no_write_access
+# fm-twin: test_mp_procfs_file test_mp_procfs_dirs test_mp_symlink_refused
+# fm-twin: test_mp_device_node_refused test_mp_regular_file
+# fm-twin: test_mp_regular_file_not_writable
 
 # procfs magic as %#010lx; the helper may name the type after it
 PROC_TYPE='0x00009fa0( \([a-z]+\))? is forbidden$'
@@ -29,7 +35,7 @@ test_mp_sticky_dir_own() {
 # a writable, non-sticky directory of another user is acceptable
 test_mp_writable_dir_of_other_user() {
 	mkdir "$UT/shared" && chown "$U2:$U2" "$UT/shared" && chmod 0777 "$UT/shared" || fail "mkdir"
-	start_client c --mode sync-init "$UT/shared"
+	start_client c --mode classic "$UT/shared"
 	assert_user_fuse_mount "$UT/shared"
 	unmount_client c "$UT/shared"
 }

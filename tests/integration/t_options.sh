@@ -1,4 +1,7 @@
 # t_options.sh - mount options that reach the kernel, utab or a warning.
+# (run.sh: each fm-twin test runs once more the way libfuse after 3.18 mounts)
+# fm-twin: test_mount_flags_classic test_unsafe_options_classic
+# fm-twin: test_x_options_and_ignored_options test_escaped_comma_only_in_fsname
 
 mount_flags() { # MODE
 	u_mkdir "$H/mnt"
@@ -32,7 +35,7 @@ test_unsafe_options_sync_init() { unsafe_options sync-init; }
 # caller are dropped in favour of the helper's own
 test_x_options_and_ignored_options() {
 	u_mkdir "$H/mnt"
-	start_client c --mode sync-init -o "x-gvfs-hide,user_id=0,group_id=0,rootmode=100000,nonempty" "$H/mnt"
+	start_client c --mode classic -o "x-gvfs-hide,user_id=0,group_id=0,rootmode=100000,nonempty" "$H/mnt"
 	assert_user_fuse_mount "$H/mnt"
 	assert_match "$MI_SUPER" "(^|,)group_id=$GID1(,|$)" "superblock options"
 	assert_no_match "$MI_SUPER" 'x-gvfs-hide' "superblock options"

@@ -46,8 +46,9 @@ static char **make_env(int fd, char **var)
 	return env;
 }
 
+/* fa: file actions for the child, or NULL */
 static int spawn(pid_t *pid, const char *path, const char *const argv[],
-		 char **env)
+		 char **env, const posix_spawn_file_actions_t *fa)
 {
 	posix_spawnattr_t attr;
 	sigset_t none;
@@ -61,10 +62,10 @@ static int spawn(pid_t *pid, const char *path, const char *const argv[],
 	if (!rc)
 		rc = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
 	if (!rc && strchr(path, '/'))
-		rc = posix_spawn(pid, path, NULL, &attr,
+		rc = posix_spawn(pid, path, fa, &attr,
 				 (char *const *)argv, env);
 	else if (!rc)
-		rc = posix_spawnp(pid, path, NULL, &attr,
+		rc = posix_spawnp(pid, path, fa, &attr,
 				  (char *const *)argv, env);
 	posix_spawnattr_destroy(&attr);
 	return rc;
@@ -89,7 +90,7 @@ int helper_spawn(struct helper *h, const char *path,
 		rc = ENOMEM;
 		goto out;
 	}
-	rc = spawn(&h->pid, path, argv, env);
+	rc = spawn(&h->pid, path, argv, env, NULL);
 	free(env);
 	free(var);
 out:
@@ -230,4 +231,75 @@ int helper_reap(struct helper *h, int nohang, int *wstatus)
 		return 0;
 	h->pid = -1;
 	return 1;
+}
+
+/* Everything readable from fd until EOF, NUL-terminated; 0 or errno. */
+static int read_all(int fd, char **out, size_t *len)
+{
+	size_t cap = 1024, n = 0;
+	char *buf = malloc(cap), *bigger;
+	ssize_t r;
+
+	while (buf) {
+		if (n + 1 == cap) {
+			bigger = realloc(buf, cap * 2);
+			if (!bigger)
+				break;
+			buf = bigger;
+			cap *= 2;
+		}
+		r = read(fd, buf + n, cap - n - 1);
+		if (r == 0) {
+			buf[n] = '\0';
+			*out = buf;
+			*len = n;
+			return 0;
+		}
+		if (r < 0 && errno != EINTR) {
+			r = errno;
+			free(buf);
+			return (int)r;
+		}
+		if (r > 0)
+			n += (size_t)r;
+	}
+	free(buf);
+	return ENOMEM;
+}
+
+/* path with stdout on the write end of p */
+static int spawn_to_pipe(pid_t *pid, const char *path,
+			 const char *const argv[], int p[2])
+{
+	posix_spawn_file_actions_t fa;
+	int rc = posix_spawn_file_actions_init(&fa);
+
+	if (rc)
+		return rc;
+	rc = posix_spawn_file_actions_adddup2(&fa, p[1], STDOUT_FILENO);
+	if (!rc)
+		rc = spawn(pid, path, argv, environ, &fa);
+	posix_spawn_file_actions_destroy(&fa);
+	return rc;
+}
+
+int helper_capture(const char *path, const char *const argv[], char **out,
+		   size_t *len, int *wstatus)
+{
+	struct helper h;
+	int p[2], rc;
+
+	helper_init(&h);
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return errno;
+	rc = spawn_to_pipe(&h.pid, path, argv, p);
+	close(p[1]);
+	if (!rc)
+		rc = read_all(p[0], out, len);
+	close(p[0]);
+	if (h.pid > 0 && helper_reap(&h, 0, wstatus) != 1 && !rc) {
+		free(*out);
+		rc = ECHILD;
+	}
+	return rc;
 }

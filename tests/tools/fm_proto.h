@@ -34,6 +34,13 @@ int helper_recv_status(struct helper *h, int32_t *status);
 /* Block until the helper closes its end; 0 on EOF, -1 on error. */
 int helper_wait_eof(struct helper *h);
 void helper_close(struct helper *h);
+/*
+ * Run path with argv (no comm socket, the inherited environment) and
+ * collect all it writes to stdout (NUL-terminated, *out malloc'd; stderr
+ * stays ours); then reap it.  Returns 0 (*wstatus set) or a positive errno.
+ */
+int helper_capture(const char *path, const char *const argv[], char **out,
+		   size_t *len, int *wstatus);
 /* waitpid: 1 reaped (*wstatus set), 0 still running (nohang), -1 error */
 int helper_reap(struct helper *h, int nohang, int *wstatus);
 

@@ -7,7 +7,9 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <ctype.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -28,12 +30,25 @@
 #define EXIT_HELPER 1	/* helper failed; also: other failures */
 #define EXIT_USAGE 2
 #define EXIT_FAULT 3	/* the run was ended by an injected fault */
+#define EXIT_PATH 4	/* the probe chose another path than --expect-path */
 #define EXIT_TIMEOUT 124
 #define LINGER_MS 2000	/* close-after-fd keeps running this long */
 
-enum mode { MODE_CLASSIC, MODE_SYNC, MODE_AUTO, MODE_DIRECT, MODE_COUNT };
+enum mode {
+	MODE_CLASSIC, MODE_SYNC, MODE_AUTO, MODE_DIRECT, MODE_LIBFUSE, MODE_COUNT
+};
 static const char *const mode_names[MODE_COUNT] = {
-	"classic", "sync-init", "auto-unmount", "direct",
+	"classic", "sync-init", "auto-unmount", "direct", "libfuse",
+};
+
+/* the helper's --features bits libfuse (after 3.18) needs for --sync-init */
+#define FEATURE_NEW_MOUNT_API UINT64_C(0x1)
+#define FEATURE_SYNC_INIT UINT64_C(0x2)
+#define FEATURES_FOR_SYNC_INIT (FEATURE_NEW_MOUNT_API | FEATURE_SYNC_INIT)
+
+enum path { PATH_ANY, PATH_CLASSIC, PATH_SYNC, PATH_COUNT };
+static const char *const path_names[PATH_COUNT] = {
+	"any", "classic", "sync-init",
 };
 
 enum fault {
@@ -55,6 +70,8 @@ struct opts {
 	enum mode mode;
 	enum fault fault;
 	int sync_ioctl;
+	int no_fallback;	/* libfuse: no classic retry after sync-init */
+	enum path expect_path;	/* libfuse: exit 4 if the probe chose otherwise */
 	int timeout;
 	struct srv_conf srv;
 };
@@ -73,7 +90,8 @@ static int g_wake_wr = -1;
 enum {
 	OPT_HELPER = 256, OPT_MODE, OPT_SYNC_IOCTL, OPT_INIT_DELAY,
 	OPT_INIT_ERROR, OPT_CONTENT, OPT_ROOT_FILE, OPT_FAULT, OPT_READY,
-	OPT_TIMEOUT, OPT_VERBOSE, OPT_STALL_ON,
+	OPT_TIMEOUT, OPT_VERBOSE, OPT_NO_FALLBACK, OPT_EXPECT_PATH,
+	OPT_STALL_ON,
 };
 
 static const struct option long_opts[] = {
@@ -88,6 +106,8 @@ static const struct option long_opts[] = {
 	{ "ready-file", required_argument, NULL, OPT_READY },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "verbose", no_argument, NULL, OPT_VERBOSE },
+	{ "no-fallback", no_argument, NULL, OPT_NO_FALLBACK },
+	{ "expect-path", required_argument, NULL, OPT_EXPECT_PATH },
 	{ "stall-on", required_argument, NULL, OPT_STALL_ON },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -113,7 +133,7 @@ static void usage(FILE *f)
 		"usage: fmclient [options] MOUNTPOINT\n"
 		"  --helper PATH        helper (default $FMCLIENT_HELPER or "
 		DEFAULT_HELPER ")\n"
-		"  --mode MODE          classic|sync-init|auto-unmount|direct\n"
+		"  --mode MODE          classic|sync-init|auto-unmount|direct|libfuse\n"
 		"  -o OPTS              mount options, passed verbatim\n"
 		"  --sync-ioctl         FUSE_DEV_IOC_SYNC_INIT on the fd\n"
 		"  --init-delay-ms N    delay the FUSE_INIT answer\n"
@@ -124,6 +144,11 @@ static void usage(FILE *f)
 		"  --ready-file PATH    created once the mount is usable\n"
 		"  --timeout SEC        hard limit for the whole run (30)\n"
 		"  --verbose            log FUSE requests to stderr\n"
+		"  --no-fallback        libfuse: no classic retry after a "
+		"failed sync-init\n"
+		"  --expect-path PATH   libfuse: exit 4 unless the probe "
+		"chose PATH\n"
+		"                       (classic|sync-init)\n"
 		"  --stall-on NAME      stop answering once NAME is looked up\n");
 }
 
@@ -215,6 +240,11 @@ static int parse_one(struct opts *o, int c, const char *arg)
 	case OPT_READY: o->ready_file = arg; return 0;
 	case OPT_VERBOSE: o->srv.verbose = 1; return 0;
 	case OPT_STALL_ON: o->srv.stall_on = arg; return 0;
+	case OPT_NO_FALLBACK: o->no_fallback = 1; return 0;
+	case OPT_EXPECT_PATH:
+		v = parse_name(arg, path_names, PATH_COUNT);
+		o->expect_path = (enum path)v;
+		return v;
 	case OPT_INIT_DELAY:
 		return parse_num(arg, 0, 3600000, &o->srv.init_delay_ms);
 	case OPT_INIT_ERROR:
@@ -234,15 +264,24 @@ static int parse_one(struct opts *o, int c, const char *arg)
 	}
 }
 
+/* classic, sync-init, libfuse: a helper mounts and sends the fd */
+static int helper_mounts(enum mode m)
+{
+	return m == MODE_CLASSIC || m == MODE_SYNC || m == MODE_LIBFUSE;
+}
+
 /* Which faults make sense in which mode; NULL if the combination is ok. */
 static const char *check_combo(const struct opts *o)
 {
 	int sync = o->mode == MODE_SYNC;
 	int watch = o->mode == MODE_AUTO ||
-		    (o->mode <= MODE_SYNC && has_option(o->mopts, "auto_unmount"));
+		    (helper_mounts(o->mode) && has_option(o->mopts, "auto_unmount"));
 
 	if (o->sync_ioctl && o->mode == MODE_CLASSIC)
 		return "--sync-ioctl needs a mode where the fd is not mounted yet";
+	if ((o->no_fallback || o->expect_path != PATH_ANY) &&
+	    o->mode != MODE_LIBFUSE)
+		return "--no-fallback and --expect-path need --mode libfuse";
 	switch (o->fault) {
 	case F_NONE:
 		return NULL;
@@ -255,8 +294,8 @@ static const char *check_combo(const struct opts *o)
 	case F_DIE_BEFORE_FD:
 		return o->mode != MODE_DIRECT ? NULL : "no helper in direct mode";
 	default:
-		return o->mode <= MODE_SYNC ? NULL :
-		       "this fault needs --mode classic or sync-init";
+		return helper_mounts(o->mode) ? NULL :
+		       "this fault needs --mode classic, sync-init or libfuse";
 	}
 }
 
@@ -269,6 +308,7 @@ static void set_defaults(struct opts *o)
 	o->mopts = "";
 	o->mode = MODE_CLASSIC;
 	o->fault = F_NONE;
+	o->expect_path = PATH_ANY;
 	o->timeout = 30;
 	o->srv.content = "hello world\n";
 }
@@ -596,13 +636,14 @@ static int serve(struct run *r)
 
 /* ---- modes ------------------------------------------------------------ */
 
-static int run_with_helper(struct run *r)
+/* The helper mounts (classic) or is about to (sync-init); 0 once the fd
+ * is ours and the server runs, else the exit code. */
+static int mount_with_helper(struct run *r, int is_sync)
 {
 	const char *classic[] = { "fusermount3", "-o", r->o.mopts, "--",
 				  r->o.mnt, NULL };
 	const char *sync[] = { "fusermount3", "--sync-init", "-o", r->o.mopts,
 			       "--", r->o.mnt, NULL };
-	int is_sync = r->o.mode == MODE_SYNC;
 	int rc;
 
 	rc = spawn_helper(r, is_sync ? sync : classic);
@@ -610,6 +651,125 @@ static int run_with_helper(struct run *r)
 		rc = get_fuse_fd(r);
 	if (!rc)
 		rc = is_sync ? sync_handshake(r) : start_server(r);
+	return rc;
+}
+
+static int run_with_helper(struct run *r)
+{
+	int rc = mount_with_helper(r, r->o.mode == MODE_SYNC);
+
+	if (rc)
+		return rc;
+	finish_helper(r);
+	return serve(r);
+}
+
+/* ---- libfuse after 3.18: ask the helper, then mount ------------------ */
+
+/* word as a whole word of text: between start/space and space/end */
+static int has_word(const char *text, const char *word)
+{
+	size_t n = strlen(word);
+	const char *p;
+
+	for (p = strstr(text, word); p; p = strstr(p + 1, word)) {
+		if ((p == text || isspace((unsigned char)p[-1])) &&
+		    (!p[n] || isspace((unsigned char)p[n])))
+			return 1;
+	}
+	return 0;
+}
+
+/* exactly 16 hex digits, then at most one newline; -1 otherwise */
+static int parse_features(const char *out, size_t len, uint64_t *f)
+{
+	size_t i;
+
+	if (len != 16 && !(len == 17 && out[16] == '\n'))
+		return -1;
+	for (i = 0; i < 16; i++) {
+		if (!isxdigit((unsigned char)out[i]))
+			return -1;
+	}
+	*f = strtoull(out, NULL, 16);	/* the digits are big-endian */
+	return 0;
+}
+
+/* Run the helper with one argument; its stdout (*len bytes), or NULL. */
+static char *probe_run(struct run *r, const char *arg, int want_exit0,
+		       size_t *len)
+{
+	const char *argv[] = { "fusermount3", arg, NULL };
+	char *out;
+	int st;
+
+	if (helper_capture(r->o.helper, argv, &out, len, &st))
+		return NULL;
+	if (WIFEXITED(st) && (!want_exit0 || WEXITSTATUS(st) == 0))
+		return out;
+	free(out);
+	return NULL;
+}
+
+/*
+ * libfuse's probe: `--help` (any exit status) must name --features as a
+ * word; only then `--features` (exit 0, 16 hex digits).  0 means none.
+ */
+static uint64_t probe_features(struct run *r)
+{
+	uint64_t f = 0;
+	size_t len;
+	char *out = probe_run(r, "--help", 0, &len);
+	int advertised = out && has_word(out, "--features");
+
+	say("probe-help=%s", !out ? "failed" : advertised ? "advertised" : "silent");
+	free(out);
+	if (!advertised)
+		return 0;
+	out = probe_run(r, "--features", 1, &len);
+	if (out && parse_features(out, len, &f) == 0)
+		say("probe-features=%016" PRIx64, f);
+	else
+		say("probe-features=%s", out ? "invalid" : "failed");
+	free(out);
+	return f;
+}
+
+/* After a failed sync-init attempt: back to the start for a classic one. */
+static void reset_for_retry(struct run *r)
+{
+	if (r->fuse_fd >= 0)
+		close(r->fuse_fd);
+	r->fuse_fd = -1;
+	helper_init(&r->h);
+	memset(&r->srv, 0, sizeof(r->srv));
+}
+
+/*
+ * As libfuse after 3.18 for an unprivileged caller (its own fsopen was
+ * refused): --sync-init only when the helper reports both features, the
+ * sync-init ioctl only when the server wants it (--sync-ioctl), and on
+ * any failure of that attempt a classic mount (unless --no-fallback).
+ */
+static int run_libfuse(struct run *r)
+{
+	int sync = (probe_features(r) & FEATURES_FOR_SYNC_INIT) ==
+		   FEATURES_FOR_SYNC_INIT;
+	enum path p = sync ? PATH_SYNC : PATH_CLASSIC;
+	int rc;
+
+	say("path=%s", path_names[p]);
+	if (r->o.expect_path != PATH_ANY && r->o.expect_path != p) {
+		fprintf(stderr, "fmclient: the probe chose %s, expected %s\n",
+			path_names[p], path_names[r->o.expect_path]);
+		return EXIT_PATH;
+	}
+	rc = mount_with_helper(r, sync);
+	if (rc == EXIT_HELPER && sync && !r->o.no_fallback) {
+		say("fallback=classic");
+		reset_for_retry(r);
+		rc = mount_with_helper(r, 0);
+	}
 	if (rc)
 		return rc;
 	finish_helper(r);
@@ -707,6 +867,8 @@ int main(int argc, char **argv)
 		return run_direct(&r);
 	case MODE_AUTO:
 		return run_auto(&r);
+	case MODE_LIBFUSE:
+		return run_libfuse(&r);
 	default:
 		return run_with_helper(&r);
 	}
