@@ -35,6 +35,7 @@
 #include <sys/statfs.h>
 #include <unistd.h>
 
+#include "fusectl.h"
 #include "list.h"
 #include "log.h"
 #include "mount.h"
@@ -443,16 +444,12 @@ static int resolve(const char *orig, struct mpath *p)
 
 /* ------------------------------------------------------------- unmount */
 
-static int cmd_unmount(const struct privs *pv, const struct mpath *p,
-		       const struct args *a)
+static int unmount_failed(enum um_status st, int err, const struct mpath *p,
+			  const struct args *a)
 {
-	struct um_req q = { pv, p->abs, p->parent, p->last, a->lazy, NULL };
-	int err;
-
-	alarm(FM_PREPARE_TIMEOUT);	/* the parent may sit on a hung fs */
-	switch (unmount_run(&q, &err)) {
+	switch (st) {
 	case UM_OK:
-		return 0;
+		break;
 	case UM_PARENT:
 		msg("failed to chdir to %s: %s", p->parent, strerror(err));
 		break;
@@ -465,6 +462,52 @@ static int cmd_unmount(const struct privs *pv, const struct mpath *p,
 		break;
 	}
 	return EXIT_FAILURE;
+}
+
+static int cmd_unmount(const struct privs *pv, const struct mpath *p,
+		       const struct args *a)
+{
+	struct um_req q = { pv, p->abs, p->parent, p->last, a->lazy, NULL };
+	enum um_status st;
+	int err;
+
+	alarm(FM_PREPARE_TIMEOUT);	/* the parent may sit on a hung fs */
+	st = unmount_run(&q, &err);
+	return st == UM_OK ? 0 : unmount_failed(st, err, p, a);
+}
+
+/*
+ * --abort: the mount is found and checked exactly as -u finds it (the
+ * caller's own FUSE mount, by mount ID); its connection is aborted
+ * through fusectl, then that same mount (by ID) is detached lazily and
+ * its utab record removed, as -u -z does.  Nothing here waits for the
+ * mount's server: the checks ask the kernel only (statx without a sync,
+ * statmount), and a lazy detach sends no request.
+ */
+static int cmd_abort(const struct privs *pv, const struct mpath *p,
+		     const struct args *a)
+{
+	struct um_req q = { pv, p->abs, p->parent, p->last, true, NULL };
+	struct mnt_ref ref;
+	enum um_status st;
+	int err, e;
+
+	alarm(FM_PREPARE_TIMEOUT);
+	st = unmount_find(&q, &ref, &err);
+	if (st != UM_OK)
+		return unmount_failed(st, err, p, a);
+	e = fusectl_abort(pv, &ref);
+	if (e == -EINVAL) {
+		msg("%s is not a FUSE mount", p->abs);
+		return EXIT_FAILURE;
+	}
+	if (e) {
+		msg("failed to abort the connection of %s: %s", p->abs, strerror(-e));
+		return EXIT_FAILURE;
+	}
+	q.expect = &ref;
+	st = unmount_run(&q, &err);
+	return st == UM_OK ? 0 : unmount_failed(st, err, p, a);
 }
 
 /* ------------------------------------------------------- mount: prepare */
@@ -1464,7 +1507,7 @@ int main(int argc, char **argv)
 	if (a.check)
 		e = cmd_check(&c);
 	else if (a.abort)
-		die("--abort is not implemented yet");
+		e = cmd_abort(&pv, &c.path, &a);
 	else if (a.auto_unmount_only)
 		e = cmd_auto_unmount(&pv, &c.path, &a, &env);
 	else if (a.unmount)

@@ -66,15 +66,90 @@ struct fm_statmount {
 	char str[];
 };
 
+/* The old (mountinfo) mount ID at dirfd/name, asking for no attribute
+ * at all: 0 or -errno. */
+static int old_id_at(int dirfd, const char *name, int flags, uint64_t *id)
+{
+	struct statx sx;
+
+	if (statx(dirfd, name, flags, 0, &sx) == -1)
+		return -errno;
+	if (!(sx.stx_mask & STATX_MNT_ID))
+		return -ENOSYS;
+	*id = sx.stx_mnt_id;
+	return 0;
+}
+
+/* Old ID of the mount with unique ID id: 0 or -errno. */
+static int old_id_of(uint64_t id, uint64_t *old)
+{
+	struct fm_mnt_id_req req = { .size = 24, .mnt_id = id, .param = SM_MNT_BASIC };
+	struct fm_statmount sm;
+
+	if (syscall(FM_NR_statmount, &req, &sm, sizeof(sm), 0))
+		return -errno;
+	if (!(sm.mask & SM_MNT_BASIC))
+		return -ENOSYS;
+	*old = sm.mnt_id_old;
+	return 0;
+}
+
+/*
+ * FUSE answers a process it does not let in (root, for a user's mount
+ * without allow_other) with EACCES as soon as statx asks for anything,
+ * the unique mount ID included; asked for nothing, it gives the old ID.
+ * The unique ID is then found by listmount, and checked once more after
+ * the search: the name still has that old ID, and the mount found still
+ * carries it.  Old IDs are unique among live mounts, so it is the same
+ * mount.  Before Linux 6.8 the old ID is the reference (-ENOSYS here).
+ */
+static int unique_at(int dirfd, const char *name, int flags, uint64_t *out)
+{
+	uint64_t ids[512], last = 0, old = 0, again, found = 0;
+	long n;
+	int e = old_id_at(dirfd, name, flags, &old);
+
+	if (e)
+		return e;
+	do {
+		struct fm_mnt_id_req req = { .size = 24, .mnt_id = FM_LSMT_ROOT,
+					     .param = last };
+
+		n = syscall(FM_NR_listmount, &req, ids, 512, 0);
+		if (n < 0)
+			return -errno;
+		for (long i = 0; i < n && !found; i++)
+			if (old_id_of(ids[i], &again) == 0 && again == old)
+				found = ids[i];
+		if (n > 0)
+			last = ids[n - 1];
+	} while (!found && n == 512);
+	if (!found || old_id_at(dirfd, name, flags, &again) || again != old ||
+	    old_id_of(found, &again) || again != old)
+		return -ENOENT;
+	*out = found;
+	return 0;
+}
+
 int mounts_id_at(int dirfd, const char *name, struct mnt_ref *ref)
 {
 	int flags = AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_STATX_DONT_SYNC;
 	struct statx sx;
+	int e;
 
 	if (*name == '\0')
 		flags |= AT_EMPTY_PATH;
-	if (statx(dirfd, name, flags, STATX_MNT_ID_UNIQUE, &sx) == -1)
-		return -errno;
+	if (statx(dirfd, name, flags, STATX_MNT_ID_UNIQUE, &sx) == -1) {
+		if (errno != EACCES)
+			return -errno;
+		e = unique_at(dirfd, name, flags, &ref->id);
+		if (e != -ENOSYS) {
+			ref->unique = true;
+			return e;
+		}
+		ref->unique = false;	/* before 6.8: the old ID it is */
+		return old_id_at(dirfd, name, flags, &ref->id);
+	}
 	if (sx.stx_mask & STATX_MNT_ID_UNIQUE) {
 		ref->unique = true;
 	} else if (sx.stx_mask & STATX_MNT_ID) {

@@ -320,3 +320,148 @@ test_log_no_listener() {
 	assert_match "$(op_log_count)" '^1[0-9]$' "lines kept from a full queue"
 	op_no_bad_lines
 }
+
+# ================================================================= --abort
+
+# the mount table of this namespace without FUSE mounts: --abort may take
+# away the one FUSE mount and must change nothing else
+op_nonfuse() {
+	awk '{ split($0, a, " - "); split(a[2], b, " ");
+	       if (b[1] !~ /^fuse(blk)?(\.|$)/) print $1, $5, $6, b[1] }' /proc/self/mountinfo
+}
+
+# a server that stopped answering, a reader stuck in it and a --list probe
+# stuck behind it: --abort frees both at once and leaves nothing mounted
+op_abort_stalled() { # [HELPER-TWEAK...]
+	u_mkdir "$H/hung"
+	op_stalled_mount h "$H/hung"
+	op_list
+	op_state "$H/hung"
+	assert_eq "not answering" "$STATE" "state before --abort"
+	some_helpers || fail "no --list probe left behind (expected one stuck in the server)"
+	_asserted
+	NONFUSE=$(op_nonfuse)
+	assert_exit 0 as_user "$FM" --abort "$H/hung"
+	assert_eq "" "$ERR" "stderr of --abort"
+	wait_exit h-reader 2
+	assert_match "$(cat "$T/h-reader.err")" 'Software caused connection abort|Transport endpoint is not connected' \
+		"the reader's error"
+	assert_not_mounted "$H/hung"
+	assert_utab_lacks "$H/hung"
+	assert_eq 0 "$(fuse_mount_count)" "FUSE mounts left"
+	poll_until 2 no_helpers || fail "helper processes left: $(helper_pids | tr '\n' ' ')"
+	_asserted
+	wait_exit h 5
+	assert_match "$(cat "$T/h.out")" '^served-until=unmount$' "fmclient's end"
+	assert_eq "$NONFUSE" "$(op_nonfuse)" "the rest of the mount table"
+}
+
+# fusectl is not mounted in here (nor on the host): a detached instance
+test_abort_stalled() {
+	! mountpoint -q /sys/fs/fuse/connections || umount /sys/fs/fuse/connections
+	op_abort_stalled
+	assert_match "$(findmnt -n -o FSTYPE /sys/fs/fuse/connections 2>&1 || true)" '^$' \
+		"fusectl after --abort"
+}
+
+# fusectl mounted where it belongs: used as it is
+test_abort_stalled_fusectl_mounted() {
+	mountpoint -q /sys/fs/fuse/connections ||
+		mount -t fusectl -o nosuid,nodev,noexec fusectl /sys/fs/fuse/connections ||
+		fail "cannot mount fusectl on /sys/fs/fuse/connections"
+	op_abort_stalled
+}
+
+# mount(2) only (an old kernel): fusectl in a child's private namespace
+test_abort_stalled_legacy() {
+	use_legacy_helper
+	! mountpoint -q /sys/fs/fuse/connections || umount /sys/fs/fuse/connections
+	op_abort_stalled
+}
+
+# root may abort anybody's mount, as it may unmount it (FUSE does not
+# let root look at a user's mount without allow_other: the mount ID is
+# found without asking for any attribute)
+test_abort_by_root() {
+	u_mkdir "$H/hung"
+	op_stalled_mount h "$H/hung"
+	assert_exit 0 "$FM" --abort "$H/hung"
+	assert_eq "" "$ERR" "stderr of root's --abort"
+	wait_exit h-reader 2
+	assert_not_mounted "$H/hung"
+	assert_utab_lacks "$H/hung"
+}
+
+# a killed server: the dead mount goes too
+test_abort_dead() {
+	u_mkdir "$H/dead"
+	start_client d --mode classic "$H/dead"
+	kill -KILL "${BG[d]}"
+	assert_exit 0 as_user "$FM" --abort "$H/dead"
+	assert_eq "" "$ERR" "stderr of --abort"
+	assert_not_mounted "$H/dead"
+	assert_utab_lacks "$H/dead"
+}
+
+# another user's mount: refused with -u's words, untouched, still served
+test_abort_other_users_mount() {
+	as_user2 mkdir -p "$H2/theirs" || fail "mkdir as $U2"
+	start_client t --as2 --mode classic "$H2/theirs"
+	mi_get "$H2/theirs"
+	local dev=$MI_DEV
+	assert_exit 1 as_user "$FM" --abort "$H2/theirs"
+	assert_err_line "entry for $H2/theirs not found in /etc/mtab" "$(re "$FM")"
+	assert_exit 1 as_user "$FM" -q --abort "$H2/theirs"
+	assert_eq "" "$ERR" "stderr of -q --abort"
+	assert_user_fuse_mount "$H2/theirs" "$FUSE_TYPE_RE" "$UID2"
+	assert_eq "$dev" "$MI_DEV" "device of $H2/theirs"
+	assert_utab_user "$H2/theirs" "$U2"
+	assert_exit 0 as_user2 cat "$H2/theirs/hello"
+	assert_eq "hello world" "$OUT" "$U2 reads its mount"
+	op_list as_user2
+	op_state "$H2/theirs"
+	assert_eq alive "$STATE" "$U2's mount after the refused --abort"
+	# the fusectl file itself is the owner's: writing it as $U is refused too
+	assert_exit 2 as_user sh -c 'echo 1 >"$1"' sh "$T/fusectl/${dev#*:}/abort"
+	assert_exit 0 as_user2 cat "$H2/theirs/hello"
+}
+
+# what -u refuses, --abort refuses with the same words
+test_abort_refusals() {
+	u_mkdir "$H/mnt" "$H/tmpfs" "$H/empty"
+	mount -t tmpfs -o size=1m fmtest-tmpfs "$H/tmpfs" || fail "mount tmpfs"
+	assert_exit 1 as_user "$FM" --abort "$H/tmpfs"
+	assert_err_line "entry for $H/tmpfs not found in /etc/mtab" "$(re "$FM")"
+	assert_mounted "$H/tmpfs" tmpfs
+	assert_exit 1 as_user "$FM" --abort "$H/empty"
+	assert_err_line "entry for $H/empty not found in /etc/mtab" "$(re "$FM")"
+	start_client c --mode classic "$H/mnt"
+	as_user ln -s mnt "$H/link" || fail "ln -s"
+	assert_exit 1 as_user "$FM" --abort "$H/link"
+	assert_err_line "entry for $H/link not found in /etc/mtab" "$(re "$FM")"
+	assert_mounted "$H/mnt"
+	assert_exit 1 as_user "$FM" --abort
+	assert_err_line "missing mountpoint argument" "$(re "$FM")"
+	assert_exit 1 as_user "$FM" --abort -u "$H/mnt"
+	assert_err_line "--abort cannot be used with -u or --check" "$(re "$FM")"
+	assert_mounted "$H/mnt"
+	# root and a filesystem that is not FUSE
+	assert_exit 1 "$FM" --abort "$H/tmpfs"
+	assert_err_line "$H/tmpfs is not a FUSE mount" "$(re "$FM")"
+	assert_mounted "$H/tmpfs" tmpfs
+	unmount_client c "$H/mnt"
+}
+
+# the log has the abort, with the words of a refusal for a foreign mount
+test_log_abort() {
+	op_syslog
+	u_mkdir "$H/hung"
+	as_user2 mkdir -p "$H2/theirs" || fail "mkdir as $U2"
+	start_client t --as2 --mode classic "$H2/theirs"
+	op_stalled_mount h "$H/hung"
+	assert_exit 0 as_user "$FM" --abort "$H/hung"
+	assert_exit 1 as_user "$FM" -q --abort "$H2/theirs"
+	op_log_has "^uid=$UID1 ${PID_RE}abort ok: user=$U uid=$UID1 mountpoint=$(re "$H/hung")\$" "abort line"
+	op_log_has "^uid=$UID1 ${PID_RE}abort failed: user=$U uid=$UID1 mountpoint=$(re "$H2/theirs") reason=entry for $(re "$H2/theirs") not found in /etc/mtab\$" "refused abort line"
+	op_no_bad_lines
+}
