@@ -43,7 +43,6 @@ void log_begin(uid_t uid, bool root, enum conf_log (*read_level)(void))
 	L.on = !root;
 	L.uid = uid;
 	L.read_level = read_level;
-	L.action = "request";
 }
 
 void log_set_level(enum conf_log level)

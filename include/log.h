@@ -8,9 +8,8 @@
  *   ACTION RESULT: user=NAME uid=N mountpoint=PATH options=NAME,...
  *       [conf=/etc/fuse.conf:LINE] [reason=MESSAGE]
  *
- * ACTION is mount, unmount, auto-unmount, abort or request (before the
- * command line was understood); RESULT is ok, refused (a check said no;
- * nothing was done) or failed.  Option values are never logged, only
+ * ACTION is mount, unmount, auto-unmount or abort; RESULT is ok,
+ * refused (a check said no; nothing was done) or failed.  Option values are never logged, only
  * their names.  Every untrusted byte is escaped (esc.h): no newline or
  * control character reaches the line, so nobody can forge one.
  *
