@@ -93,6 +93,40 @@ test_list_pipe_not_held() {
 	assert_eq "not answering" "$STATE" "state of $H/hung, second time"
 }
 
+# the probe left behind in a stuck server runs as the caller (for root: as
+# the mount's owner, without supplementary groups), without any capability
+op_status() { # PID FIELD
+	awk -v f="$2:" '$1 == f { $1 = ""; sub(/^ /, ""); print }' "/proc/$1/status"
+}
+op_check_probe() { # PID WHAT GROUPS
+	assert_eq "$UID1 $UID1 $UID1 $UID1" "$(op_status "$1" Uid)" "Uid of $2"
+	assert_eq "$GID1 $GID1 $GID1 $GID1" "$(op_status "$1" Gid)" "Gid of $2"
+	assert_eq "0000000000000000" "$(op_status "$1" CapPrm)" "CapPrm of $2"
+	assert_eq "0000000000000000" "$(op_status "$1" CapEff)" "CapEff of $2"
+	assert_eq "0000000000000000" "$(op_status "$1" CapInh)" "CapInh of $2"
+	assert_eq "0000000000000000" "$(op_status "$1" CapAmb)" "CapAmb of $2"
+	assert_eq 1 "$(op_status "$1" NoNewPrivs)" "NoNewPrivs of $2"
+	assert_eq "$3" "$(op_status "$1" Groups)" "supplementary groups of $2"
+	assert_eq "/dev/null /dev/null /dev/null" \
+		"$(readlink "/proc/$1/fd/0" "/proc/$1/fd/1" "/proc/$1/fd/2" | tr '\n' ' ' | sed 's/ $//')" \
+		"standard fds of $2"
+}
+test_list_probe_identity() {
+	u_mkdir "$H/hung"
+	op_stalled_mount h "$H/hung"
+	op_list
+	poll_until 2 some_helpers || fail "no probe left behind"
+	local pids
+	pids=$(helper_pids)
+	assert_eq 1 "$(grep -c . <<<"$pids")" "probes left behind: $pids"
+	# the caller's own groups (setpriv --init-groups: its primary one)
+	op_check_probe "$pids" "$U's probe" "$(id -G "$U")"
+	op_list root
+	poll_until 2 test "$(helper_pids | grep -c .)" = 2 || fail "no probe of root's left behind"
+	_asserted
+	op_check_probe "$(helper_pids | grep -vx "$pids")" "root's probe (as the owner)" ""
+}
+
 # another user's mount: not listed for the test user; root lists both,
 # each probed as its owner (alive, not merely unknown)
 test_list_other_user() {
