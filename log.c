@@ -15,7 +15,6 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <syslog.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "esc.h"
@@ -173,16 +172,12 @@ static char *redact(const char *reason, const char *opts)
 	return r;
 }
 
+/* "<PRI>fusermount3[PID]: ", without a timestamp: the receivers of
+ * /dev/log (journald, rsyslog, syslog-ng, busybox) stamp what arrives
+ * themselves, and reading the time zone would cost every command. */
 static void add_header(struct line *l, int severity)
 {
-	time_t now = time(NULL);
-	struct tm tm;
-	char stamp[32] = "";
-
-	if (localtime_r(&now, &tm))
-		strftime(stamp, sizeof(stamp), "%b %e %H:%M:%S ", &tm);
-	add(l, "<%d>%sfusermount3[%d]: ", LOG_AUTHPRIV | severity, stamp,
-	    (int)getpid());
+	add(l, "<%d>fusermount3[%d]: ", LOG_AUTHPRIV | severity, (int)getpid());
 }
 
 static void add_user(struct line *l)
