@@ -11,3 +11,4 @@ UNIT_SRCS_test_esc := esc.c
 # the log goes to a socket the test binds in its own temp dir
 UNIT_SRCS_test_log := log.c esc.c policy.c
 UNIT_WRAPS_test_log := -DFM_LOG_SOCKET='"fm-test-log.sock"'
+UNIT_SRCS_test_list := list.c esc.c mounts.c privs.c
