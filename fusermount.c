@@ -37,6 +37,7 @@
 
 #include "fusectl.h"
 #include "list.h"
+#include "lockfile.h"
 #include "log.h"
 #include "mount.h"
 #include "mountdir.h"
@@ -54,9 +55,6 @@
 #endif
 #define FM_PREPARE_TIMEOUT 60	/* seconds; a hung path lookup or stat */
 #define FM_FINISH_TIMEOUT 30	/* seconds; a daemon that never INITs */
-#ifndef FM_LOCK_FILE
-#define FM_LOCK_FILE "/run/fusermount3.lock"	/* user_mount_max, per uid */
-#endif
 
 static const char *progname = "fusermount3";
 
@@ -512,6 +510,14 @@ static int cmd_abort(const struct privs *pv, const struct mpath *p,
 
 /* ------------------------------------------------------- mount: prepare */
 
+/* The attach-time side of mount_max and user_mount_max (lockfile.h). */
+struct limits {
+	int fd;			/* the lock file, or -1 */
+	off_t slot;		/* our attach slot while we hold one, or -1 */
+	unsigned int mntns;
+	bool said;		/* a refusal was reported already */
+};
+
 struct mctx {
 	const struct privs *pv;
 	const struct args *a;
@@ -528,7 +534,7 @@ struct mctx {
 	size_t n_allowed;
 	int mount_dir_line;		/* the mount_dir entry that matched */
 	int allow_other_line;		/* what let the caller use allow_other */
-	int lockfd;			/* held while mounting (user_mount_max) */
+	struct limits lim;		/* mount_max, user_mount_max at attach */
 	struct mount_opts o;
 	struct mount_done done;
 	struct mnt_ref ref;		/* the new mount */
@@ -726,6 +732,7 @@ static long count_mounts(const struct mctx *c, long *mine)
 	return total;
 }
 
+#define MAX_MSG "too many FUSE filesystems mounted; mount_max=N can be set in %s"
 #define USER_MAX_MSG "too many FUSE filesystems mounted by this user; " \
 	"user_mount_max=%d is set in %s"
 
@@ -735,8 +742,8 @@ static void user_max_reached(const struct mctx *c)
 	die(USER_MAX_MSG, c->conf.user_mount_max, FUSE_CONF);
 }
 
-/* Checked here without a lock for an early answer, and again under the
- * caller's lock just before mounting (lock_user_max). */
+/* Checked here without a lock for an early answer (nothing sent yet),
+ * and again when the mount is attached (limits_attach). */
 static void check_mount_max(const struct mctx *c)
 {
 	long total, mine;
@@ -746,8 +753,7 @@ static void check_mount_max(const struct mctx *c)
 	total = count_mounts(c, &mine);
 	if (policy_mount_max_reached(&c->conf, total)) {
 		decided_line = c->conf.mount_max_line;
-		die("too many FUSE filesystems mounted; mount_max=N can be set in %s",
-		    FUSE_CONF);
+		die(MAX_MSG, FUSE_CONF);
 	}
 	if (policy_user_max_reached(&c->conf, mine))
 		user_max_reached(c);
@@ -1059,12 +1065,205 @@ static void guard_start(int sock)
 	}
 }
 
+/* ------------------------------------------- mount_max, user_mount_max */
+
+/*
+ * Exact limits with any number of helpers at once (lockfile.h).  Just
+ * before the mount is attached (after FUSE_INIT, see mount.h), a helper
+ * takes an attach slot of /run/fusermount3.lock (a lock whose offset
+ * says whose and in which mount namespace), and only then counts the
+ * slots of the others and the FUSE mounts.  Of any two helpers the later to count sees the earlier's
+ * slot (or, once attached, its mount), so the last one admitted has seen
+ * all the others: the limits hold with no lock shared by all users, hence
+ * none a caller could keep by stopping its own helper.  Over the limit by
+ * mounts alone: refused; only with slots in flight (which may fail, or be
+ * a mount counted twice for an instant): the slot is given back and the
+ * count repeated, until FM_LOCK_TIMEOUT_MS.  The slot of an admitted
+ * helper is held until move_mount or mount(2) returned; a byte per user
+ * keeps one user's helpers to one undecided slot at a time.  Nothing is
+ * held across a wait for the library or the daemon except the slot.  Root
+ * takes no part, as in the reference.
+ */
+static bool limits_apply(const struct mctx *c)
+{
+	return !c->pv->root && (c->conf.mount_max >= 0 || c->conf.user_mount_max >= 0);
+}
+
+/* The lock could not be had (-ETIMEDOUT: not in time) or used. */
+static void cannot_enforce(const struct mctx *c, int e)
+{
+	const char *name = c->conf.mount_max >= 0 ? "mount_max" : "user_mount_max";
+
+	if (e == -ETIMEDOUT)
+		msg("cannot enforce %s: timed out after %d seconds waiting for %s",
+		    name, FM_LOCK_TIMEOUT_MS / 1000, FM_LOCK_FILE);
+	else
+		msg("cannot enforce %s: %s: %s", name, FM_LOCK_FILE, strerror(-e));
+}
+
+/*
+ * Opens the lock file with root's file identity, before the guard thread
+ * exists (uid changes must not meet a second thread).  Without
+ * CAP_SETUID/CAP_SETGID (file capabilities with cap_sys_admin alone) there
+ * is no lock: user_mount_max is then refused, mount_max counted without.
+ */
+static int limits_open(struct mctx *c)
+{
+	int e;
+
+	if (!limits_apply(c))
+		return 0;
+	if (!c->pv->can_fsroot) {
+		if (c->conf.user_mount_max < 0)
+			return 0;
+		msg("cannot enforce user_mount_max: %s: %s", FM_LOCK_FILE, strerror(EPERM));
+		return -EPERM;
+	}
+	e = privs_fsroot_begin(c->pv);
+	if (!e) {
+		c->lim.fd = lock_open(FM_LOCK_FILE);
+		e = c->lim.fd < 0 ? c->lim.fd : 0;
+		privs_fsroot_end(c->pv);
+	}
+	if (!e)
+		e = lock_mntns(&c->lim.mntns);
+	if (e)
+		cannot_enforce(c, e);
+	return e;
+}
+
+static void limits_close(struct mctx *c)
+{
+	if (c->lim.fd >= 0)
+		close(c->lim.fd);
+	c->lim.fd = -1;
+	c->lim.slot = -1;
+}
+
+/*
+ * The slots of the others first, the mounts second: a helper gives its
+ * slot back only after its mount is attached, so one that is not in the
+ * slots any more is in the mounts (or counted twice, which only makes us
+ * look again); the other order could miss it in between.
+ */
+static int limits_count(struct mctx *c, struct limit_counts *n)
+{
+	int e = 0;
+
+	n->in_flight = n->mine_in_flight = 0;
+	if (c->lim.fd >= 0)
+		e = lock_slots_count(c->lim.fd, c->lim.mntns, c->pv->uid,
+				     &n->in_flight, &n->mine_in_flight);
+	if (e) {
+		cannot_enforce(c, e);
+		return e;
+	}
+	e = mounts_count_fuse(c->pv->uid, &n->mounts, &n->mine);
+	if (e)
+		msg("failed to list mounts: %s", strerror(-e));
+	return e;
+}
+
+static int limits_refuse(struct mctx *c, enum limit_verdict v)
+{
+	if (v == LIMIT_MOUNT_MAX || v == LIMIT_WAIT_MOUNT_MAX) {
+		msg(MAX_MSG, FUSE_CONF);
+		return -ENOSPC;
+	}
+	msg(USER_MAX_MSG, c->conf.user_mount_max, FUSE_CONF);
+	return -EDQUOT;
+}
+
+/* A slot, then the count: the slot kept and 0, or given back and 1 to
+ * look again, or -errno after saying why.  Under the caller's byte. */
+static int limits_slot_and_count(struct mctx *c, enum limit_verdict *v)
+{
+	struct limit_counts n;
+	int e;
+
+	c->lim.slot = lock_slot_take(c->lim.fd, c->lim.mntns, c->pv->uid);
+	if (c->lim.slot < 0) {
+		e = (int)c->lim.slot;
+		cannot_enforce(c, e);
+		return e;
+	}
+	e = limits_count(c, &n);
+	*v = e ? LIMIT_OK : policy_limits(&c->conf, &n);
+	if (!e && *v == LIMIT_OK)
+		return 0;
+	lock_slot_release(c->lim.fd, c->lim.slot);
+	c->lim.slot = -1;
+	if (e)
+		return e;
+	if (*v == LIMIT_MOUNT_MAX || *v == LIMIT_USER_MAX)
+		return limits_refuse(c, *v);
+	return 1;
+}
+
+static int limits_look(struct mctx *c, int64_t deadline, enum limit_verdict *v)
+{
+	off_t me = lock_user_off(c->pv->uid);
+	int e = lock_take(c->lim.fd, me, 1, deadline);
+
+	if (e) {
+		cannot_enforce(c, e);
+		return e;
+	}
+	e = limits_slot_and_count(c, v);
+	lock_release(c->lim.fd, me, 1);
+	return e;
+}
+
+static int limits_reserve(struct mctx *c)
+{
+	int64_t deadline = lock_deadline(FM_LOCK_TIMEOUT_MS);
+	enum limit_verdict v = LIMIT_OK;
+	struct limit_counts n;
+	int e;
+
+	if (c->lim.fd < 0) {	/* no lock to be had: count, nothing more */
+		e = limits_count(c, &n);
+		v = e ? LIMIT_OK : policy_limits(&c->conf, &n);
+		return e ? e : v == LIMIT_OK ? 0 : limits_refuse(c, v);
+	}
+	while ((e = limits_look(c, deadline, &v)) == 1)
+		if (!lock_pause(deadline))
+			return limits_refuse(c, v);
+	return e;
+}
+
+/* The backends' attach hook: a slot before the attach, none after it.
+ * The count runs as the caller, with no capability effective. */
+static int limits_attach(void *arg, bool begin)
+{
+	struct mctx *c = arg;
+	int e;
+
+	if (!limits_apply(c))
+		return 0;
+	if (!begin) {
+		if (c->lim.slot >= 0)
+			lock_slot_release(c->lim.fd, c->lim.slot);
+		c->lim.slot = -1;
+		return 0;
+	}
+	privs_lower();
+	e = limits_reserve(c);
+	c->lim.said = e != 0;
+	if (c->pv->can_mount && privs_raise(CAP_SYS_ADMIN) && !e) {
+		limits_attach(c, false);
+		e = -EPERM;
+	}
+	return e;
+}
+
 static int run_backend(struct mctx *c, struct mount_err *e)
 {
 	struct mount_req r = {
 		.devfd = c->devfd, .devname = c->devname, .pinfd = c->pinfd,
 		.rootmode = c->rootmode, .uid = c->pv->uid, .gid = c->pv->gid,
 		.root = c->pv->root, .o = &c->o, .blocking = guard_hook,
+		.attach = limits_attach, .attach_arg = c,
 	};
 	const char *b = c->env->backend;
 	int err = -ENOSYS;
@@ -1173,53 +1372,6 @@ static void report_mount_error(int err, const struct mount_err *e)
 		msg("mount failed: %s", strerror(-err));
 }
 
-/*
- * user_mount_max without races: the count that matters is taken under a
- * lock per uid (a byte of a root-only file, at offset uid), held until
- * the mount is attached.  Only the same user's helpers ever wait on it.
- */
-static int lock_user_max(struct mctx *c)
-{
-	struct flock l = { .l_type = F_WRLCK, .l_whence = SEEK_SET,
-			   .l_start = (off_t)c->pv->uid, .l_len = 1 };
-	long total, mine;
-	int e;
-
-	if (c->pv->root || c->conf.user_mount_max < 0)
-		return 0;
-	e = privs_fsroot_begin(c->pv);
-	if (!e) {
-		c->lockfd = open(FM_LOCK_FILE, O_RDWR | O_CREAT | O_NOFOLLOW |
-				 O_CLOEXEC | O_NOCTTY, 0600);
-		e = c->lockfd < 0 ? -errno : 0;
-		privs_fsroot_end(c->pv);
-	}
-	alarm(FM_FINISH_TIMEOUT);	/* a holder may wait for its FUSE_INIT */
-	if (!e && fcntl(c->lockfd, F_OFD_SETLKW, &l))
-		e = -errno;
-	alarm(0);
-	if (e) {
-		msg("cannot enforce user_mount_max: %s: %s", FM_LOCK_FILE, strerror(-e));
-		return e;
-	}
-	e = mounts_count_fuse(c->pv->uid, &total, &mine);
-	if (e) {
-		msg("failed to list mounts: %s", strerror(-e));
-		return e;
-	}
-	if (!policy_user_max_reached(&c->conf, mine))
-		return 0;
-	msg(USER_MAX_MSG, c->conf.user_mount_max, FUSE_CONF);
-	return -EDQUOT;
-}
-
-static void unlock_user_max(struct mctx *c)
-{
-	if (c->lockfd >= 0)
-		close(c->lockfd);
-	c->lockfd = -1;
-}
-
 /* A file's place is its directory: the new mount must still be what
  * the name in the checked directory leads to (a mounted file cannot be
  * renamed any more, so this holds from now on). */
@@ -1257,7 +1409,8 @@ static int mount_and_verify(struct mctx *c)
 	alarm(0);
 	guard_end();
 	if (err) {
-		report_mount_error(err, &e);
+		if (!c->lim.said)
+			report_mount_error(err, &e);
 		return err;
 	}
 	err = verify_mount(c);
@@ -1275,13 +1428,13 @@ static int mount_and_verify(struct mctx *c)
  * socket, the guard thread watches it while the mount is being made. */
 static int finish(struct mctx *c, int guard_sock_fd)
 {
-	int err = lock_user_max(c);
+	int err = limits_open(c);
 
 	if (!err && guard_sock_fd >= 0)
 		guard_start(guard_sock_fd);
 	if (!err)
 		err = mount_and_verify(c);
-	unlock_user_max(c);
+	limits_close(c);
 	if (!err)
 		record_utab(c);
 	return err;
@@ -1475,7 +1628,7 @@ int main(int argc, char **argv)
 	struct privs pv;
 	struct args a;
 	struct mctx c = { .cfd = -1, .devfd = -1, .parentfd = -1, .pinfd = -1,
-			  .lockfd = -1 };
+			  .lim = { .fd = -1, .slot = -1 } };
 	int e;
 
 	harden();

@@ -6,7 +6,9 @@
  *   fsconfig subtype, source        values <= 255 bytes (checked by policy)
  *   fsconfig fd, rootmode, user_id, group_id, and the allowed options
  *   fsconfig CMD_CREATE             with sync INIT this waits for the daemon
- *   fsmount(attrs)                  nosuid,nodev forced for non-root
+ *   fsmount(attrs)                  nosuid,nodev forced for non-root;
+ *                                   a detached mount, counted nowhere
+ *   attach hook                     the caller's last word (mount limits)
  *   move_mount(-> pinned fd)        no path is looked up again
  *
  * Each failure drains the fs-context log (read(2) on the fsopen fd) so
@@ -187,6 +189,24 @@ static unsigned int mount_attrs(const struct mount_req *r)
 	return a;
 }
 
+/* move_mount between the two calls of the attach hook: 0 or -errno */
+static int attach(int fsfd, int mfd, const struct mount_req *r,
+		  struct mount_err *e)
+{
+	int rc = r->attach ? r->attach(r->attach_arg, true) : 0;
+
+	if (rc) {
+		mount_err_set(e, "attach", "refused before the mount was attached");
+		return rc;
+	}
+	if (move_mount(mfd, "", r->pinfd, "",
+		       MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH))
+		rc = fail(fsfd, "move_mount", e);
+	if (r->attach)
+		r->attach(r->attach_arg, false);
+	return rc;
+}
+
 static int create_and_attach(int fsfd, const struct mount_req *r,
 			     struct mount_done *d, struct mount_err *e)
 {
@@ -204,12 +224,10 @@ static int create_and_attach(int fsfd, const struct mount_req *r,
 	mfd = fsmount(fsfd, FSMOUNT_CLOEXEC, mount_attrs(r));
 	if (mfd < 0)
 		return fail(fsfd, "fsmount", e);
-	if (move_mount(mfd, "", r->pinfd, "",
-		       MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH)) {
-		int err = fail(fsfd, "move_mount", e);
-
+	rc = attach(fsfd, mfd, r, e);
+	if (rc) {
 		close(mfd);	/* never attached: closing destroys it */
-		return err;
+		return rc;
 	}
 	d->mntfd = mfd;
 	return 0;

@@ -76,9 +76,17 @@ int legacy_mount(const struct mount_req *r, struct mount_done *d,
 	 * ending the process on a vanished library could leave the mount.
 	 * Kernels that need this backend have no sync INIT, so mount(2)
 	 * cannot wait for the daemon; where it can (a forced legacy backend
-	 * on a new kernel), the caller's time limit ends the wait.
+	 * on a new kernel, in --sync-init mode), the caller's time limit ends
+	 * the wait.  The attach hook therefore comes before all of it.
 	 */
+	n = r->attach ? r->attach(r->attach_arg, true) : 0;
+	if (n) {
+		mount_err_set(e, "attach", "refused before the mount was attached");
+		return n;
+	}
 	n = try_mount(r, d, target, data);
+	if (r->attach)
+		r->attach(r->attach_arg, false);
 	if (n)
 		mount_err_set(e, "mount", NULL);
 	return n;

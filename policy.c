@@ -909,3 +909,19 @@ bool policy_mount_max_reached(const struct fuse_conf *c, long count)
 {
 	return c->mount_max >= 0 && count >= c->mount_max;
 }
+
+/* Mounts alone decide a refusal; with the attaches in flight counted
+ * as mounts, a limit reached only through them means "not yet known". */
+enum limit_verdict policy_limits(const struct fuse_conf *c,
+				 const struct limit_counts *n)
+{
+	if (policy_mount_max_reached(c, n->mounts))
+		return LIMIT_MOUNT_MAX;
+	if (policy_user_max_reached(c, n->mine))
+		return LIMIT_USER_MAX;
+	if (policy_mount_max_reached(c, n->mounts + n->in_flight))
+		return LIMIT_WAIT_MOUNT_MAX;
+	if (policy_user_max_reached(c, n->mine + n->mine_in_flight))
+		return LIMIT_WAIT_USER_MAX;
+	return LIMIT_OK;
+}

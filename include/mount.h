@@ -33,6 +33,17 @@ struct mount_req {
 	 * (CMD_CREATE), which is skipped if it returns false, and with false
 	 * after it; may be NULL */
 	bool (*blocking)(bool begin);
+	/* called with true just before the call that attaches the mount
+	 * (move_mount after CMD_CREATE and fsmount; mount(2)), and with
+	 * false right after it, whatever its result; a non-zero return
+	 * (-errno) of the first call refuses the mount, which then never
+	 * becomes visible.  The attaching call itself may wait on the
+	 * daemon (mount(2) with the kernel's sync INIT) or on the
+	 * mountpoint's directory (which a caller's FUSE server can keep
+	 * locked): hold nothing across it that other helpers wait for.
+	 * May be NULL. */
+	int (*attach)(void *arg, bool begin);
+	void *attach_arg;
 };
 
 struct mount_err {

@@ -175,4 +175,25 @@ unsigned long policy_fstype_by_name(const char *name);
 const char *policy_fstype_name(unsigned long fs_type);
 bool policy_mount_max_reached(const struct fuse_conf *c, long count);
 
+/*
+ * The count at attach time, under the limits lock: FUSE mounts in the
+ * namespace (all, and the caller's) and attaches in flight (all, and the
+ * caller's), which other helpers have counted and are about to make.
+ */
+struct limit_counts {
+	long mounts, mine;
+	long in_flight, mine_in_flight;
+};
+
+enum limit_verdict {
+	LIMIT_OK,		/* below both limits, counting the flight */
+	LIMIT_MOUNT_MAX,	/* mount_max reached by mounts alone */
+	LIMIT_USER_MAX,		/* user_mount_max reached by mounts alone */
+	LIMIT_WAIT_MOUNT_MAX,	/* reached only with the attaches in flight: */
+	LIMIT_WAIT_USER_MAX,	/*   they may fail, so look again soon */
+};
+
+enum limit_verdict policy_limits(const struct fuse_conf *c,
+				 const struct limit_counts *n);
+
 #endif

@@ -95,6 +95,56 @@ test_caps_bindfs() {
 	test_bindfs_basic
 }
 
+# ------------------------------------------------------------ limits
+
+# The limits lock is root's file: with the granted capabilities the helper
+# opens it (fsuid 0) and the limits hold; with cap_sys_admin alone it
+# cannot, so user_mount_max refuses every mount and mount_max is counted
+# without the lock (still refused once reached, one mount at a time).
+fc_limits() {
+	local m
+	u_mkdir "$H/a" "$H/b"
+	set_fuse_conf "user_mount_max = 1"
+	for m in classic sync-init; do
+		if [ "$FC_MODE" = grant ]; then
+			start_client "a$m" --mode "$m" "$H/a"
+			run_client --mode "$m" "$H/b"
+			assert_client_failed
+			assert_eq "fusermount3: too many FUSE filesystems mounted by this user; user_mount_max=1 is set in /etc/fuse.conf" \
+				"$ERR" "stderr ($m, user_mount_max reached)"
+			unmount_client "a$m" "$H/a"
+		else
+			run_client --mode "$m" "$H/a"
+			assert_client_failed
+			assert_eq "fusermount3: cannot enforce user_mount_max: /run/fusermount3.lock: Operation not permitted" \
+				"$ERR" "stderr ($m, no lock without CAP_SETUID)"
+			assert_not_mounted "$H/a"
+		fi
+	done
+	set_fuse_conf "mount_max = 1"
+	for m in classic sync-init; do
+		start_client "m$m" --mode "$m" "$H/a"
+		run_client --mode "$m" "$H/b"
+		assert_client_failed
+		assert_eq "fusermount3: too many FUSE filesystems mounted; mount_max=N can be set in /etc/fuse.conf" \
+			"$ERR" "stderr ($m, mount_max reached)"
+		unmount_client "m$m" "$H/a"
+	done
+	if [ "$FC_MODE" = grant ]; then
+		assert_eq "0:0 600" "$(stat -c '%u:%g %a' /run/fusermount3.lock)" "owner and mode of /run/fusermount3.lock"
+	else
+		assert_eq "" "$(ls /run/fusermount3.lock 2>/dev/null)" "no lock file without CAP_SETUID"
+	fi
+}
+test_caps_limits() {
+	use_caps_helper grant
+	fc_limits
+}
+test_sysadmin_limits() {
+	use_caps_helper sysadmin
+	fc_limits
+}
+
 # ------------------------------------------------------------ capabilities
 
 test_caps_per_phase_filecaps() {

@@ -516,30 +516,30 @@ user_mount_max = 2"
 	agree --line 1 deny "$MAX_MSG" "$H/m3"
 }
 
-# The count that matters is taken at finish under the lock: a helper that
-# passed the early check while another one's mount was waiting for FUSE_INIT
-# is refused once that mount is attached (sync-init status -EDQUOT).
+# The count that matters is taken just before the attach, after FUSE_INIT:
+# a helper whose daemon is slow to answer FUSE_INIT holds nothing while it
+# waits, so a mount of the same user started later attaches first, and the
+# slow one is refused when its turn comes (sync-init status -EDQUOT).
 test_policy_user_mount_max_finish_race() {
 	set_fuse_conf "user_mount_max = 1"
 	u_mkdir "$H/m1" "$H/m2"
 	need_client
 	bg a as_user "$FM_CLIENT" --helper "$FM" --ready-file "$UT/a.ready" --timeout 50 \
-		--mode sync-init --sync-ioctl --init-delay-ms 2000 "$H/m1"
+		--mode sync-init --sync-ioctl --init-delay-ms 3000 "$H/m1"
 	_asserted
 	poll_until 10 grep -qx proceed-sent "$T/a.out" || fail "a: no proceed-sent; $(bg_log a)"
-	# a holds the lock, its mount not attached yet: b passes prepare
-	run_client --mode sync-init "$H/m2"
-	echo "b: rc=$RC ${OUT//$'\n'/ } / $ERR"
-	assert_client_failed
-	assert_match "$OUT" '^fd-received$' "b's stdout (passed prepare)"
-	assert_match "$OUT" '^status=-122$' "b's stdout (EDQUOT)"
-	assert_eq "fusermount3: $(umax_msg 1)" "$ERR" "b's stderr"
-	assert_not_mounted "$H/m2"
-	poll_until 10 test -e "$UT/a.ready" || fail "a not mounted; $(bg_log a)"
-	assert_user_fuse_mount "$H/m1"
+	# a waits for its FUSE_INIT, not attached, holding no lock: b mounts
+	start_client b --mode sync-init "$H/m2"
+	assert_user_fuse_mount "$H/m2"
+	wait_exit a 15
+	echo "a: rc=$BG_RC $(bg_log a)"
+	assert_eq 1 "$BG_RC" "exit status of a ($(bg_log a))"
+	assert_match "$(cat "$T/a.out")" '^status=-122$' "a's stdout (EDQUOT)"
+	assert_eq "fusermount3: $(umax_msg 1)" "$(cat "$T/a.err")" "a's stderr"
+	assert_not_mounted "$H/m1"
 	assert_eq 1 "$(fuse_mount_count)" "FUSE mounts"
 	assert_lock_file_safe must
-	unmount_client a "$H/m1"
+	unmount_client b "$H/m2"
 }
 
 # the lock file is created root-only whatever the caller's umask, and the

@@ -91,7 +91,7 @@ enum {
 	OPT_HELPER = 256, OPT_MODE, OPT_SYNC_IOCTL, OPT_INIT_DELAY,
 	OPT_INIT_ERROR, OPT_CONTENT, OPT_ROOT_FILE, OPT_FAULT, OPT_READY,
 	OPT_TIMEOUT, OPT_VERBOSE, OPT_NO_FALLBACK, OPT_EXPECT_PATH,
-	OPT_STALL_ON,
+	OPT_STALL_LOOKUP, OPT_STALL_ON,
 };
 
 static const struct option long_opts[] = {
@@ -106,6 +106,7 @@ static const struct option long_opts[] = {
 	{ "ready-file", required_argument, NULL, OPT_READY },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "verbose", no_argument, NULL, OPT_VERBOSE },
+	{ "stall-lookup", required_argument, NULL, OPT_STALL_LOOKUP },
 	{ "no-fallback", no_argument, NULL, OPT_NO_FALLBACK },
 	{ "expect-path", required_argument, NULL, OPT_EXPECT_PATH },
 	{ "stall-on", required_argument, NULL, OPT_STALL_ON },
@@ -149,6 +150,8 @@ static void usage(FILE *f)
 		"  --expect-path PATH   libfuse: exit 4 unless the probe "
 		"chose PATH\n"
 		"                       (classic|sync-init)\n"
+		"  --stall-lookup NAME  never answer a LOOKUP of NAME\n"
+
 		"  --stall-on NAME      stop answering once NAME is looked up\n");
 }
 
@@ -239,6 +242,7 @@ static int parse_one(struct opts *o, int c, const char *arg)
 	case OPT_ROOT_FILE: o->srv.root_file = 1; return 0;
 	case OPT_READY: o->ready_file = arg; return 0;
 	case OPT_VERBOSE: o->srv.verbose = 1; return 0;
+	case OPT_STALL_LOOKUP: o->srv.stall_lookup = arg; return 0;
 	case OPT_STALL_ON: o->srv.stall_on = arg; return 0;
 	case OPT_NO_FALLBACK: o->no_fallback = 1; return 0;
 	case OPT_EXPECT_PATH:

@@ -168,6 +168,11 @@ static int op_lookup(struct srv *s, const struct req *q)
 
 	if (node_kind(s, q->h.nodeid) != K_DIR)
 		return reply_err(s, q, ENOTDIR);
+	if (s->conf.stall_lookup && memchr(q->arg, '\0', q->len) &&
+	    strcmp(q->arg, s->conf.stall_lookup) == 0) {
+		fprintf(stderr, "fmclient: server: LOOKUP %s stalled\n", q->arg);
+		return SRV_RUNNING;	/* pending until the connection ends */
+	}
 	if (memchr(q->arg, '\0', q->len) && s->conf.stall_on &&
 	    strcmp(q->arg, s->conf.stall_on) == 0) {
 		/* from now on the server reads requests and answers none:

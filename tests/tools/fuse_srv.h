@@ -28,6 +28,7 @@ struct srv_conf {
 	int init_delay_ms;	/* sleep this long before answering FUSE_INIT */
 	int init_error;		/* > 0: answer FUSE_INIT with -init_error */
 	int verbose;		/* log every request to stderr */
+	const char *stall_lookup; /* never answer a LOOKUP of this name */
 	const char *stall_on;	/* LOOKUP of this name in the root is never
 				 * answered, nor is any request after it */
 };

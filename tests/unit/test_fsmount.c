@@ -55,6 +55,7 @@ static struct {
 	int nkmsg, next_kmsg;
 	int reads;		/* read(2) calls on FS_FD */
 	bool refuse_block;	/* blocking hook answers false */
+	int attach_refuse;	/* attach hook "begin" answers -attach_refuse */
 } m;
 
 /* Appends a line to the log; returns the injected errno or 0. */
@@ -267,6 +268,16 @@ static bool blocking_hook(bool begin)
 {
 	record("blocking %s", begin ? "begin" : "end");
 	return !(begin && m.refuse_block);
+}
+
+/* the attach hook: its argument must come back as given */
+static int attach_arg_token;
+
+static int attach_hook(void *arg, bool begin)
+{
+	assert_ptr_equal(arg, &attach_arg_token);
+	record("attach %s", begin ? "begin" : "end");
+	return begin ? -m.attach_refuse : 0;
 }
 
 /* ============================================================== helpers */
@@ -824,6 +835,84 @@ static void test_blocking_refused(void **state)
 	assert_int_equal(done.mntfd, -1);
 }
 
+/* The attach hook brackets move_mount alone: after CMD_CREATE (which
+ * may wait for the daemon) and fsmount (a detached mount). */
+static void test_attach_hook_order(void **state)
+{
+	(void)state;
+	req.blocking = blocking_hook;
+	req.attach = attach_hook;
+	req.attach_arg = &attach_arg_token;
+	assert_int_equal(run(), 0);
+	LOG("fsopen fuse CLOEXEC",
+	    "fsconfig SET_STRING source=/dev/fuse",
+	    "fsconfig SET_STRING fd=5",
+	    "fsconfig SET_STRING rootmode=40000",
+	    "fsconfig SET_STRING user_id=1000",
+	    "fsconfig SET_STRING group_id=100",
+	    "blocking begin",
+	    "fsconfig CMD_CREATE",
+	    "blocking end",
+	    "fsmount CLOEXEC attrs=NOSUID|NODEV",
+	    "attach begin",
+	    "move_mount 101 \"\" -> 7 \"\" F_EMPTY_PATH|T_EMPTY_PATH",
+	    "attach end",
+	    "close fs");
+	assert_int_equal(done.mntfd, MNT_FD);
+}
+
+/* refused: the detached mount is destroyed, never attached; the hook's
+ * own error comes back, and no "end" */
+static void test_attach_hook_refuses(void **state)
+{
+	(void)state;
+	req.attach = attach_hook;
+	req.attach_arg = &attach_arg_token;
+	m.attach_refuse = ENOSPC;
+	assert_int_equal(run(), -ENOSPC);
+	LOG("fsopen fuse CLOEXEC",
+	    "fsconfig SET_STRING source=/dev/fuse",
+	    "fsconfig SET_STRING fd=5",
+	    "fsconfig SET_STRING rootmode=40000",
+	    "fsconfig SET_STRING user_id=1000",
+	    "fsconfig SET_STRING group_id=100",
+	    "fsconfig CMD_CREATE",
+	    "fsmount CLOEXEC attrs=NOSUID|NODEV",
+	    "attach begin",
+	    "close mnt",
+	    "close fs");
+	assert_string_equal(err.step, "attach");
+	assert_int_equal(done.mntfd, -1);
+	assert_int_equal(m.reads, 0);	/* not the kernel's failure */
+}
+
+/* move_mount fails: "end" still comes, the mount is destroyed */
+static void test_attach_hook_move_mount_failure(void **state)
+{
+	(void)state;
+	req.attach = attach_hook;
+	req.attach_arg = &attach_arg_token;
+	fail_on("move_mount", ENOENT);
+	assert_int_equal(run(), -ENOENT);
+	assert_string_equal(m.log[m.n - 5], "attach begin");
+	assert_string_equal(m.log[m.n - 3], "attach end");
+	assert_string_equal(m.log[m.n - 2], "close mnt");
+	assert_string_equal(err.step, "move_mount");
+	expect_fs_closed_last();
+}
+
+/* an earlier failure never reaches the hook */
+static void test_attach_hook_not_reached(void **state)
+{
+	(void)state;
+	req.attach = attach_hook;
+	req.attach_arg = &attach_arg_token;
+	fail_on("fsmount", EMFILE);
+	assert_int_equal(run(), -EMFILE);
+	assert_int_equal(log_count("attach"), 0);
+	expect_fs_closed_last();
+}
+
 static void test_blocking_null_is_fine(void **state)
 {
 	(void)state;
@@ -860,6 +949,10 @@ int main(void)
 		T(test_move_mount_failure),
 		T(test_blocking_refused),
 		T(test_blocking_null_is_fine),
+		T(test_attach_hook_order),
+		T(test_attach_hook_refuses),
+		T(test_attach_hook_move_mount_failure),
+		T(test_attach_hook_not_reached),
 	};
 #undef T
 

@@ -37,7 +37,21 @@ static struct {
 	struct mount_call calls[4];
 	int n;
 	int fail[4];		/* errno for call i, 0 = success */
+	int begin_at, end_at;	/* mount calls made when the hook ran, +1 */
+	int hook_calls;
+	int refuse;		/* the hook's "begin" answers -refuse */
 } m;
+
+static int attach_hook(void *arg, bool begin)
+{
+	assert_ptr_equal(arg, &m);
+	m.hook_calls++;
+	if (begin)
+		m.begin_at = m.n + 1;
+	else
+		m.end_at = m.n + 1;
+	return begin ? -m.refuse : 0;
+}
 
 int __wrap_mount(const char *source, const char *target, const char *type,
 		 unsigned long flags, const void *data);
@@ -419,6 +433,63 @@ static void test_no_retry_cases(void **state)
 	}
 }
 
+/* ================================================================ hook */
+
+/* before the first mount(2), after the last one (the ENODEV retry too) */
+static void test_attach_hook_brackets_mount(void **state)
+{
+	(void)state;
+	req.attach = attach_hook;
+	req.attach_arg = &m;
+	opts.subtype = s_sub;
+	m.fail[0] = ENODEV;
+	assert_int_equal(run(), 0);
+	assert_int_equal(m.n, 2);
+	assert_int_equal(m.hook_calls, 2);
+	assert_int_equal(m.begin_at, 1);	/* no mount(2) before it */
+	assert_int_equal(m.end_at, 3);		/* both after it */
+}
+
+static void test_attach_hook_refuses(void **state)
+{
+	(void)state;
+	req.attach = attach_hook;
+	req.attach_arg = &m;
+	m.refuse = EDQUOT;
+	assert_int_equal(run(), -EDQUOT);
+	assert_int_equal(m.n, 0);		/* nothing mounted */
+	assert_int_equal(m.hook_calls, 1);	/* no "end" */
+	assert_string_equal(err.step, "attach");
+}
+
+static void test_attach_hook_after_failure(void **state)
+{
+	(void)state;
+	req.attach = attach_hook;
+	req.attach_arg = &m;
+	m.fail[0] = EACCES;
+	assert_int_equal(run(), -EACCES);
+	assert_int_equal(m.hook_calls, 2);
+	assert_int_equal(m.end_at, 2);
+	assert_string_equal(err.step, "mount");
+}
+
+/* options too long: refused before the hook */
+static void test_attach_hook_not_reached(void **state)
+{
+	char big[5000];
+
+	(void)state;
+	memset(big, '1', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	opts.max_read = big;
+	req.attach = attach_hook;
+	req.attach_arg = &m;
+	assert_int_equal(run(), -EINVAL);
+	assert_int_equal(m.hook_calls, 0);
+	assert_int_equal(m.n, 0);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup(f, setup)
@@ -436,6 +507,10 @@ int main(void)
 		T(test_enodev_subtype_retry_blkdev),
 		T(test_enodev_retry_fails_too),
 		T(test_no_retry_cases),
+		T(test_attach_hook_brackets_mount),
+		T(test_attach_hook_refuses),
+		T(test_attach_hook_after_failure),
+		T(test_attach_hook_not_reached),
 	};
 #undef T
 

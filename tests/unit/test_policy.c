@@ -2415,6 +2415,49 @@ static void test_mount_max(void **state)
 	}
 }
 
+/* ======================================================= policy_limits */
+
+/* Mounts alone refuse; the attaches in flight only make it "wait". */
+static void test_limits_verdict(void **state)
+{
+	static const struct {
+		int max, umax;
+		long mounts, mine, flight, mine_flight;
+		enum limit_verdict v;
+	} rows[] = {
+		{ -1, -1, 5000, 5000, 900, 900, LIMIT_OK },
+		{ 6, -1, 5, 5, 0, 0, LIMIT_OK },
+		{ 6, -1, 6, 0, 0, 0, LIMIT_MOUNT_MAX },
+		{ 6, -1, 7, 7, 3, 3, LIMIT_MOUNT_MAX },
+		{ 6, -1, 5, 0, 1, 0, LIMIT_WAIT_MOUNT_MAX },
+		{ 6, -1, 0, 0, 6, 6, LIMIT_WAIT_MOUNT_MAX },
+		{ 6, -1, 0, 0, 5, 5, LIMIT_OK },
+		{ 0, -1, 0, 0, 0, 0, LIMIT_MOUNT_MAX },
+		{ -1, 2, 10, 1, 9, 0, LIMIT_OK },
+		{ -1, 2, 10, 2, 0, 0, LIMIT_USER_MAX },
+		{ -1, 2, 10, 1, 1, 1, LIMIT_WAIT_USER_MAX },
+		{ -1, 0, 0, 0, 0, 0, LIMIT_USER_MAX },
+		/* both: the global limit is looked at first, each way */
+		{ 6, 2, 6, 2, 0, 0, LIMIT_MOUNT_MAX },
+		{ 6, 2, 5, 2, 1, 0, LIMIT_USER_MAX },
+		{ 6, 2, 5, 1, 1, 1, LIMIT_WAIT_MOUNT_MAX },
+		{ 6, 2, 4, 1, 1, 1, LIMIT_WAIT_USER_MAX },
+		{ 6, 2, 4, 1, 1, 0, LIMIT_OK },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_LEN(rows); i++) {
+		struct fuse_conf c = { .mount_max = rows[i].max,
+				       .user_mount_max = rows[i].umax };
+		struct limit_counts n = { rows[i].mounts, rows[i].mine,
+					  rows[i].flight, rows[i].mine_flight };
+		enum limit_verdict v = policy_limits(&c, &n);
+
+		if (v != rows[i].v)
+			fail_msg("row %zu: verdict %d, want %d", i, v, rows[i].v);
+	}
+}
+
 /* ================================================ mounts_parse_user_id */
 
 static void test_parse_user_id(void **state)
@@ -2531,6 +2574,7 @@ int main(void)
 		cmocka_unit_test(test_group_allow_other_many),
 		cmocka_unit_test(test_user_max),
 		cmocka_unit_test(test_user_max_from_conf),
+		cmocka_unit_test(test_limits_verdict),
 		cmocka_unit_test(test_opts_flags),
 		cmocka_unit_test(test_opts_unsafe_callback_non_root),
 		cmocka_unit_test(test_opts_unsafe_callback_root),

@@ -7,6 +7,7 @@ UNIT_WRAPS_test_fsmount := -Wl,--wrap=fsopen,--wrap=fsconfig,--wrap=fsmount,--wr
 UNIT_SRCS_test_legacy := mount_legacy.c mount_fsmount.c
 UNIT_WRAPS_test_legacy := -Wl,--wrap=mount
 
+UNIT_SRCS_test_lockfile := lockfile.c
 UNIT_SRCS_test_esc := esc.c
 # the log goes to a socket the test binds in its own temp dir
 UNIT_SRCS_test_log := log.c esc.c policy.c

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * lockfile.h - /run/fusermount3.lock, the helpers' shared lock file.
+ *
+ * A regular file owned by root, mode 0600, created by the first helper
+ * that needs it (with root's file identity, whatever the caller's umask),
+ * never openable by anyone else.  Every lock is an OFD lock (fcntl
+ * F_OFD_SETLK) on a byte of it, so it belongs to the open file, is never
+ * inherited across exec (the fd is O_CLOEXEC) and goes away with the
+ * process, however that ends.  Nothing is ever written to the file: what
+ * a lock means is its offset, so the caller's RLIMIT_FSIZE cannot matter.
+ *
+ * Layout (offsets in bytes; the ranges never overlap):
+ *
+ *   0 .. 4095           free, for one-byte locks of the whole helper (the
+ *                       next one to add, e.g. for unmounts, takes byte 0).
+ *   2^32 + uid          FM_LOCK_USER_OFF: one byte per user, held while
+ *                       one of that user's helpers takes a slot and
+ *                       counts, so that a user has one undecided slot at
+ *                       a time.
+ *   2^34 + ns<<44 + uid<<12 + k
+ *                       FM_LOCK_SLOT_OFF: attach slots, k < 4096 of them
+ *                       per user and mount namespace (ns: 16 bits of the
+ *                       namespace's inode number; two namespaces that
+ *                       share them only count each other's slots too).  A
+ *                       helper takes one before it counts the mounts for
+ *                       mount_max and user_mount_max and holds it until
+ *                       its mount is attached or has failed.
+ *
+ * There is no lock shared by all users: a caller can stop (SIGSTOP, the
+ * cgroup freezer) its own helper at any moment, and whatever that helper
+ * holds then stays held.  Its user byte stops only that user; its slot
+ * counts as one mount in flight of that user, no more.
+ *
+ * No wait on a lock is unbounded: lock_take() polls until a deadline.
+ */
+#ifndef FM_LOCKFILE_H
+#define FM_LOCKFILE_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#ifndef FM_LOCK_FILE
+#define FM_LOCK_FILE "/run/fusermount3.lock"
+#endif
+#define FM_LOCK_USER_OFF ((off_t)1 << 32)
+#define FM_LOCK_SLOT_OFF ((off_t)1 << 34)
+#define FM_LOCK_SLOTS 4096	/* per user and namespace */
+/* The longest wait for a user's byte and for attaches in flight:
+ * holders only take a slot and count mounts. */
+#define FM_LOCK_TIMEOUT_MS 5000
+
+/* Opens (creating it 0600) the lock file at path: the caller must have
+ * root's file identity.  An fd (O_CLOEXEC) or -errno. */
+int lock_open(const char *path);
+/* Write-locks len bytes at off, polling until deadline_ms of
+ * CLOCK_MONOTONIC (lock_deadline); 0, -ETIMEDOUT or -errno. */
+int lock_take(int fd, off_t off, off_t len, int64_t deadline_ms);
+void lock_release(int fd, off_t off, off_t len);
+int64_t lock_deadline(int timeout_ms);
+/* Sleeps a little (1 to 3 ms) and says whether deadline_ms is still
+ * ahead. */
+int lock_pause(int64_t deadline_ms);
+/* The byte of FM_LOCK_USER_OFF for uid. */
+off_t lock_user_off(uid_t uid);
+
+/* The caller's mount namespace, as the slots know it; 0 or -errno. */
+int lock_mntns(unsigned int *ns);
+/* Takes a free attach slot of uid in namespace ns: its offset, or -EAGAIN
+ * when all are taken, or -errno.  Take it before counting. */
+off_t lock_slot_take(int fd, unsigned int ns, uid_t uid);
+void lock_slot_release(int fd, off_t slot);
+/* Attach slots other open files hold in namespace ns: all, and those of
+ * uid; 0 or -errno. */
+int lock_slots_count(int fd, unsigned int ns, uid_t uid, long *all,
+		     long *of_uid);
+
+#endif
