@@ -445,67 +445,93 @@ static int resolve(const char *orig, struct mpath *p)
 static int unmount_failed(enum um_status st, int err, const struct mpath *p,
 			  const struct args *a)
 {
+	bool q = a->quiet;	/* -q: not told, but logged */
+
 	switch (st) {
 	case UM_OK:
+	case UM_BEFORE:		/* said by the command */
 		break;
 	case UM_PARENT:
 		msg("failed to chdir to %s: %s", p->parent, strerror(err));
 		break;
 	case UM_UMOUNT:
-		qmsg(a->quiet, "failed to unmount %s: %s", p->abs, strerror(err));
+		qmsg(q, "failed to unmount %s: %s", p->abs, strerror(err));
 		break;
 	case UM_NOT_FOUND:
 	case UM_ALIVE:
-		qmsg(a->quiet, "entry for %s not found in /etc/mtab", p->abs);
+		qmsg(q, "entry for %s not found in /etc/mtab", p->abs);
+		break;
+	case UM_LOCK:
+		if (err == ETIMEDOUT)
+			qmsg(q, "failed to unmount %s: timed out waiting for %s", p->abs,
+			     FM_LOCK_FILE);
+		else
+			qmsg(q, "failed to unmount %s: cannot open %s: %s", p->abs,
+			     FM_LOCK_FILE, strerror(err));
+		break;
+	case UM_NO_PROC:
+		qmsg(q, "failed to unmount %s: /proc is not mounted", p->abs);
 		break;
 	}
 	return EXIT_FAILURE;
 }
 
+/* After unmount_run(): what the caller is told, and the exit status. */
+static int unmount_said(enum um_status st, int err, struct um_req *q,
+			const struct mpath *p, const struct args *a)
+{
+	/* the unmount is done: a record left behind is only a warning */
+	if (st == UM_OK && q->utab_err && !a->quiet)
+		msg("failed to remove the record of %s from %s: %s", q->target,
+		    FM_UTAB, strerror(-q->utab_err));
+	free(q->target);
+	q->target = NULL;
+	return st == UM_OK ? 0 : unmount_failed(st, err, p, a);
+}
+
 static int cmd_unmount(const struct privs *pv, const struct mpath *p,
 		       const struct args *a)
 {
-	struct um_req q = { pv, p->abs, p->parent, p->last, a->lazy, NULL };
+	struct um_req q = { .pv = pv, .abs = p->abs, .parent = p->parent,
+			    .last = p->last, .lazy = a->lazy, .pfd = -1 };
 	enum um_status st;
 	int err;
 
 	alarm(FM_PREPARE_TIMEOUT);	/* the parent may sit on a hung fs */
 	st = unmount_run(&q, &err);
-	return st == UM_OK ? 0 : unmount_failed(st, err, p, a);
+	return unmount_said(st, err, &q, p, a);
 }
 
 /*
- * --abort: the mount is found and checked exactly as -u finds it (the
- * caller's own FUSE mount, by mount ID); its connection is aborted
- * through fusectl, then that same mount (by ID) is detached lazily and
- * its utab record removed, as -u -z does.  Nothing here waits for the
- * mount's server: the checks ask the kernel only (statx without a sync,
- * statmount), and a lazy detach sends no request.
+ * --abort: the mount is taken and checked exactly as -u -z takes it (the
+ * caller's own FUSE mount, through its own fd, by mount ID); with that
+ * checked mount, its connection is aborted through fusectl, then that
+ * very mount is detached through its fd and its utab record removed.
+ * Nothing here waits for the mount's server: the checks ask the kernel
+ * only (statx without a sync, statmount), and a lazy detach sends no
+ * request.
  */
 static int cmd_abort(const struct privs *pv, const struct mpath *p,
 		     const struct args *a)
 {
-	struct um_req q = { pv, p->abs, p->parent, p->last, true, NULL };
-	struct mnt_ref ref;
+	struct um_req q = { .pv = pv, .abs = p->abs, .parent = p->parent,
+			    .last = p->last, .lazy = true, .pfd = -1,
+			    .before = fusectl_abort };
 	enum um_status st;
-	int err, e;
+	int err;
 
+	if (!pv->can_mount) {	/* not installed privileged */
+		msg("failed to abort the connection of %s: %s", p->abs,
+		    strerror(EPERM));
+		return EXIT_FAILURE;
+	}
 	alarm(FM_PREPARE_TIMEOUT);
-	st = unmount_find(&q, &ref, &err);
-	if (st != UM_OK)
-		return unmount_failed(st, err, p, a);
-	e = fusectl_abort(pv, &ref);
-	if (e == -EINVAL) {
-		msg("%s is not a FUSE mount", p->abs);
-		return EXIT_FAILURE;
-	}
-	if (e) {
-		msg("failed to abort the connection of %s: %s", p->abs, strerror(-e));
-		return EXIT_FAILURE;
-	}
-	q.expect = &ref;
 	st = unmount_run(&q, &err);
-	return st == UM_OK ? 0 : unmount_failed(st, err, p, a);
+	if (st == UM_BEFORE && err == EINVAL)
+		msg("%s is not a FUSE mount", p->abs);
+	else if (st == UM_BEFORE)
+		msg("failed to abort the connection of %s: %s", p->abs, strerror(err));
+	return unmount_said(st, err, &q, p, a);
 }
 
 /* ------------------------------------------------------- mount: prepare */
@@ -1286,8 +1312,12 @@ static int verify_mount(struct mctx *c)
 	struct mnt_info mi;
 	int e;
 
-	e = c->done.mntfd >= 0 ? mounts_id_at(c->done.mntfd, "", &c->ref)
-			       : mounts_id_at(c->parentfd, c->path.last, &c->ref);
+	/* mount(2) gives no fd: take the new mount once, by its name in the
+	 * pinned parent, and check (and later undo) it through that fd */
+	if (c->done.mntfd < 0)
+		c->done.mntfd = openat(c->parentfd, c->path.last,
+				       O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	e = c->done.mntfd >= 0 ? mounts_id_at(c->done.mntfd, "", &c->ref) : -errno;
 	if (!e)
 		e = mounts_id_at(c->pinfd, "", &pin);
 	if (!e)
@@ -1302,16 +1332,14 @@ static int verify_mount(struct mctx *c)
 	return e;
 }
 
+/* Through the new mount's own fd: exactly that mount (see unmount.h). */
 static void undo_mount(struct mctx *c)
 {
-	char path[64];
 	int fd = c->done.mntfd >= 0 ? c->done.mntfd : c->pinfd;
+	int e = unmount_detach_fd(c->pv, fd);
 
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	privs_raise(CAP_SYS_ADMIN);
-	if (umount2(path, MNT_DETACH))
-		msg("failed to undo the mount: %s", strerror(errno));
-	privs_lower();
+	if (e)
+		msg("failed to undo the mount: %s", strerror(-e));
 	if (c->in_utab && privs_fsroot_begin(c->pv) == 0) {
 		utab_remove(c->target);
 		privs_fsroot_end(c->pv);
@@ -1442,19 +1470,44 @@ static int finish(struct mctx *c, int guard_sock_fd)
 
 /* ------------------------------------------------------ auto_unmount */
 
-/* The watcher outlives the daemon's start: it holds nothing but the
- * socket, ignores the terminal's signals, and writes nowhere. */
-static int detach(int sock)
+enum { WATCH_SOCK = 3, WATCH_PARENT = 4 };	/* the watcher's only fds */
+
+/* Keeps only the socket and the parent, as WATCH_SOCK and WATCH_PARENT;
+ * every other fd above 2 is closed. */
+static int keep_only(int a, int b)
+{
+	int x = fcntl(a, F_DUPFD_CLOEXEC, 5), y = fcntl(b, F_DUPFD_CLOEXEC, 5);
+	unsigned int lo = (unsigned int)(x < y ? x : y);
+	unsigned int hi = (unsigned int)(x < y ? y : x);
+
+	if (x < 0 || y < 0)
+		return -1;
+	close_range(3, lo - 1, 0);
+	if (hi > lo + 1)
+		close_range(lo + 1, hi - 1, 0);
+	close_range(hi + 1, ~0U, 0);
+	if (dup3(x, WATCH_SOCK, O_CLOEXEC) != WATCH_SOCK ||
+	    dup3(y, WATCH_PARENT, O_CLOEXEC) != WATCH_PARENT)
+		return -1;
+	close(x);
+	close(y);
+	return 0;
+}
+
+/*
+ * The watcher outlives the daemon's start: it holds nothing but the
+ * socket and the mountpoint's parent directory (O_PATH,
+ * opened before the mount: renaming or moving it cannot hide the mount),
+ * ignores the terminal's signals, and writes nowhere.  It holds no fd of
+ * the mount itself, which would make a plain -u of it fail as busy.
+ */
+static int detach(int sock, int pfd)
 {
 	int null;
 	sigset_t all;
 
-	if (sock < 3)
-		sock = fcntl(sock, F_DUPFD_CLOEXEC, 3);
-	if (sock < 0)
+	if (keep_only(sock, pfd))
 		return -1;
-	close_range(3, (unsigned int)sock - 1, 0);
-	close_range((unsigned int)sock + 1, ~0U, 0);
 	null = open("/dev/null", O_RDWR);
 	if (null < 0)
 		return -1;
@@ -1469,30 +1522,35 @@ static int detach(int sock)
 	sigfillset(&all);
 	sigdelset(&all, SIGALRM);
 	sigprocmask(SIG_BLOCK, &all, NULL);
-	return sock;
+	return 0;
 }
 
+/* Waits for the daemon's end, then removes its mount if it is dead; pfd
+ * is the mountpoint's parent, pinned before the mount was checked. */
 static int watch(const struct privs *pv, const struct mpath *p, int sock,
-		 const struct mnt_ref *ref)
+		 int pfd, const struct mnt_ref *ref)
 {
-	struct um_req q = { pv, p->abs, p->parent, p->last, true, ref };
+	struct um_req q = { .pv = pv, .abs = p->abs, .parent = p->parent,
+			    .last = p->last, .lazy = true, .expect = ref,
+			    .pfd = WATCH_PARENT };
 	int err;
 
-	sock = detach(sock);
-	if (sock < 0)
+	if (detach(sock, pfd))
 		return EXIT_FAILURE;
-	proto_wait_eof(sock);
+	proto_wait_eof(WATCH_SOCK);
 	log_set_action("auto-unmount");
 	if (unmount_if_dead(&q, &err) == UM_OK)
 		log_ok();
 	log_set_action(NULL);	/* a live or foreign mount stays: no line */
+	free(q.target);
 	return EXIT_SUCCESS;
 }
 
 static int cmd_auto_unmount(const struct privs *pv, const struct mpath *p,
 			    const struct args *a, const struct env *env)
 {
-	struct um_req q = { pv, p->abs, p->parent, p->last, true, NULL };
+	struct um_req q = { .pv = pv, .abs = p->abs, .parent = p->parent,
+			    .last = p->last, .lazy = true, .pfd = -1 };
 	struct mnt_ref ref;
 	int sock = comm_fd(a, env), err;
 
@@ -1500,7 +1558,8 @@ static int cmd_auto_unmount(const struct privs *pv, const struct mpath *p,
 	if (unmount_find(&q, &ref, &err) != UM_OK)
 		die("%s is not a FUSE mount of the caller", p->abs);
 	alarm(0);
-	return watch(pv, p, sock, &ref);
+	free(q.target);
+	return watch(pv, p, sock, q.pfd, &ref);
 }
 
 /* ---------------------------------------------------------- protocols */
@@ -1511,16 +1570,22 @@ static void release(struct mctx *c)
 		close(c->done.mntfd);
 	close(c->devfd);
 	close(c->pinfd);
-	close(c->parentfd);
+	if (c->parentfd >= 0)
+		close(c->parentfd);
 	c->done.mntfd = -1;
+	c->parentfd = -1;
 }
 
 static int after_mount(struct mctx *c)
 {
+	int pfd = c->parentfd;
+
+	c->parentfd = -1;	/* the watcher keeps it */
 	log_ok();
 	release(c);
 	if (c->o.auto_unmount)
-		return watch(c->pv, &c->path, c->cfd, &c->ref);
+		return watch(c->pv, &c->path, c->cfd, pfd, &c->ref);
+	close(pfd);
 	privs_drop_all();
 	return EXIT_SUCCESS;
 }

@@ -181,6 +181,28 @@ int privs_unreachable(void)
 	return e;
 }
 
+int privs_forked(void)
+{
+	return capng_get_caps_process() ? -EPERM : 0;
+}
+
+int privs_out_of_reach(const struct privs *p)
+{
+	uid_t r, e, s;
+	int err = 0;
+
+	if (p->root)
+		return 0;
+	/* the effective uid stays non-zero: no capability set changes */
+	if (privs_raise(CAP_SETUID) || setresuid(0, p->uid, 0))
+		err = -EPERM;
+	privs_lower();
+	if (!err && (getresuid(&r, &e, &s) || r != 0 || e != p->uid || s != 0 ||
+		     (uid_t)setfsuid((uid_t)-1) != p->uid))
+		err = -EPERM;
+	return err;
+}
+
 /*
  * For answers that need nothing (--help, --version, --features), before
  * privs_reduce(): the caller's real ids everywhere, no capability.  A root

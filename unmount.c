@@ -3,41 +3,441 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
-#include <pwd.h>
+#include <linux/openat2.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include "lockfile.h"
 #include "unmount.h"
 
 #ifndef UMOUNT_NOFOLLOW
 #define UMOUNT_NOFOLLOW 0x8
 #endif
+#ifndef PROC_SUPER_MAGIC
+#define PROC_SUPER_MAGIC 0x9fa0
+#endif
 
-#define FM_ALIVE_CHECK_SEC 10
+#define FM_ALIVE_CHECK_SEC 10	/* the watcher: finding the mount, probing it */
+#define FM_LOOKUP_SEC 10	/* the locked child: the name looked up again */
+#define FM_LOCK_HOLD_SEC 2	/* ... holding the lock: last look and umount2 */
+#define FM_CACHED_TRIES 5	/* ... finding the name in the dcache */
 
-/* Is the mount at pfd/last one the caller may remove? */
-static enum um_status check_mount(const struct um_req *q, int pfd,
-				  struct mnt_ref *ref)
+/* How a locked unmount ended, besides 0 and an errno of umount2. */
+enum {
+	UMC_GONE = 250,		/* not the checked mount any more */
+	UMC_AGAIN,		/* the name never stayed in the dcache */
+	UMC_LOCK_TIMEOUT,	/* the lock was not had in time */
+	UMC_SETUP,		/* the child could not open the lock file or put
+				 * itself out of reach */
+	UMC_KILLED,		/* its time ran out (SIGALRM) */
+	UMC_PRIVATE,		/* the child may not look into the parent */
+};
+
+/* What is to be removed: the checked mount, and where it was found. */
+struct um_act {
+	int pfd;		/* the opened parent directory, or -1 */
+	const char *last;	/* the name in it */
+	int mfd;		/* lazy: the mount itself (O_PATH); else -1 */
+	struct mnt_ref ref;	/* the checked mount */
+	uint64_t old_id;	/* ... and its old (32-bit) mount ID */
+};
+
+/* SIGALRM with its default action ends the process, also in a wait for
+ * a FUSE server (which a caught signal would not end). */
+static void bound(unsigned int sec)
+{
+	sigset_t alrm;
+
+	signal(SIGALRM, SIG_DFL);
+	sigemptyset(&alrm);
+	sigaddset(&alrm, SIGALRM);
+	sigprocmask(SIG_UNBLOCK, &alrm, NULL);
+	alarm(sec);
+}
+
+/* --------------------------------------------------------- the checks */
+
+/* Is mfd, opened as `last` in pfd, the root of a mount the caller may
+ * remove?  Its kernel path goes to q->target. */
+static enum um_status check_fd(struct um_req *q, int pfd, int mfd,
+			       struct mnt_ref *ref)
 {
 	struct mnt_ref parent;
 	struct mnt_info mi;
 	bool ok;
+	int e;
 
-	if (mounts_id_at(pfd, q->last, ref) || mounts_id_at(pfd, "", &parent))
+	if (mounts_id_at(mfd, "", ref) || mounts_id_at(pfd, "", &parent))
 		return UM_NOT_FOUND;
 	if (ref->id == parent.id)	/* not a mountpoint at all */
 		return UM_NOT_FOUND;
 	if (q->expect && ref->id != q->expect->id)
 		return UM_NOT_FOUND;
-	if (q->pv->root)
-		return UM_OK;
-	if (mounts_info(ref, &mi))
+	e = mounts_info(ref, &mi);
+	if (e && !q->pv->root)
 		return UM_NOT_FOUND;
-	ok = mounts_is_fuse(&mi) && mi.has_user_id && mi.user_id == q->pv->uid;
+	ok = q->pv->root ||
+	     (mounts_is_fuse(&mi) && mi.has_user_id && mi.user_id == q->pv->uid);
+	if (ok && !e) {
+		free(q->target);
+		q->target = mi.target;
+		mi.target = NULL;
+	}
 	mounts_info_free(&mi);
 	return ok ? UM_OK : UM_NOT_FOUND;
 }
+
+/*
+ * The old mount ID of the mount open as fd, from statx asking for nothing:
+ * that even a FUSE mount answers to a process that is not its owner (the
+ * locked child is not: its real uid is 0), and it never asks the server.
+ */
+static int old_id_of(int fd, uint64_t *id)
+{
+	struct statx sx;
+
+	if (statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW | AT_STATX_DONT_SYNC,
+		  0, &sx))
+		return -errno;
+	if (!(sx.stx_mask & STATX_MNT_ID))
+		return -ENOSYS;
+	*id = sx.stx_mnt_id;
+	return 0;
+}
+
+/* Takes the mount at pfd/last once (a->mfd) and checks it; a non-lazy
+ * unmount lets the fd go again (it would make the mount busy). */
+static enum um_status take_mount(struct um_req *q, int pfd,
+				 struct um_act *a)
+{
+	enum um_status st;
+
+	a->pfd = pfd;
+	a->last = q->last;
+	a->ref.id = 0;
+	a->ref.unique = false;
+	a->mfd = openat(pfd, q->last, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (a->mfd < 0)
+		return UM_NOT_FOUND;
+	st = check_fd(q, pfd, a->mfd, &a->ref);
+	if (st == UM_OK && old_id_of(a->mfd, &a->old_id))
+		st = UM_NOT_FOUND;
+	if (st != UM_OK || !q->lazy) {
+		close(a->mfd);
+		a->mfd = -1;
+	}
+	return st;
+}
+
+/* Opens what is at pfd/last (O_PATH), cached: from the dcache alone,
+ * asking no filesystem (EAGAIN when the name is not validly cached). */
+static int open_at_name(const struct um_act *a, bool cached)
+{
+	struct open_how how = {
+		.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
+		.resolve = RESOLVE_CACHED | RESOLVE_NO_MAGICLINKS,
+	};
+	int fd = -1;
+
+	if (cached)
+		fd = (int)syscall(SYS_openat2, a->pfd, a->last, &how, sizeof(how));
+	/* no RESOLVE_CACHED before Linux 5.12: the filesystem may be asked */
+	if (!cached || (fd < 0 && (errno == ENOSYS || errno == EINVAL)))
+		fd = openat(a->pfd, a->last, how.flags);
+	return fd;
+}
+
+static bool still_mounted(const struct mnt_ref *ref);
+
+/*
+ * Is the checked mount the one at the name now?  0, -ESTALE (another
+ * one, or none), -EAGAIN (cached only, and not in the dcache), -EACCES
+ * (the parent is a FUSE filesystem that only its owner may enter, and
+ * this is the locked child, whose real uid is 0).  Old IDs are unique
+ * among live mounts: the one at the name is kept alive by the open fd,
+ * and the checked one must be alive too (by its unique ID).
+ */
+static int still_at_name(const struct um_act *a, bool cached)
+{
+	int fd = open_at_name(a, cached), e;
+	uint64_t id;
+
+	if (fd < 0)
+		return errno == EAGAIN || errno == EACCES ? -errno : -ESTALE;
+	e = old_id_of(fd, &id);
+	if (!e && (id != a->old_id || !still_mounted(&a->ref)))
+		e = -ESTALE;
+	close(fd);
+	return e ? -ESTALE : 0;
+}
+
+/* ----------------------------------------------------------- the lock */
+
+/*
+ * Whether an unmount takes the unmount lock; 0, or -errno when it must
+ * and cannot.  Only an install that can give the lock to a child out of
+ * the caller's reach takes it (one with CAP_SETUID, which that needs, and
+ * root's file identity, which opening the lock file needs); an install
+ * with CAP_SYS_ADMIN alone goes without.  So does root where the file
+ * cannot be opened (in a user namespace, say): root can do all this
+ * itself anyway.
+ */
+static int lock_wanted(const struct privs *pv, bool *wanted)
+{
+	int fd = -EPERM, e;
+
+	*wanted = false;
+	if (!pv->can_fsroot)
+		return 0;
+	e = privs_fsroot_begin(pv);
+	if (!e) {
+		fd = lock_open(FM_LOCK_FILE);
+		privs_fsroot_end(pv);
+	}
+	if (fd >= 0)
+		close(fd);
+	*wanted = fd >= 0;
+	return pv->root ? 0 : e ? e : fd < 0 ? fd : 0;
+}
+
+/* In the child: the lock file, opened by the child itself, so that no
+ * other descriptor of that open file can keep its lock once the child is
+ * gone; then real and saved uid 0.  The fd, or -errno. */
+static int child_setup(const struct privs *pv)
+{
+	int fd = -EPERM;
+
+	if (privs_forked() || privs_fsroot_begin(pv))
+		return -EPERM;
+	fd = lock_open(FM_LOCK_FILE);
+	privs_fsroot_end(pv);
+	if (fd >= 0 && privs_out_of_reach(pv)) {
+		close(fd);
+		fd = -EPERM;
+	}
+	return fd;
+}
+
+/* ------------------------------------------------------- the unmount */
+
+/* Best effort: nothing depends on the cwd once umount2 returned. */
+static void leave_parent(void)
+{
+	if (chdir("/") != 0)
+		return;
+}
+
+/* umount2 of the checked mount: through its fd (lazy), or by name in the
+ * parent with UMOUNT_NOFOLLOW.  0, or umount2's errno or a UMC_ code. */
+static int umount_act(const struct um_act *a)
+{
+	char path[64];
+	int r, e;
+
+	if (a->mfd >= 0)
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", a->mfd);
+	else if (fchdir(a->pfd))
+		return errno;
+	if (privs_raise(CAP_SYS_ADMIN)) {
+		privs_lower();
+		return EPERM;
+	}
+	r = a->mfd >= 0 ? umount2(path, MNT_DETACH)
+			: umount2(a->last, UMOUNT_NOFOLLOW);
+	e = r ? errno : 0;
+	privs_lower();
+	if (a->mfd < 0)
+		leave_parent();
+	/* EINVAL through the fd: that mount is no longer attached */
+	return a->mfd >= 0 && e == EINVAL ? UMC_GONE : e;
+}
+
+/*
+ * The locked part: the last look at the name (non-lazy), then umount2,
+ * with the lock held from that look on (lockfd -1: no lock).  A name that
+ * is not in the dcache is looked up normally first, outside the lock.
+ */
+static int act_locked_timed(const struct um_act *a, int lockfd)
+{
+	int e = 0;
+
+	for (int i = 0; i < FM_CACHED_TRIES; i++) {
+		if (a->mfd < 0) {
+			bound(FM_LOOKUP_SEC);
+			e = still_at_name(a, false);
+			if (e)
+				return e == -EACCES ? UMC_PRIVATE : UMC_GONE;
+		}
+		if (lockfd >= 0) {
+			e = lock_take(lockfd, FM_LOCK_UNMOUNT_OFF, 1,
+				      lock_deadline(FM_LOCK_TIMEOUT_MS));
+			if (e)
+				return e == -ETIMEDOUT ? UMC_LOCK_TIMEOUT : -e;
+		}
+		bound(FM_LOCK_HOLD_SEC);
+		e = a->mfd >= 0 ? 0 : still_at_name(a, true);
+		if (e != -EAGAIN)
+			break;
+		alarm(0);
+		if (lockfd >= 0)
+			lock_release(lockfd, FM_LOCK_UNMOUNT_OFF, 1);
+	}
+	if (e)
+		return e == -EAGAIN ? UMC_AGAIN : UMC_GONE;
+	return umount_act(a);
+}
+
+/* ... leaving no alarm behind (it also runs in the helper itself) */
+static int act_locked(const struct um_act *a, int lockfd)
+{
+	int code = act_locked_timed(a, lockfd);
+
+	alarm(0);
+	return code;
+}
+
+/* The locked part in a child the caller cannot stop. */
+static int act_in_child(const struct um_act *a, const struct privs *pv)
+{
+	pid_t pid = fork();
+	int st, fd;
+
+	if (pid == 0) {
+		fd = child_setup(pv);
+		_exit(fd < 0 ? UMC_SETUP : act_locked(a, fd));
+	}
+	if (pid < 0)
+		return errno;
+	/* the child ends by itself: its own alarms bound it */
+	while (waitpid(pid, &st, 0) == -1)
+		if (errno != EINTR)
+			return errno;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : UMC_KILLED;
+}
+
+static bool proc_usable(void)
+{
+	struct statfs s;
+
+	return statfs("/proc", &s) == 0 && s.f_type == PROC_SUPER_MAGIC;
+}
+
+/* Is the checked mount still in this namespace? */
+static bool still_mounted(const struct mnt_ref *ref)
+{
+	struct mnt_info mi;
+	int e = mounts_info(ref, &mi);
+
+	mounts_info_free(&mi);
+	return e != -ENOENT;
+}
+
+static enum um_status verdict(int code, const struct um_act *a, int *err)
+{
+	switch (code) {
+	case 0:
+		return UM_OK;
+	case UMC_GONE:
+		return UM_NOT_FOUND;
+	case UMC_LOCK_TIMEOUT:
+		*err = ETIMEDOUT;
+		return UM_LOCK;
+	case UMC_AGAIN:
+		*err = EAGAIN;
+		return UM_UMOUNT;
+	case UMC_SETUP:
+		*err = EPERM;
+		return UM_UMOUNT;
+	case UMC_PRIVATE:
+		*err = EACCES;
+		return UM_UMOUNT;
+	case UMC_KILLED:	/* in a lookup, or just after the unmount */
+		if (!still_mounted(&a->ref))
+			return UM_OK;
+		*err = ETIMEDOUT;
+		return UM_UMOUNT;
+	default:
+		*err = code;
+		return UM_UMOUNT;
+	}
+}
+
+/* Removes the record of the mount just removed, by its kernel path. */
+static void forget_in_utab(struct um_req *q)
+{
+	int e;
+
+	q->utab_err = 0;
+	/* no CAP_SETUID/CAP_SETGID: nothing was recorded either */
+	if (!q->target || !utab_present() || !q->pv->can_fsroot)
+		return;
+	e = privs_fsroot_begin(q->pv);
+	if (!e) {
+		e = utab_remove(q->target);
+		privs_fsroot_end(q->pv);
+	}
+	q->utab_err = e;
+}
+
+/* Is the parent directory on a FUSE filesystem (as the caller sees it)? */
+static bool parent_is_fuse(const struct um_act *a)
+{
+	struct mnt_ref r;
+	struct mnt_info mi;
+	bool fuse;
+
+	if (mounts_id_at(a->pfd, "", &r) || mounts_info(&r, &mi))
+		return false;
+	fuse = mounts_is_fuse(&mi);
+	mounts_info_free(&mi);
+	return fuse;
+}
+
+/*
+ * The unmount, locked in a child where the lock can be had.  A parent
+ * directory in a FUSE filesystem that only its owner may enter (FUSE
+ * checks the real and saved uids too) is closed to that child; the caller
+ * could look into it, so the caller owns it, and nobody else can look up
+ * a name there to mount on it: every mount at that name is the caller's.
+ * Such an unmount goes without the lock, as the caller.
+ */
+static int act(const struct um_act *a, const struct privs *pv, bool lock)
+{
+	int code = lock ? act_in_child(a, pv) : act_locked(a, -1);
+
+	if (code == UMC_PRIVATE && parent_is_fuse(a))
+		code = act_locked(a, -1);
+	return code;
+}
+
+static enum um_status remove_mount(struct um_req *q, const struct um_act *a,
+				   int *err)
+{
+	enum um_status st;
+	bool lock;
+	int e;
+
+	if (a->mfd >= 0 && !proc_usable())
+		return UM_NO_PROC;
+	e = lock_wanted(q->pv, &lock);
+	if (e) {
+		*err = -e;
+		return UM_LOCK;
+	}
+	st = verdict(act(a, q->pv, lock), a, err);
+	if (st == UM_OK)
+		forget_in_utab(q);
+	return st;
+}
+
+/* ------------------------------------------------------ entry points */
 
 static int open_parent(const struct um_req *q, int *err)
 {
@@ -48,94 +448,74 @@ static int open_parent(const struct um_req *q, int *err)
 	return pfd;
 }
 
-enum um_status unmount_find(const struct um_req *q, struct mnt_ref *ref,
-			    int *err)
-{
-	int pfd = open_parent(q, err);
-	enum um_status st;
-
-	if (pfd < 0)
-		return UM_PARENT;
-	st = check_mount(q, pfd, ref);
-	close(pfd);
-	return st;
-}
-
-static void forget_in_utab(const struct um_req *q)
-{
-	if (!utab_present() || privs_fsroot_begin(q->pv))
-		return;
-	utab_remove(q->abs);	/* best effort: the mount is gone already */
-	privs_fsroot_end(q->pv);
-}
-
-/* umount2() of the checked mount, relative to the opened parent. */
-static enum um_status do_umount(const struct um_req *q, int pfd, int *err)
-{
-	int flags = UMOUNT_NOFOLLOW | (q->lazy ? MNT_DETACH : 0);
-	int r = -1;
-
-	if (fchdir(pfd) == 0 && privs_raise(CAP_SYS_ADMIN) == 0) {
-		r = umount2(q->last, flags);
-		*err = errno;
-	} else {
-		*err = errno;
-	}
-	privs_lower();
-	if (chdir("/") != 0 && r == 0)
-		*err = errno;
-	if (r)
-		return UM_UMOUNT;
-	forget_in_utab(q);
-	return UM_OK;
-}
-
+/* Not installed privileged: the kernel decides, on the name itself. */
 static enum um_status plain_umount(const struct um_req *q, int *err)
 {
-	if (umount2(q->abs, q->lazy ? MNT_DETACH : 0) == 0)
+	if (umount2(q->abs, UMOUNT_NOFOLLOW | (q->lazy ? MNT_DETACH : 0)) == 0)
 		return UM_OK;
 	*err = errno;
 	return UM_UMOUNT;
 }
 
-enum um_status unmount_run(const struct um_req *q, int *err)
+enum um_status unmount_run(struct um_req *q, int *err)
 {
-	struct mnt_ref ref;
+	struct um_act a;
 	enum um_status st;
 	int pfd;
 
 	*err = 0;
-	if (!q->pv->can_mount)	/* not installed privileged: kernel decides */
+	if (!q->pv->can_mount)
 		return plain_umount(q, err);
 	pfd = open_parent(q, err);
 	if (pfd < 0)
 		return UM_PARENT;
-	st = check_mount(q, pfd, &ref);
+	st = take_mount(q, pfd, &a);
+	if (st == UM_OK && q->before && (*err = -q->before(q->pv, &a.ref)) != 0)
+		st = UM_BEFORE;
 	if (st == UM_OK)
-		st = do_umount(q, pfd, err);
+		st = remove_mount(q, &a, err);
+	if (a.mfd >= 0)
+		close(a.mfd);
 	close(pfd);
+	return st;
+}
+
+enum um_status unmount_find(struct um_req *q, struct mnt_ref *ref, int *err)
+{
+	struct um_act a;
+	enum um_status st;
+
+	*err = 0;
+	q->pfd = open_parent(q, err);
+	if (q->pfd < 0)
+		return UM_PARENT;
+	st = take_mount(q, q->pfd, &a);
+	if (a.mfd >= 0)
+		close(a.mfd);
+	*ref = a.ref;
+	if (st != UM_OK) {
+		close(q->pfd);
+		q->pfd = -1;
+	}
 	return st;
 }
 
 /*
  * A dead FUSE filesystem answers ENOTCONN at once.  A live one answers
- * the open; a hung one would block it.  A caught signal would not end
- * that wait (FUSE turns it into a killable one), so the alarm keeps its
- * default action: the watcher dies, leaving the live mount alone.
+ * the open; a hung one would block it.  The open goes through the fd of
+ * the checked mount (/proc/self/fd/N), never through a name.  A caught
+ * signal would not end that wait (FUSE turns it into a killable one), so
+ * the alarm keeps its default action: the watcher dies, leaving the live
+ * mount alone.
  */
-static bool fs_is_dead(int pfd, const char *last)
+static bool fs_is_dead(int mfd)
 {
-	sigset_t alrm;
+	char path[64];
 	int fd, e;
 
-	signal(SIGALRM, SIG_DFL);
-	sigemptyset(&alrm);
-	sigaddset(&alrm, SIGALRM);
-	sigprocmask(SIG_UNBLOCK, &alrm, NULL);
-	alarm(FM_ALIVE_CHECK_SEC);
-	fd = openat(pfd, last, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", mfd);
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	e = errno;
-	alarm(0);
 	if (fd >= 0) {
 		close(fd);
 		return false;
@@ -144,21 +524,47 @@ static bool fs_is_dead(int pfd, const char *last)
 	return e == ENOTCONN || e == ECONNABORTED;
 }
 
-enum um_status unmount_if_dead(const struct um_req *q, int *err)
+enum um_status unmount_if_dead(struct um_req *q, int *err)
 {
-	struct mnt_ref ref;
+	struct um_act a;
 	enum um_status st;
-	int pfd;
 
 	*err = 0;
-	pfd = open_parent(q, err);
-	if (pfd < 0)
-		return UM_PARENT;
-	st = check_mount(q, pfd, &ref);
-	if (st == UM_OK && !fs_is_dead(pfd, q->last))
+	q->lazy = true;
+	bound(FM_ALIVE_CHECK_SEC);	/* the parent may be a hung filesystem */
+	st = take_mount(q, q->pfd, &a);
+	if (st == UM_OK && !fs_is_dead(a.mfd))
 		st = UM_ALIVE;
+	alarm(0);
 	if (st == UM_OK)
-		st = do_umount(q, pfd, err);
-	close(pfd);
+		st = remove_mount(q, &a, err);
+	if (a.mfd >= 0)
+		close(a.mfd);
 	return st;
+}
+
+int unmount_detach_fd(const struct privs *pv, int fd)
+{
+	struct um_act a = { .pfd = -1, .last = NULL, .mfd = fd };
+	int code, err = 0;
+	bool lock;
+
+	if (!proc_usable())
+		return -ENOENT;
+	if (mounts_id_at(fd, "", &a.ref))
+		a.ref.id = 0;
+	/* the mount must not stay: without the lock if it cannot be had */
+	if (lock_wanted(pv, &lock))
+		lock = false;
+	code = act(&a, pv, lock);
+	if (code == UMC_LOCK_TIMEOUT)
+		code = act_locked(&a, -1);
+	switch (verdict(code, &a, &err)) {
+	case UM_OK:
+		return 0;
+	case UM_NOT_FOUND:
+		return -EINVAL;
+	default:
+		return -err;
+	}
 }

@@ -12,8 +12,11 @@
  *
  * Layout (offsets in bytes; the ranges never overlap):
  *
- *   0 .. 4095           free, for one-byte locks of the whole helper (the
- *                       next one to add, e.g. for unmounts, takes byte 0).
+ *   0                   FM_LOCK_UNMOUNT_OFF: every unmount the helper
+ *                       makes (-u, -u -z, the auto_unmount watcher,
+ *                       undoing a mount), from its last look at the mount
+ *                       through umount2 (unmount.c, unmount.h).
+ *   1 .. 4095           free, for one-byte locks of the whole helper.
  *   2^32 + uid          FM_LOCK_USER_OFF: one byte per user, held while
  *                       one of that user's helpers takes a slot and
  *                       counts, so that a user has one undecided slot at
@@ -27,10 +30,17 @@
  *                       mount_max and user_mount_max and holds it until
  *                       its mount is attached or has failed.
  *
- * There is no lock shared by all users: a caller can stop (SIGSTOP, the
- * cgroup freezer) its own helper at any moment, and whatever that helper
- * holds then stays held.  Its user byte stops only that user; its slot
- * counts as one mount in flight of that user, no more.
+ * A caller can stop (SIGSTOP, the cgroup freezer) its own helper at any
+ * moment, and whatever that helper holds then stays held.  Its user byte
+ * stops only that user; its slot counts as one mount in flight of that
+ * user, no more.  The unmount byte is the one lock shared by all users,
+ * so only a child the caller cannot stop holds it: its real and saved
+ * uids are 0 (no signal of the caller's reaches it), it opens the file
+ * itself (no other descriptor keeps its lock alive once it is gone) and
+ * it ends itself by SIGALRM (default action) after 2 s at most, which a
+ * task in a frozen cgroup v2 obeys too (a fatal signal ends a frozen
+ * task).  Only the cgroup v1 freezer, a root-owned hierarchy, could hold
+ * it longer.
  *
  * No wait on a lock is unbounded: lock_take() polls until a deadline.
  */
@@ -43,6 +53,7 @@
 #ifndef FM_LOCK_FILE
 #define FM_LOCK_FILE "/run/fusermount3.lock"
 #endif
+#define FM_LOCK_UNMOUNT_OFF ((off_t)0)
 #define FM_LOCK_USER_OFF ((off_t)1 << 32)
 #define FM_LOCK_SLOT_OFF ((off_t)1 << 34)
 #define FM_LOCK_SLOTS 4096	/* per user and namespace */

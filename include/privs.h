@@ -34,6 +34,14 @@ void privs_fsroot_end(const struct privs *p);
 /* In a child that only writes utab (fsroot mode): all uids 0, so the
  * caller cannot stop it while it holds the utab lock. */
 int privs_unreachable(void);
+/* First thing in a fork()ed child that goes on with privileges: libcap-ng
+ * forgets its state there; this reads it again.  0 or -errno. */
+int privs_forked(void);
+/* For the child that holds the unmount lock: real and saved uid 0, so
+ * the caller cannot stop or signal it; effective (hence filesystem) uid
+ * still the caller's, so every lookup is still made with the caller's
+ * rights.  Capabilities as before.  0 or -errno; nothing for root. */
+int privs_out_of_reach(const struct privs *p);
 /* Before privs_reduce(), for answers that need nothing: a non-root caller's
  * real ids everywhere and no capability, for good; 0 or -errno. */
 int privs_drop_to_caller(void);

@@ -2,11 +2,84 @@
 /*
  * unmount.h - "fusermount3 -u" and the auto_unmount watcher.
  *
- * Only the caller's own FUSE mount is ever touched: the mount found at
- * parent/last is identified by mount ID (statx), its owner read from the
- * kernel's user_id= option (statmount), and the unmount goes through the
- * already opened parent with UMOUNT_NOFOLLOW, so neither a symlink nor a
- * renamed parent can redirect it.
+ * Only the caller's own FUSE mount is ever touched, and only the very
+ * mount that was checked:
+ *
+ * - The mount is taken once: an O_PATH|O_NOFOLLOW fd of the name `last`
+ *   in the opened parent directory (so neither a symlink nor a renamed
+ *   parent can redirect it).  Every check is made on that fd: its mount
+ *   ID (statx), that it is a mount point at all, and, for a caller who is
+ *   not root, that it is FUSE with the kernel's user_id= equal to the
+ *   caller's uid (statmount; libmount's parse of mountinfo before 6.8).
+ * - A lazy unmount (-u -z, the watcher, undoing a fresh mount: that one
+ *   without the lock if the lock cannot be had, since the mount must not
+ *   stay) detaches
+ *   through that fd: umount2("/proc/self/fd/N", MNT_DETACH) acts on
+ *   exactly that mount wherever it is, or fails (EINVAL) once it is no
+ *   longer attached; whatever is mounted underneath is never touched.
+ *   (This one umount2 necessarily follows the /proc magic link: with
+ *   UMOUNT_NOFOLLOW the kernel would look at the link itself and refuse.
+ *   Without /proc the helper refuses rather than use the name.)
+ * - A non-lazy unmount cannot hold that fd across umount2 (the mount
+ *   would be busy), so it unmounts by name, with UMOUNT_NOFOLLOW, right
+ *   after seeing that the checked mount is still the one at the name.
+ *   That second look opens the name from the dcache only (openat2
+ *   RESOLVE_CACHED, Linux 5.12+; a plain lookup before), so no filesystem,
+ *   and no caller's server, is asked in between; it compares the old mount
+ *   ID of what it opened (statx asking for nothing, which a FUSE mount
+ *   answers even to a process that is not its owner, without its server)
+ *   with the checked mount's, and sees the checked mount still attached
+ *   by its unique ID: old IDs are unique among live mounts, and the open
+ *   fd keeps the one at the name alive.  If the name is not cached the
+ *   lock is let go, the name is looked up normally (this may ask the
+ *   parent's filesystem) and the whole is tried again (5 times at most).
+ * - Every unmount the helper makes holds one exclusive lock (byte 0 of
+ *   /run/fusermount3.lock, see lockfile.h) from that last look through
+ *   umount2, so no other helper unmount can change what is mounted at
+ *   the name in between.  The lock is held by a child whose real and
+ *   saved uids are 0 (the caller cannot stop it), which opened the lock
+ *   file itself (its lock ends with it), and it is bounded: 5 s to get it
+ *   (then the unmount is refused), 2 s to hold it (the child dies by
+ *   SIGALRM, which also ends a wait for a FUSE server and ends a task in
+ *   a frozen cgroup v2).  The liveness probe of the watcher and every
+ *   ordinary lookup happen outside it.
+ * - The watcher pins the mountpoint's parent directory before it starts
+ *   waiting (a renamed parent cannot hide the mount) and, once the daemon
+ *   is gone, takes the mount from it as above, probes it through that fd
+ *   (open of /proc/self/fd/N; 10 s for finding and probing, else the
+ *   watcher dies and leaves the mount) and detaches it through that fd.
+ *   While it waits it holds nothing of the mount: an O_PATH fd would make
+ *   the user's own plain -u fail as busy.
+ *
+ * What remains, and why it is acceptable:
+ * - The lookup inside umount2 (non-lazy only) asks the parent directory's
+ *   filesystem to revalidate `last` if its cache entry expired in the
+ *   microseconds since the dcache look.  If that filesystem is a FUSE
+ *   filesystem of the caller, the caller's server can then hold the lock
+ *   for up to 2 s (not longer: SIGALRM); what is mounted at the name
+ *   cannot change meanwhile.
+ * - Mounts are not made under the lock: a mount racing a non-lazy -u of
+ *   the same name can only put a new mount on top, which the kernel then
+ *   unmounts instead, and only if nothing uses it.  Through the helper,
+ *   that is a FUSE mount the caller made.
+ * - Where the caller holds CAP_SYS_ADMIN over the mount namespace (its
+ *   own user namespace) it can call umount2 itself, without the lock, and
+ *   the setuid bit is not honoured there: the helper has no more power
+ *   than the caller.  Lazy unmounts stay exact (by fd); a non-lazy one
+ *   racing the caller's own umount2 can at worst remove a mount the
+ *   caller could remove itself (a mount inherited from a more privileged
+ *   namespace is locked: the kernel refuses to unmount it alone).
+ * - A parent directory in a FUSE filesystem mounted without allow_other
+ *   is closed to the locked child (FUSE wants real, effective and saved
+ *   uid to be the owner's).  The caller could open the name there, so the
+ *   filesystem is the caller's, and nobody else can look up a name in it
+ *   to mount on: every mount at that name is the caller's own.  Such an
+ *   unmount goes on without the lock, as the caller.
+ * - Installed with CAP_SYS_ADMIN alone (no CAP_SETUID/CAP_SETGID), the
+ *   helper can neither open the root-only lock file nor make the child
+ *   unreachable: it unmounts without the lock (the checks, the dcache
+ *   look and the by-fd detach are unchanged).  So does a root caller who
+ *   cannot open the lock file (root inside a user namespace).
  */
 #ifndef FM_UNMOUNT_H
 #define FM_UNMOUNT_H
@@ -18,27 +91,47 @@
 
 enum um_status {
 	UM_OK,
-	UM_NOT_FOUND,	/* not a FUSE mount of the caller (or not ours) */
+	UM_NOT_FOUND,	/* not a FUSE mount of the caller (or not ours), or
+			 * no longer the mount that was checked */
 	UM_PARENT,	/* the parent directory cannot be opened */
 	UM_UMOUNT,	/* umount2() failed */
 	UM_ALIVE,	/* watcher: the filesystem still answers */
+	UM_LOCK,	/* the unmount lock: not opened (err), or not had
+			 * within its time (err ETIMEDOUT) */
+	UM_NO_PROC,	/* no /proc: a lazy unmount cannot go by identity */
+	UM_BEFORE,	/* q->before refused (err its errno); nothing done */
 };
 
 struct um_req {
 	const struct privs *pv;
-	const char *abs;		/* resolved mountpoint, for utab */
+	const char *abs;		/* resolved mountpoint, for messages */
 	const char *parent;		/* resolved parent directory */
 	const char *last;		/* last component, not resolved */
 	bool lazy;
 	const struct mnt_ref *expect;	/* only this very mount, or NULL */
+	int pfd;			/* the opened parent (watcher), or -1 */
+	/* unmount_run: called with the checked mount, before it is removed
+	 * (--abort: fusectl_abort); 0 or -errno, which stops the unmount */
+	int (*before)(const struct privs *pv, const struct mnt_ref *ref);
+	/* results */
+	char *target;			/* the mount's path as the kernel gave
+					 * it before the unmount (malloc'ed) */
+	int utab_err;			/* 0, or -errno: its utab record could
+					 * not be removed */
 };
 
-/* Returns a status; *err holds the errno for UM_PARENT and UM_UMOUNT. */
-enum um_status unmount_run(const struct um_req *q, int *err);
-/* Watcher: unmounts q->expect only if its filesystem is dead. */
-enum um_status unmount_if_dead(const struct um_req *q, int *err);
-/* Finds the mount at q's path that the caller may unmount. */
-enum um_status unmount_find(const struct um_req *q, struct mnt_ref *ref,
+/* Returns a status; *err holds the errno for UM_PARENT, UM_UMOUNT,
+ * UM_LOCK and UM_BEFORE.  The caller frees q->target. */
+enum um_status unmount_run(struct um_req *q, int *err);
+/* Watcher: unmounts q->expect, found in q->pfd, only if its filesystem
+ * is dead. */
+enum um_status unmount_if_dead(struct um_req *q, int *err);
+/* Finds the mount at q's path that the caller may unmount; on UM_OK the
+ * opened parent directory stays in q->pfd, for the watcher. */
+enum um_status unmount_find(struct um_req *q, struct mnt_ref *ref,
 			    int *err);
+/* Lazily detaches the mount open as fd (a mount the helper just made),
+ * under the unmount lock when it can be had: 0 or -errno. */
+int unmount_detach_fd(const struct privs *pv, int fd);
 
 #endif

@@ -1005,10 +1005,10 @@ t18_inherited() { # MODE
 	w=$(sed -n 's/^helper-pid=//p' "$T/st.out")
 	assert_user_fuse_mount "$H/mnt"
 	_asserted
-	poll_until 5 eval "[ \$(ls /proc/$w/fd | wc -l) = 4 ]" || fail "watcher $w fds: $(ls -l "/proc/$w/fd" | tail -n +2)"
+	poll_until 5 eval "[ \$(ls /proc/$w/fd | wc -l) = 5 ]" || fail "watcher $w fds: $(ls -l "/proc/$w/fd" | tail -n +2)"
 	fds=$(for f in /proc/"$w"/fd/*; do echo "${f##*/}:$(readlink "$f")"; done | sort -n | tr '\n' ' ')
 	echo "watcher fds: $fds"
-	assert_match "$fds" '^0:/dev/null 1:/dev/null 2:/dev/null [0-9]+:socket:\[[0-9]+\] $' "watcher fds"
+	assert_match "$fds" "^0:/dev/null 1:/dev/null 2:/dev/null 3:socket:\\[[0-9]+\\] 4:$(re "$H") \$" "watcher fds (4: the mountpoint's parent, O_PATH)"
 	touch "$UT/t18.go"
 	wait_unmounted "$H/mnt" 10
 	wait_exit st 10
@@ -1548,7 +1548,8 @@ test_t29_utab_lock_held_by_a_user() {
 	atk_victim_mount
 	u_mkdir "$H/mnt"
 	[ -e /run/mount/utab.lock ] || install -m 0644 /dev/null /run/mount/utab.lock
-	bg lock as_user flock -x /run/mount/utab.lock sleep 40
+	# (-o: the lock is flock's own, so that killing flock releases it)
+	bg lock as_user flock -o -x /run/mount/utab.lock sleep 40
 	_asserted
 	poll_until 5 eval "! flock -n -x /run/mount/utab.lock true" || fail "the lock was not taken; $(bg_log lock)"
 	atk_snapshot --utab
@@ -1559,6 +1560,7 @@ test_t29_utab_lock_held_by_a_user() {
 	echo "V's -u took $ms ms"
 	_asserted
 	[ "$ms" -lt 9000 ] || fail "V's -u took $ms ms with the utab lock held by $U"
+	assert_err_line "failed to remove the record of $H2/m from /run/mount/utab: Connection timed out"
 	assert_not_mounted "$H2/m"
 	wait_exit v 5
 	ATK_VIDS=

@@ -583,10 +583,11 @@ test_si_watcher_fds_and_privileges() {
 	w=$SI_PID
 	# the watcher closes what it does not need right after the status
 	_asserted
-	poll_until 5 si_nfds_is "$w" 4 || fail "watcher fds (want 0-2 and the socket): $(si_fds "$w")"
+	poll_until 5 si_nfds_is "$w" 5 || fail "watcher fds (want 0-2, the socket, the parent): $(si_fds "$w")"
 	fds=$(si_fds "$w")
 	echo "watcher $w fds: $fds"
-	assert_match "$fds" '^0:/dev/null 1:/dev/null 2:/dev/null [0-9]+:socket:\[[0-9]+\] $' "watcher fds"
+	assert_match "$fds" "^0:/dev/null 1:/dev/null 2:/dev/null 3:socket:\\[[0-9]+\\] 4:$(re "$H") \$" "watcher fds (4: the mountpoint's parent, O_PATH)"
+	assert_match "$(grep ^flags: "/proc/$w/fdinfo/4")" '^flags:\s+01[0-7]{7}$' "fd 4 is O_PATH (flags 010000000)"
 	# ... and the socket is the comm socket: its peer is held by fmclient
 	sock=${fds##*:socket:\[}
 	ino=${sock%%]*}

@@ -297,8 +297,20 @@ static int op_destroy(struct srv *s, const struct req *q)
 	return rc == SRV_RUNNING ? SRV_DESTROYED : rc;
 }
 
+/* --stall-open: the request stays unanswered (until the connection ends);
+ * "stalled=open" or "stalled=opendir" on stdout tells the test. */
+static int stall(const struct req *q)
+{
+	printf("stalled=%s\n", q->h.opcode == FUSE_OPENDIR ? "opendir" : "open");
+	fflush(stdout);
+	return SRV_RUNNING;
+}
+
 static int dispatch(struct srv *s, const struct req *q)
 {
+	if (s->conf.stall_open &&
+	    (q->h.opcode == FUSE_OPEN || q->h.opcode == FUSE_OPENDIR))
+		return stall(q);
 	switch (q->h.opcode) {
 	case FUSE_INIT:
 		return op_init(s, q);

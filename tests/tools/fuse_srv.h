@@ -29,6 +29,7 @@ struct srv_conf {
 	int init_error;		/* > 0: answer FUSE_INIT with -init_error */
 	int verbose;		/* log every request to stderr */
 	const char *stall_lookup; /* never answer a LOOKUP of this name */
+	int stall_open;		/* never answer OPEN/OPENDIR; print stalled= */
 	const char *stall_on;	/* LOOKUP of this name in the root is never
 				 * answered, nor is any request after it */
 };

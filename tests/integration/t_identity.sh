@@ -1,0 +1,301 @@
+# t_identity.sh - -u, -u -z and the auto_unmount watcher remove the very
+# mount they checked, never the one underneath it (issue 11 F1), the
+# watcher finds its mount after the parent directory was renamed (F3),
+# every unmount holds the unmount lock in a child out of the caller's reach,
+# and -u of an unprivileged helper passes UMOUNT_NOFOLLOW (issue 12).
+#
+# The stack of the issue: root's tmpfs on a directory the user owns, its
+# root (0700) the user's, as /run/user/UID is; the user's FUSE mount on top.
+# (run.sh: each fm-twin test runs once more the way libfuse after 3.18
+# mounts)
+# fm-twin: test_id_stalled_probe_classic test_id_watcher_parent_renamed_classic
+
+# root's tmpfs "fmtest-rt" on DIR, its root owned by the test user
+id_root_tmpfs() { # DIR
+	mkdir -p "$1" && chown "$U:$U" "$1" || fail "mkdir $1"
+	mount -t tmpfs -o "size=1m,mode=0700,uid=$UID1,gid=$GID1" fmtest-rt "$1" ||
+		fail "cannot mount a tmpfs on $1"
+	assert_mounted "$1" tmpfs
+}
+# "type source" of every mount on exactly DIR, bottom first
+id_stack() {
+	awk -v p="$(mi_escape "$1")" '$5 == p { split($0, a, " - "); split(a[2], b, " "); print b[1], b[2] }' \
+		/proc/self/mountinfo | tr '\n' ';'
+}
+# root's tmpfs is still mounted on DIR, and (with "top") is the topmost mount
+assert_root_tmpfs() { # DIR [top]
+	local s
+	s=$(id_stack "$1")
+	_asserted
+	case ";$s" in *";tmpfs fmtest-rt;"*) ;; *) fail "root's tmpfs on $1 was removed; mounts there now: '$s'" ;; esac
+	[ "${2:-}" != top ] || assert_eq "tmpfs fmtest-rt;" "$s" "mounts on $1 (root's tmpfs alone)"
+}
+
+# ------------------------------------------------ F1: the stalled probe
+
+# The issue's deterministic sequence: the watcher checks the mount, then
+# probes it with an open that the user's server never answers; meanwhile
+# the user detaches its own mount with -u -z; then the server dies, the
+# probe fails (ECONNABORTED: "dead"), and a watcher that unmounts by name
+# would now detach root's tmpfs.
+id_stalled_probe() { # FMCLIENT-MODE
+	id_root_tmpfs "$H/rt"
+	start_client c --mode "$1" -o auto_unmount --fault close-while-watching --stall-open "$H/rt"
+	assert_user_fuse_mount "$H/rt"
+	_asserted
+	poll_until 10 grep -q '^stalled=' "$T/c.out" || fail "no liveness probe arrived; $(bg_log c)"
+	some_helpers || fail "no watcher running"
+	assert_exit 0 as_user "$FM" -u -z "$H/rt"
+	assert_eq "" "$ERR" "stderr of -u -z"
+	assert_root_tmpfs "$H/rt" top
+	kill -KILL "${BG[c]}"
+	_asserted
+	poll_until 10 no_helpers || fail "the watcher did not end: $(helper_pids)"
+	assert_root_tmpfs "$H/rt" top
+}
+test_id_stalled_probe_classic() { id_stalled_probe classic; }
+test_id_stalled_probe_sync_init() { id_stalled_probe sync-init; }
+
+# ------------------------------------------------ F1: the race
+
+# A -u that has checked the user's mount and is about to unmount it, while
+# the user detaches that mount with -u -z: a -u that unmounts by name then
+# removes root's tmpfs underneath.  Made deterministic by strace, which
+# holds the helper 1.2 s in umount2 (for the fixed helper: in its locked
+# child, within the 2 s it may hold the lock; the -u -z waits for it).
+id_race_traced() { # -u ARGS of the held helper
+	local p held=
+	need_strace
+	id_root_tmpfs "$H/rt"
+	start_client c --mode classic "$H/rt"
+	bg u strace -f -qq -o /dev/null -e trace=umount2 -e inject=umount2:delay_enter=1200000 \
+		"${AS_USER[@]}" ASAN_OPTIONS=detect_leaks=0 "$FM" "$@" "$H/rt"
+	_asserted
+	# CAP_SYS_ADMIN is effective only around umount2
+	for _ in $(seq 60); do
+		for p in $(helper_pids); do
+			grep -qE '^CapEff:\s+0000000000200000$' "/proc/$p/status" 2>/dev/null && held=$p
+		done
+		[ -n "$held" ] && break
+		sleep 0.05
+	done
+	[ -n "$held" ] || fail "the helper never reached umount2; $(bg_log u)"
+	timeout -k 2 20 "${AS_USER[@]}" "$FM" -u -z "$H/rt" >"$T/z.out" 2>&1
+	echo "the user's -u -z meanwhile: exit $?: $(cat "$T/z.out")"
+	wait_exit u 10
+	echo "the held $*: exit $BG_RC: $(cat "$T/u.err")"
+	assert_root_tmpfs "$H/rt" top
+	wait_exit c 5
+}
+test_id_race_traced_unmount() { id_race_traced -u; }
+test_id_race_traced_lazy() { id_race_traced -u -z; }
+
+# The same without a tracer, as a hostile user can do it: A stops its own
+# -u (SIGSTOP) after a busy loop of N steps, detaches its mount with -u -z
+# and lets the -u go on (SIGCONT).  N walks towards the moment the -u
+# checks the mount: longer after a round where the -u was stopped before
+# its check (it is then refused), shorter after one where it unmounted.
+# The window between the check and umount2 lies just after that moment.
+# 400 rounds or 70 s.
+ID_RACE_ROUND='
+n=$(cat "$3/n" 2>/dev/null || echo 1500)
+"$1" -u "$2" 2>"$3/err" &
+p=$!
+j=$((n + RANDOM % 200 - 100))
+for ((k = 0; k < j; k++)); do :; done
+kill -STOP $p 2>/dev/null
+"$1" -u -z "$2" 2>/dev/null
+kill -CONT $p 2>/dev/null
+wait $p
+rc=$?
+if [ $rc = 0 ]; then n=$((n > 40 ? n - 40 : 0)); else n=$((n + 40)); fi
+echo $n >"$3/n"
+echo "exit=$rc|$(cat "$3/err")"
+'
+ID_RACE_MSGS='^exit=(0\||1\|[^ :]+: (entry for .* not found in /etc/mtab|failed to unmount .*: (Device or resource busy|Invalid argument)))$'
+# fm-timeout: test_id_race_sigstop 120
+test_id_race_sigstop() {
+	local i end=$((SECONDS + 70))
+	need_client
+	id_root_tmpfs "$H/rt"
+	mkdir -m 0777 "$T/race" || fail mkdir
+	for ((i = 0; i < 400 && SECONDS < end; i++)); do
+		start_client "r$i" --mode classic "$H/rt"
+		as_user bash -c "$ID_RACE_ROUND" sh "$FM" "$H/rt" "$T/race" >>"$T/race.all" 2>&1
+		[[ $(id_stack "$H/rt") == "tmpfs fmtest-rt;" ]] || echo "round $i: $(tail -n 1 "$T/race.all")"
+		assert_root_tmpfs "$H/rt" top
+		wait_exit "r$i" 5
+		rm -f "$T/r$i.out" "$T/r$i.err" "$UT/r$i.ready"
+	done
+	echo "rounds: $i, last N $(cat "$T/race/n"); the stopped -u: $(grep -c '^exit=0|$' "$T/race.all") unmounted, $(grep -c '^exit=1|' "$T/race.all") refused"
+	assert_eq "" "$(grep -vE "$ID_RACE_MSGS" "$T/race.all" | head -n 5)" "unexpected -u results or messages"
+	_asserted
+	[ "$i" -ge 100 ] || fail "only $i rounds in 70 s"
+}
+
+# ------------------------------------------------ F3: the parent renamed
+
+# The watcher pinned the mountpoint's parent before it started waiting: a
+# renamed parent does not hide the dead mount, and a new directory under
+# the old name, with another mount of the user's, is not touched.
+id_parent_renamed() { # FMCLIENT-MODE
+	u_mkdir "$H/p/mnt"
+	start_client c --mode "$1" -o auto_unmount "$H/p/mnt"
+	assert_user_fuse_mount "$H/p/mnt"
+	as_user mv "$H/p" "$H/q" || fail "mv $H/p $H/q"
+	u_mkdir "$H/p/mnt"
+	start_client d --mode classic "$H/p/mnt"
+	assert_user_fuse_mount "$H/q/mnt"
+	kill -KILL "${BG[c]}"
+	wait_unmounted "$H/q/mnt" 5
+	_asserted
+	poll_until 5 no_helpers || fail "the watcher did not end: $(helper_pids)"
+	assert_user_fuse_mount "$H/p/mnt"
+	assert_exit 0 as_user cat "$H/p/mnt/hello"
+	unmount_client d "$H/p/mnt"
+}
+test_id_watcher_parent_renamed_classic() { id_parent_renamed classic; }
+test_id_watcher_parent_renamed_sync_init() { id_parent_renamed sync-init; }
+
+# ------------------------------------------------ F1 in a user namespace
+
+# Inside a user namespace the user is root and may unmount its own mounts
+# itself; the setuid bit is not honoured there, so the helper has exactly
+# the user's power.  The stalled-probe sequence of above, with the user's
+# own tmpfs (made inside the namespace, so not locked) under its FUSE
+# mount: the watcher must still detach only the mount it checked.
+ID_USERNS='
+set -u
+FM=$1 CL=$2 D=$3 O=$4
+mount -t tmpfs -o size=1m own-rt "$D" || { echo "step=tmpfs"; exit 0; }
+"$CL" --helper "$FM" --mode classic -o auto_unmount --fault close-while-watching --stall-open \
+	--timeout 40 "$D" >"$O/uc.out" 2>"$O/uc.err" &
+c=$!
+for i in $(seq 100); do grep -q "^stalled=" "$O/uc.out" && break; sleep 0.1; done
+grep -q "^stalled=" "$O/uc.out" || { echo "step=probe"; kill -KILL $c; exit 0; }
+"$FM" -u -z "$D" 2>"$O/uz.err"; echo "uz=$?"
+kill -KILL $c
+for i in $(seq 100); do
+	pgrep --ns $$ --nslist mnt -f "^([^ ]*/)?fusermount3( |\$)" >/dev/null || break
+	sleep 0.1
+done
+echo "watchers=$(pgrep --ns $$ --nslist mnt -f "^([^ ]*/)?fusermount3( |\$)" | wc -l)"
+echo "stack=$(awk -v p="$D" "\$5 == p { split(\$0, a, \" - \"); split(a[2], b, \" \"); print b[1], b[2] }" /proc/self/mountinfo | tr "\n" ";")"
+'
+test_id_userns_stalled_probe() {
+	local r
+	need_client
+	as_user unshare -Ur true 2>/dev/null || skip "unprivileged user namespaces are not available to $U"
+	u_mkdir "$H/urt"
+	r=$(as_user timeout -k 2 30 unshare -Urm --propagation private bash -c "$ID_USERNS" sh \
+		"$FM" "$FM_CLIENT" "$H/urt" "$UT" 2>&1)
+	echo "$r"
+	echo "client: $(cat "$UT/uc.out" "$UT/uc.err" 2>/dev/null | tr '\n' ' ')"
+	assert_no_match "$r" '^step=' "the sequence in the user namespace"
+	assert_match "$r" '^uz=0$' "-u -z of the user's own mount inside the namespace"
+	assert_match "$r" '^watchers=0$' "the watcher ended"
+	assert_match "$r" '^stack=tmpfs own-rt;$' "mounts on $H/urt inside the namespace (the user's tmpfs alone)"
+	assert_eq "" "$(id_stack "$H/urt")" "mounts on $H/urt outside the namespace"
+}
+
+# ------------------------------------------------ the unmount lock
+
+# The lock is held by a child whose real and saved uids are 0: the user
+# cannot stop it (which would park every other user's unmount); another
+# user's -u waits for it and goes on.  (strace holds the child 1.2 s in
+# umount2, within the 2 s it may hold the lock.)
+# fm-timeout: test_id_lock_holder_out_of_reach 60
+test_id_lock_holder_out_of_reach() {
+	local p child="" t0 ms
+	need_strace
+	need_client
+	u_mkdir "$H/mnt"
+	as_user2 mkdir -p "$H2/m" || fail "mkdir as $U2"
+	start_client a --mode classic "$H/mnt"
+	start_client v --as2 --mode classic "$H2/m"
+	bg u strace -f -qq -o /dev/null -e trace=umount2 -e inject=umount2:delay_enter=1200000 \
+		"${AS_USER[@]}" ASAN_OPTIONS=detect_leaks=0 "$FM" -u "$H/mnt"
+	_asserted
+	for _ in $(seq 40); do
+		for p in $(helper_pids); do
+			grep -qE "^Uid:\s+0\s+$UID1\s+0\s+$UID1$" "/proc/$p/status" 2>/dev/null &&
+				grep -qE '^CapEff:\s+0000000000200000$' "/proc/$p/status" && child=$p
+		done
+		[ -n "$child" ] && break
+		sleep 0.05
+	done
+	[ -n "$child" ] || fail "no lock-holding child (uids 0 $UID1 0 $UID1) seen: $(for p in $(helper_pids); do grep ^Uid "/proc/$p/status"; done)"
+	echo "PHASE unmount lock held by the child:"
+	grep -E '^(Uid|Gid|Cap|NoNewPrivs)' "/proc/$child/status" | sed 's/^/  /'
+	assert_match "$(grep ^CapEff "/proc/$child/status")" '^CapEff:\s+0000000000200000$' "CapEff of the child in umount2"
+	assert_exit 1 as_user kill -STOP "$child"
+	assert_match "$ERR" 'Operation not permitted' "kill -STOP of the lock-holding child by $U"
+	t0=$(date +%s%N)
+	assert_exit 0 as_user2 "$FM" -u "$H2/m"
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	echo "V's -u took $ms ms while A's child held the unmount lock"
+	assert_not_mounted "$H2/m"
+	wait_exit u 10
+	assert_eq 0 "$BG_RC" "A's -u under strace ($(bg_log u))"
+	assert_not_mounted "$H/mnt"
+	wait_exit a 5
+	wait_exit v 5
+}
+
+# The wait for the lock is bounded: with the byte held (here by root), -u
+# fails after 5 s with a clear message and nothing is unmounted.
+ID_HOLD='
+import fcntl, os, sys, time
+fd = os.open("/run/fusermount3.lock", os.O_RDWR | os.O_CREAT, 0o600)
+fcntl.lockf(fd, fcntl.LOCK_EX, 1, 0)   # byte 0: FM_LOCK_UNMOUNT_OFF
+open(sys.argv[1], "w").close()
+time.sleep(30)
+'
+test_id_lock_wait_bounded() {
+	local t0 ms
+	need_client
+	[ -x /usr/bin/python3 ] || skip_missing "/usr/bin/python3 (holds the lock byte)"
+	u_mkdir "$H/mnt"
+	start_client c --mode classic "$H/mnt"
+	bg hold /usr/bin/python3 -c "$ID_HOLD" "$T/held"
+	wait_for_file "$T/held" 5 "$(bg_log hold)"
+	t0=$(date +%s%N)
+	assert_exit 1 as_user "$FM" -u "$H/mnt"
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	echo "-u gave up after $ms ms"
+	assert_err_line "failed to unmount $H/mnt: timed out waiting for /run/fusermount3.lock"
+	assert_user_fuse_mount "$H/mnt"
+	assert_exit 1 as_user "$FM" -u -z "$H/mnt"
+	assert_err_line "failed to unmount $H/mnt: timed out waiting for /run/fusermount3.lock"
+	assert_exit 1 as_user "$FM" -q -u "$H/mnt"
+	assert_eq "" "$ERR" "stderr of -q -u"
+	assert_user_fuse_mount "$H/mnt"
+	kill "${BG[hold]}"
+	unmount_client c "$H/mnt"
+}
+
+# ------------------------------------------------ issue 12: UMOUNT_NOFOLLOW
+
+# Installed without any privilege the helper only asks the kernel, which
+# then refuses the user; it asks without following a symbolic link.
+test_id_unprivileged_nofollow() {
+	local log=$T/plain.strace
+	need_strace
+	u_mkdir "$H/mnt"
+	start_client c --mode classic "$H/mnt"
+	as_user ln -s mnt "$H/link" || fail "ln -s"
+	mkdir "$T/plain" && install -m 0755 "$FM_BIN" "$T/plain/fusermount3" || fail "install"
+	for z in "" -z; do
+		_asserted
+		strace -f -qq -e trace=umount2 -o "$log" "${AS_USER[@]}" ASAN_OPTIONS=detect_leaks=0 "$T/plain/fusermount3" -u $z "$H/link" \
+			>"$T/.out" 2>"$T/.err"
+		RC=$?
+		ERR=$(cat "$T/.err")
+		assert_eq 1 "$RC" "exit status of the unprivileged -u $z"
+		assert_err_line "failed to unmount $H/link: Operation not permitted"
+		assert_match "$(cat "$log")" "umount2\(\"$(re "$H/link")\", ${z:+MNT_DETACH\|}UMOUNT_NOFOLLOW\)" \
+			"strace of the unprivileged -u $z"
+		assert_user_fuse_mount "$H/mnt"
+	done
+	unmount_client c "$H/mnt"
+}
