@@ -46,6 +46,7 @@
 #include "privs.h"
 #include "proto.h"
 #include "unmount.h"
+#include "utab.h"
 
 #ifndef FUSE_CONF
 #define FUSE_CONF "/etc/fuse.conf"
@@ -109,6 +110,17 @@ qmsg(bool quiet, const char *fmt, ...)
  */
 static bool checking;
 static int decided_line;	/* fuse.conf line behind the next refusal */
+static bool conf_hidden;	/* the caller may not read it: no line numbers */
+
+/* The line of fuse.conf behind a verdict, unless the caller may not read
+ * the file: then only that the file decided it. */
+static void print_decided(int line)
+{
+	if (line && conf_hidden)
+		printf("decided by %s\n", FUSE_CONF);
+	else if (line)
+		printf("decided by %s line %d\n", FUSE_CONF, line);
+}
 
 static void __attribute__((noreturn, format(printf, 1, 2)))
 refuse(const char *fmt, ...)
@@ -119,13 +131,18 @@ refuse(const char *fmt, ...)
 	va_start(ap, fmt);
 	text = say(checking ? stdout : stderr, checking, false, fmt, ap);
 	va_end(ap);
-	if (checking && decided_line)
-		printf("decided by %s line %d\n", FUSE_CONF, decided_line);
+	if (checking)
+		print_decided(decided_line);
+	/* the line is for the admin reading the log, even if hidden above */
 	log_refused(text, FUSE_CONF, decided_line);
 	exit(EXIT_FAILURE);
 }
 
 #define die(...) refuse(__VA_ARGS__)
+
+/* The mount is gone, its utab record is not (the next helper's pruning
+ * will remove it). */
+#define UTAB_KEPT_MSG "failed to remove the record of %s from %s: %s"
 
 /* ------------------------------------------------------------ start-up */
 
@@ -482,8 +499,7 @@ static int unmount_said(enum um_status st, int err, struct um_req *q,
 {
 	/* the unmount is done: a record left behind is only a warning */
 	if (st == UM_OK && q->utab_err && !a->quiet)
-		msg("failed to remove the record of %s from %s: %s", q->target,
-		    FM_UTAB, strerror(-q->utab_err));
+		msg(UTAB_KEPT_MSG, q->target, FM_UTAB, strerror(-q->utab_err));
 	free(q->target);
 	q->target = NULL;
 	return st == UM_OK ? 0 : unmount_failed(st, err, p, a);
@@ -697,6 +713,7 @@ static void peek_unreadable_conf(struct mctx *c)
 	if (!f)
 		die("cannot read %s to learn its mount policy; non-root mounts "
 		    "are refused", FUSE_CONF);
+	conf_hidden = true;
 	parse_conf_file(c, f, quiet_diag);
 	if (c->conf.new_key_line) {
 		decided_line = c->conf.new_key_line;
@@ -988,6 +1005,21 @@ static void parse_options(struct mctx *c)
 	die("unknown option '%.*s'", n, e.opt);
 }
 
+#define X_OPTS_MSG "x- options too long (more than %d bytes) to record in %s"
+#define TARGET_MSG "mountpoint %s too long (more than %d bytes) to record in %s"
+
+/* What a user's utab record may hold (FM_UTAB_*_MAX): checked whether or
+ * not utab exists, so that a mount does not work on one machine only. */
+static void check_record_size(const struct mctx *c)
+{
+	if (c->pv->root)
+		return;
+	if (c->o.x_opts && strlen(c->o.x_opts) > FM_UTAB_X_OPTS_MAX)
+		die(X_OPTS_MSG, FM_UTAB_X_OPTS_MAX, FM_UTAB);
+	if (strlen(c->path.abs) > FM_UTAB_TARGET_MAX)
+		die(TARGET_MSG, c->path.abs, FM_UTAB_TARGET_MAX, FM_UTAB);
+}
+
 /* Everything that can refuse a mount runs here, before anything is sent. */
 static void prepare(struct mctx *c)
 {
@@ -1000,6 +1032,7 @@ static void prepare(struct mctx *c)
 	pin_mountpoint(c);
 	check_mount_dir(c);
 	parse_options(c);
+	check_record_size(c);
 	alarm(0);
 }
 
@@ -1340,10 +1373,16 @@ static void undo_mount(struct mctx *c)
 
 	if (e)
 		msg("failed to undo the mount: %s", strerror(-e));
-	if (c->in_utab && privs_fsroot_begin(c->pv) == 0) {
-		utab_remove(c->target);
+	if (!c->in_utab)
+		return;
+	e = privs_fsroot_begin(c->pv);
+	if (!e) {
+		e = utab_remove(c->target);
 		privs_fsroot_end(c->pv);
 	}
+	if (e)
+		msg(UTAB_KEPT_MSG, c->target, FM_UTAB, strerror(-e));
+	c->in_utab = false;
 }
 
 static char *utab_options(const struct mctx *c)
@@ -1360,8 +1399,13 @@ static char *utab_options(const struct mctx *c)
 	return s;
 }
 
-/* Optional bookkeeping for mount(8) and friends: a failure only warns. */
-static void record_utab(struct mctx *c)
+/*
+ * Bookkeeping for mount(8) and friends: the record names the mount point
+ * the kernel gives for the new mount's ID.  A failure to write it only
+ * warns (the next helper's pruning heals what is left); a mount that is
+ * no longer where the record would say is undone (-ESTALE).
+ */
+static int record_utab(struct mctx *c)
 {
 	char *opts;
 	int e;
@@ -1369,23 +1413,30 @@ static void record_utab(struct mctx *c)
 	/* file capabilities without CAP_SETUID/CAP_SETGID: no utab, as
 	 * documented, and no warning on every mount */
 	if (!utab_present() || !c->pv->can_fsroot)
-		return;
+		return 0;
 	opts = utab_options(c);
 	if (!opts || !*opts) {
 		if (!opts)
 			msg("could not determine username; not recorded in %s", FM_UTAB);
 		free(opts);
-		return;
+		return 0;
 	}
 	e = privs_fsroot_begin(c->pv);
 	if (!e) {
-		e = utab_add(c->done.source, c->target, c->done.type, opts);
+		e = utab_add(&c->ref, c->done.source, c->target, c->done.type, opts);
 		privs_fsroot_end(c->pv);
+	}
+	free(opts);
+	c->in_utab = !e;
+	if (e == -ESTALE) {
+		msg("mountpoint %s moved before the mount was recorded in %s; "
+		    "mount undone", c->path.abs, FM_UTAB);
+		undo_mount(c);
+		return e;
 	}
 	if (e)
 		msg("failed to record the mount in %s: %s", FM_UTAB, strerror(-e));
-	c->in_utab = !e;
-	free(opts);
+	return 0;
 }
 
 static void report_mount_error(int err, const struct mount_err *e)
@@ -1427,6 +1478,16 @@ static int recheck_mount_dir(struct mctx *c)
 	return e ? -EPERM : 0;
 }
 
+/* The record will name the kernel's mount point of the new mount: within
+ * the bound (a rename of a parent since prepare may have made it longer). */
+static int check_target(const struct mctx *c)
+{
+	if (c->pv->root || strlen(c->target) <= FM_UTAB_TARGET_MAX)
+		return 0;
+	msg(TARGET_MSG "; mount undone", c->target, FM_UTAB_TARGET_MAX, FM_UTAB);
+	return -ENAMETOOLONG;
+}
+
 static int mount_and_verify(struct mctx *c)
 {
 	struct mount_err e = { .step = "mount" };
@@ -1447,6 +1508,8 @@ static int mount_and_verify(struct mctx *c)
 		    strerror(-err));
 	if (!err)
 		err = recheck_mount_dir(c);
+	if (!err)
+		err = check_target(c);
 	if (err)
 		undo_mount(c);
 	return err;
@@ -1464,7 +1527,7 @@ static int finish(struct mctx *c, int guard_sock_fd)
 		err = mount_and_verify(c);
 	limits_close(c);
 	if (!err)
-		record_utab(c);
+		err = record_utab(c);
 	return err;
 }
 
@@ -1664,10 +1727,9 @@ static int cmd_check(struct mctx *c)
 		die("failed to drop privileges");
 	prepare(c);
 	printf("allow: %s\n", c->path.abs);
-	if (c->mount_dir_line)
-		printf("decided by %s line %d\n", FUSE_CONF, c->mount_dir_line);
-	if (c->o.allow_other && c->allow_other_line)
-		printf("decided by %s line %d\n", FUSE_CONF, c->allow_other_line);
+	print_decided(c->mount_dir_line);
+	if (c->o.allow_other)
+		print_decided(c->allow_other_line);
 	return EXIT_SUCCESS;
 }
 

@@ -1,22 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* mounts.c - mount IDs, statmount/listmount, libmount fallback, utab. */
+/* mounts.c - mount IDs, statmount/listmount, libmount fallback. */
 #include <errno.h>
 #include <fcntl.h>
 #include <libmount.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "mounts.h"
-#include "privs.h"
 
 #ifndef STATX_MNT_ID
 #define STATX_MNT_ID 0x1000U
@@ -342,37 +337,64 @@ static int fuse_mount_owner(uint64_t id, bool *has_uid, uid_t *uid)
 	return r;
 }
 
-/* Counting with listmount + statmount; -ENOSYS on old kernels. */
-static int count_listmount(uid_t uid, long *total, long *mine)
+/* fn(id, arg) for every mount below the mount root (FM_LSMT_ROOT: of
+ * this namespace; else root's children) until fn returns non-zero;
+ * -ENOSYS on kernels without listmount. */
+static int each_child_id(uint64_t root, int (*fn)(uint64_t id, void *arg), void *arg)
 {
 	uint64_t ids[512], last = 0;
 	long n;
 
 	do {
-		struct fm_mnt_id_req req = { .size = 24, .mnt_id = FM_LSMT_ROOT,
-					     .param = last };
+		struct fm_mnt_id_req req = { .size = 24, .mnt_id = root, .param = last };
 
 		n = syscall(FM_NR_listmount, &req, ids, 512, 0);
 		if (n < 0)
 			return -errno;
 		for (long i = 0; i < n; i++) {
-			bool has_uid = false;
-			uid_t owner = 0;
-			int r = fuse_mount_owner(ids[i], &has_uid, &owner);
+			int r = fn(ids[i], arg);
 
-			if (r == -ENOENT)	/* gone meanwhile */
-				continue;
-			if (r < 0)
+			if (r)
 				return r;
-			if (r) {
-				(*total)++;
-				*mine += has_uid && owner == uid;
-			}
 		}
 		if (n > 0)
 			last = ids[n - 1];
 	} while (n == 512);
 	return 0;
+}
+
+struct fuse_count {
+	uid_t uid;
+	long total, mine;
+};
+
+static int count_one(uint64_t id, void *arg)
+{
+	struct fuse_count *c = arg;
+	bool has_uid = false;
+	uid_t owner = 0;
+	int r = fuse_mount_owner(id, &has_uid, &owner);
+
+	if (r == -ENOENT)	/* gone meanwhile */
+		return 0;
+	if (r < 0)
+		return r;
+	if (r) {
+		c->total++;
+		c->mine += has_uid && owner == c->uid;
+	}
+	return 0;
+}
+
+/* Counting with listmount + statmount; -ENOSYS on old kernels. */
+static int count_listmount(uid_t uid, long *total, long *mine)
+{
+	struct fuse_count c = { .uid = uid };
+	int e = each_child_id(FM_LSMT_ROOT, count_one, &c);
+
+	*total = c.total;
+	*mine = c.mine;
+	return e;
 }
 
 static int count_libmount(uid_t uid, long *total, long *mine)
@@ -582,112 +604,204 @@ int mounts_fuse_at(const struct mnt_ref *ref, fuse_mount_fn fn, void *arg)
 	return e < 0 ? e : e == 0 ? -EINVAL : r;
 }
 
-bool utab_present(void)
+/* ------------------------------------------------------- mount points */
+
+static int list_push(struct mnt_list *l, const char *target, const char *root,
+		     const char *source, uint64_t id, bool unique)
 {
-	struct stat st;
+	struct mnt_entry *e;
 
-	return lstat(FM_UTAB, &st) == 0 && S_ISREG(st.st_mode);
-}
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+		struct mnt_entry *v = realloc(l->v, cap * sizeof(*v));
 
-static int utab_apply_now(struct libmnt_fs *fs, const char *umount_target)
-{
-	struct libmnt_update *upd = mnt_new_update();
-	int rc;
-
-	if (!upd)
-		return -ENOMEM;
-	rc = mnt_update_set_fs(upd, 0, umount_target, fs);
-	if (rc == 0)
-		rc = mnt_update_table(upd, NULL);
-	else if (rc == 1)	/* nothing for utab in it */
-		rc = 0;
-	mnt_free_update(upd);
-	return rc < 0 ? rc : 0;
-}
-
-/* The child's result: 0, or -errno from its exit status. */
-static int child_status(pid_t pid)
-{
-	int st;
-
-	while (waitpid(pid, &st, 0) == -1)
-		if (errno != EINTR)
-			return -errno;
-	if (!WIFEXITED(st))
-		return -EINTR;
-	return -WEXITSTATUS(st);
-}
-
-/* Waits at most timeout_ms for the child to end: 1 ended, 0 not yet. */
-static int child_ended(pid_t pid, int timeout_ms)
-{
-	const struct timespec step = { 0, 1000 * 1000 };
-	int pfd = (int)syscall(SYS_pidfd_open, pid, 0), r;
-	struct pollfd p = { .fd = pfd, .events = POLLIN };
-
-	if (pfd >= 0) {		/* Linux 5.3+: sleep until it ends */
-		while ((r = poll(&p, 1, timeout_ms)) == -1 && errno == EINTR)
-			;
-		close(pfd);
-		return r != 0;
+		if (!v)
+			return -ENOMEM;
+		l->v = v;
+		l->cap = cap;
 	}
-	for (; timeout_ms > 0; timeout_ms--) {	/* older kernels: look each ms */
-		siginfo_t si = { 0 };
+	e = &l->v[l->n++];
+	e->target = strdup(target);
+	e->root = strdup(root ? root : "");
+	e->source = strdup(source ? source : "");
+	e->id = id;
+	e->unique = unique;
+	return e->target && e->root && e->source ? 0 : -ENOMEM;
+}
 
-		if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == -1 &&
-		    errno != EINTR)
-			return 1;	/* child_status() says what went wrong */
-		if (si.si_pid == pid)
-			return 1;
-		nanosleep(&step, NULL);
+#define SM_MNT_ROOT 0x8U
+#define SM_SB_SOURCE 0x200U	/* Linux 6.11+ */
+
+static int entry_one(uint64_t id, void *arg)
+{
+	uint64_t want = SM_MNT_POINT | SM_MNT_ROOT | SM_SB_SOURCE;
+	struct fm_statmount *sm = statmount_get(id, want);
+	int e;
+
+	if (!sm)
+		return errno == ENOENT ? 0 : -errno;	/* ENOENT: gone meanwhile */
+	if ((sm->mask & want) != want)
+		e = -ENOSYS;		/* no source before 6.11: use mountinfo */
+	else
+		e = list_push(arg, sm->str + sm->mnt_point, sm->str + sm->mnt_root,
+			      sm->str + sm->sb_source, id, true);
+	free(sm);
+	return e;
+}
+
+static int list_libmount(struct mnt_list *l)
+{
+	struct libmnt_table *tb = mountinfo();
+	struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
+	struct libmnt_fs *fs;
+	int e = (tb && it) ? 0 : -ENOMEM;
+
+	while (!e && mnt_table_next_fs(tb, it, &fs) == 0)
+		if (mnt_fs_get_target(fs))
+			e = list_push(l, mnt_fs_get_target(fs), mnt_fs_get_root(fs),
+				      mnt_fs_get_source(fs),
+				      (uint64_t)mnt_fs_get_id(fs), false);
+	mnt_free_iter(it);
+	mnt_unref_table(tb);
+	return e;
+}
+
+static int by_target(const void *a, const void *b)
+{
+	return strcmp(((const struct mnt_entry *)a)->target,
+		      ((const struct mnt_entry *)b)->target);
+}
+
+int mounts_list(struct mnt_list *l)
+{
+	int e;
+
+	memset(l, 0, sizeof(*l));
+	e = each_child_id(FM_LSMT_ROOT, entry_one, l);
+	if (e == -ENOSYS) {
+		mounts_list_free(l);
+		e = list_libmount(l);
 	}
-	return 0;
+	if (e)
+		mounts_list_free(l);
+	else if (l->n)
+		qsort(l->v, l->n, sizeof(*l->v), by_target);
+	return e;
 }
 
-/*
- * libmount waits for the utab lock without a limit and with every signal
- * blocked, and any user can hold that lock: the lock file is world-
- * readable and flock(2) needs only a read-only fd.  So the update runs in
- * a child that is killed when it takes too long.  A missing utab record
- * is only a warning; a helper stuck for good after mounting (or holding
- * the caller's fresh mount with its fd never sent) is not.  The child
- * itself is out of the caller's reach (all uids 0), so the caller cannot
- * stop it while it holds the lock, and the kill can only ever hit it
- * while it waits for the lock: no half-written temporary file is left.
- */
-static int utab_apply(struct libmnt_fs *fs, const char *umount_target)
-{
-	pid_t pid = fork();
-	int rc;
+struct stack_walk {
+	struct mnt_list *l;
+	const char *target;
+	int depth;
+};
 
-	if (pid < 0)
-		return -errno;
-	if (pid == 0) {
-		privs_unreachable();	/* best effort: the wait is bounded */
-		rc = utab_apply_now(fs, umount_target);
-		_exit(rc >= 0 ? 0 : (rc < -255 ? 255 : -rc));
+#define FM_STACK_MAX 64		/* mounts on one path that we follow */
+
+/* A mount on target: its entry; and its parent's id in *parent. */
+static int stack_entry(struct stack_walk *w, uint64_t id, uint64_t *parent)
+{
+	uint64_t want = SM_MNT_BASIC | SM_MNT_POINT | SM_MNT_ROOT | SM_SB_SOURCE;
+	struct fm_statmount *sm = statmount_get(id, want);
+	int e = 1;
+
+	if (!sm)
+		return errno == ENOENT ? 1 : -errno;
+	if ((sm->mask & want) != want)
+		e = -ENOSYS;
+	else if (strcmp(sm->str + sm->mnt_point, w->target) == 0)
+		e = list_push(w->l, w->target, sm->str + sm->mnt_root,
+			      sm->str + sm->sb_source, id, true);
+	*parent = sm->mnt_parent_id;
+	free(sm);
+	return e;		/* 1: not on target */
+}
+
+/* A child of a mount on target: on target too (stacked), and its own. */
+static int stacked_one(uint64_t id, void *arg)
+{
+	struct stack_walk *w = arg;
+	uint64_t parent;
+	int e = stack_entry(w, id, &parent);
+
+	if (e)
+		return e == 1 ? 0 : e;
+	if (++w->depth > FM_STACK_MAX)
+		return -ELOOP;
+	e = each_child_id(id, stacked_one, w);
+	w->depth--;
+	return e;
+}
+
+int mounts_list_stack(const struct mnt_ref *from, const char *target, bool up,
+		      struct mnt_list *l)
+{
+	struct stack_walk w = { l, target, 0 };
+	uint64_t id = from->id, parent;
+	int e = 0, n;
+
+	memset(l, 0, sizeof(*l));
+	if (!from->unique)
+		return -ENOSYS;
+	for (n = 0; n < FM_STACK_MAX; n++, id = parent) {
+		e = stack_entry(&w, id, &parent);
+		if (e == 0 && n == 0 && up)
+			e = each_child_id(id, stacked_one, &w);
+		if (e || parent == id)
+			break;		/* off target, an error, or the root */
 	}
-	if (child_ended(pid, FM_UTAB_TIMEOUT_MS))
-		return child_status(pid);
-	kill(pid, SIGKILL);
-	child_status(pid);
-	return -ETIMEDOUT;
+	if (n == FM_STACK_MAX)
+		e = -ELOOP;
+	if (e == 1)
+		e = 0;
+	if (e)
+		mounts_list_free(l);
+	else if (l->n)
+		qsort(l->v, l->n, sizeof(*l->v), by_target);
+	return e;
 }
 
-int utab_add(const char *source, const char *target, const char *type,
-	     const char *opts)
+/* First index whose target is not below path (or not path, with above). */
+static size_t bound(const struct mnt_list *l, const char *path, bool above)
 {
-	struct libmnt_fs *fs = mnt_new_fs();
-	int rc = -ENOMEM;
+	size_t lo = 0, hi = l->n;
 
-	if (fs && !mnt_fs_set_source(fs, source) && !mnt_fs_set_target(fs, target) &&
-	    !mnt_fs_set_fstype(fs, type) && !mnt_fs_set_options(fs, opts))
-		rc = utab_apply(fs, NULL);
-	mnt_unref_fs(fs);
-	return rc;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(l->v[mid].target, path);
+
+		if (c < 0 || (above && c == 0))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
-int utab_remove(const char *target)
+size_t mounts_list_at(const struct mnt_list *l, const char *path, size_t *first)
 {
-	return utab_apply(NULL, target);
+	*first = bound(l, path, false);
+	return bound(l, path, true) - *first;
+}
+
+bool mounts_list_is(const struct mnt_entry *e, const struct mnt_ref *ref)
+{
+	struct fm_mnt_id_req req = { .size = 24, .mnt_id = ref->id, .param = SM_MNT_BASIC };
+	struct fm_statmount sm;
+
+	if (e->unique == ref->unique)
+		return e->id == ref->id;
+	/* a unique ID against mountinfo's old one (Linux 6.8 to 6.10) */
+	return ref->unique && syscall(FM_NR_statmount, &req, &sm, sizeof(sm), 0) == 0 &&
+	       (sm.mask & SM_MNT_BASIC) && sm.mnt_id_old == e->id;
+}
+
+void mounts_list_free(struct mnt_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].target);
+		free(l->v[i].root);
+		free(l->v[i].source);
+	}
+	free(l->v);
+	memset(l, 0, sizeof(*l));
 }

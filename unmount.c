@@ -16,6 +16,7 @@
 
 #include "lockfile.h"
 #include "unmount.h"
+#include "utab.h"
 
 #ifndef UMOUNT_NOFOLLOW
 #define UMOUNT_NOFOLLOW 0x8
@@ -370,7 +371,7 @@ static enum um_status verdict(int code, const struct um_act *a, int *err)
 }
 
 /* Removes the record of the mount just removed, by its kernel path. */
-static void forget_in_utab(struct um_req *q)
+static void forget_in_utab(struct um_req *q, const struct um_act *a)
 {
 	int e;
 
@@ -380,7 +381,7 @@ static void forget_in_utab(struct um_req *q)
 		return;
 	e = privs_fsroot_begin(q->pv);
 	if (!e) {
-		e = utab_remove(q->target);
+		e = utab_remove_at(a->pfd, a->last, q->target);
 		privs_fsroot_end(q->pv);
 	}
 	q->utab_err = e;
@@ -433,7 +434,7 @@ static enum um_status remove_mount(struct um_req *q, const struct um_act *a,
 	}
 	st = verdict(act(a, q->pv, lock), a, err);
 	if (st == UM_OK)
-		forget_in_utab(q);
+		forget_in_utab(q, a);
 	return st;
 }
 

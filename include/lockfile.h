@@ -16,7 +16,16 @@
  *                       makes (-u, -u -z, the auto_unmount watcher,
  *                       undoing a mount), from its last look at the mount
  *                       through umount2 (unmount.c, unmount.h).
- *   1 .. 4095           free, for one-byte locks of the whole helper.
+ *   1                   FM_LOCK_UTAB_OFF: held by a helper's utab child
+ *                       (utab.c) from reading /run/mount/utab to its last
+ *                       change of it, so that no helper takes another's
+ *                       new record for a stale one.  Shared by all users,
+ *                       but it guards only what libmount's own utab lock
+ *                       guards too, and any user can flock that one: a
+ *                       stopped or frozen holder blocks no more than that
+ *                       lock does (each wait ends after FM_UTAB_TIMEOUT_MS
+ *                       with a warning; mounts and unmounts go on).
+ *   2 .. 4095           free, for one-byte locks of the whole helper.
  *   2^32 + uid          FM_LOCK_USER_OFF: one byte per user, held while
  *                       one of that user's helpers takes a slot and
  *                       counts, so that a user has one undecided slot at
@@ -54,6 +63,7 @@
 #define FM_LOCK_FILE "/run/fusermount3.lock"
 #endif
 #define FM_LOCK_UNMOUNT_OFF ((off_t)0)
+#define FM_LOCK_UTAB_OFF ((off_t)1)
 #define FM_LOCK_USER_OFF ((off_t)1 << 32)
 #define FM_LOCK_SLOT_OFF ((off_t)1 << 34)
 #define FM_LOCK_SLOTS 4096	/* per user and namespace */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * mounts.h - reading the mount table and writing utab.
+ * mounts.h - reading the mount table.
  *
  * Mounts are identified by mount ID, never by path string: statx(2)
  * gives the ID of whatever is mounted at a name (without sending a FUSE
@@ -57,15 +57,33 @@ int mounts_each_fuse(fuse_mount_fn fn, void *arg);
 /* The one mount ref: fn's verdict, -EINVAL when it is not FUSE, -ENOENT
  * when it is gone, -errno. */
 int mounts_fuse_at(const struct mnt_ref *ref, fuse_mount_fn fn, void *arg);
+/* Every mount of this namespace as the kernel names it (statmount, or
+ * mountinfo before Linux 6.11): no path is walked, no FUSE request sent. */
+struct mnt_entry {
+	char *target, *root, *source;
+	uint64_t id;
+	bool unique;		/* id is statmount's 64-bit ID, else mountinfo's */
+};
+struct mnt_list {
+	struct mnt_entry *v;	/* sorted by target */
+	size_t n, cap;
+};
+int mounts_list(struct mnt_list *l);
+/*
+ * Only the mounts on exactly target, found from one of them, from: the
+ * mounts on one path are a chain of parents, so its parents while they
+ * are on target, and with up, also what is stacked on from.  from may be
+ * the mount under the path (then nothing is on it).  Needs statmount's
+ * unique IDs (else -ENOSYS); costs a statmount per mount of the chain.
+ */
+int mounts_list_stack(const struct mnt_ref *from, const char *target, bool up,
+		      struct mnt_list *l);
+/* How many mounts sit on exactly path; *first: the first of them in l. */
+size_t mounts_list_at(const struct mnt_list *l, const char *path, size_t *first);
+/* Is e the mount ref? */
+bool mounts_list_is(const struct mnt_entry *e, const struct mnt_ref *ref);
+void mounts_list_free(struct mnt_list *l);
 /* Parses user_id= from a superblock option string (exact, delimited). */
 bool mounts_parse_user_id(const char *opts, uid_t *uid);
-
-#define FM_UTAB "/run/mount/utab"
-#define FM_UTAB_TIMEOUT_MS 5000	/* whole update, lock wait included */
-bool utab_present(void);
-/* Both run with the caller's fsuid switched to root by the caller. */
-int utab_add(const char *source, const char *target, const char *type,
-	     const char *opts);
-int utab_remove(const char *target);
 
 #endif

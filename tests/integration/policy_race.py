@@ -17,7 +17,8 @@ Violations (any one fails the test):
   - a FUSE mount whose mountpoint is not inside the allowed tree,
   - fmclient reports a mount but none is there, or none reported but one is,
   - more than one FUSE mount after one attempt,
-  - a refusal other than the mount_dir ones (listed in ALLOWED_ERRORS).
+  - a refusal other than the mount_dir ones, or the one for a mount that
+    moved before it could be recorded in utab (then undone).
 
 Prints one JSON object with the counts on stdout; exit 0 unless a violation
 was seen (exit 1) or the setup failed (exit 2).
@@ -188,8 +189,9 @@ while True:
             messages[key] = messages.get(key, 0) + 1
             if cl.returncode != 1:
                 violation(i, "refused run ended with %d (want 1), stderr %r" % (cl.returncode, err))
-            if not re.fullmatch(r"fusermount3: mountpoint \S+ is not within a mount_dir of "
-                                r"/etc/fuse\.conf", err):
+            if not re.fullmatch(r"fusermount3: mountpoint \S+ (is not within a mount_dir of "
+                                r"/etc/fuse\.conf|moved before the mount was recorded in "
+                                r"/run/mount/utab; mount undone)", err):
                 violation(i, "unexpected refusal: %r" % err)
         if len(violations) > 20:
             break

@@ -474,9 +474,10 @@ test_t06_overlong_option_strings() {
 		atk_refused "mount options too long" --mode classic -o "$o" "$H/mnt"
 	done
 	# at most 4095 bytes is accepted, and nothing is cut: the kernel has our ids
-	# (4051 commas as in the reference case; then two strings of 4095 bytes)
+	# (4051 commas as in the reference case; then two strings of 4095 bytes,
+	# the second with 1023 bytes of x- options, within what utab records)
 	for o in "$(printf ',%.0s' $(seq 4051))" "default_permissions$(printf ',%.0s' $(seq 4076))" \
-		"$(printf 'x-a,%.0s' $(seq 1023))x-b"; do
+		"$(printf 'x-a,%.0s' $(seq 255))x-b,default_permissions$(printf ',%.0s' $(seq 3052))"; do
 		[ "${o:0:1}" = , ] || assert_eq 4095 "${#o}" "length of the test string"
 		ATK_N=$((ATK_N + 1))
 		atk_mounted "t06_$ATK_N" --mode sync-init -o "$o" "$H/mnt"
@@ -512,11 +513,14 @@ test_t07_degenerate_option_strings() {
 	atk_refused "invalid value in option 'subtype='" --mode classic -o subtype= "$H/mnt"
 	atk_refused "invalid value in option 'subtype=" --mode classic -o "subtype=$(printf 'z%.0s' $(seq 4000))" "$H/mnt"
 	atk_refused "unknown option ''" --mode classic -o 'ro,,ro' "$H/mnt"
-	# thousands of x- options (within 4095 bytes): stored, nothing else
+	# a hundred x- options (within the 1024 bytes a record may carry): stored,
+	# nothing else; more are refused
 	ATK_N=$((ATK_N + 1))
-	atk_mounted "t07_$ATK_N" --mode classic -o "$(printf 'x-%d,' $(seq 1000 1500))x-end" "$H/mnt"
-	assert_match "$(grep "TARGET=$(re "$H/mnt") " /run/mount/utab)" "OPTS=user=$U,x-1000,x-1001,.*,x-1500,x-end$" "utab record"
+	atk_mounted "t07_$ATK_N" --mode classic -o "$(printf 'x-%d,' $(seq 1000 1144))x-end" "$H/mnt"
+	assert_match "$(grep "TARGET=$(re "$H/mnt") " /run/mount/utab)" "OPTS=user=$U,x-1000,x-1001,.*,x-1144,x-end$" "utab record"
 	assert_exit 0 as_user "$FM" -u "$H/mnt"
+	atk_refused "x- options too long \(more than 1024 bytes\) to record in /run/mount/utab" \
+		--mode classic -o "$(printf 'x-%d,' $(seq 1000 1500))x-end" "$H/mnt"
 	# the longest fsname and subtype the kernel takes, both at once
 	ATK_N=$((ATK_N + 1))
 	atk_mounted "t07_$ATK_N" --mode classic -o "fsname=$(printf 'f%.0s' $(seq 255)),subtype=$(printf 's%.0s' $(seq 255))" "$H/mnt"
@@ -556,10 +560,13 @@ test_t08_x_options_inert() {
 	# newlines and other control characters are refused
 	atk_refused "invalid value in option" --mode classic -o "x-a=b"$'\n'"SRC=x TARGET=/etc" "$H/mnt"
 	atk_refused "invalid value in option" --mode classic -o "x-a="$'\t' "$H/mnt"
-	# a very long one (within 4095 bytes) is stored whole
-	atk_mounted b --mode classic -o "x-long=$(printf 'v%.0s' $(seq 4000))" "$H/mnt"
-	assert_match "$(cat /run/mount/utab)" "OPTS=user=$U,x-long=v{4000}$" "utab"
+	# a long one (the 1024 bytes a record may carry) is stored whole; a
+	# longer one is refused
+	atk_mounted b --mode classic -o "x-long=$(printf 'v%.0s' $(seq 1017))" "$H/mnt"
+	assert_match "$(cat /run/mount/utab)" "OPTS=user=$U,x-long=v{1017}$" "utab"
 	unmount_client b "$H/mnt"
+	atk_refused "x- options too long \(more than 1024 bytes\) to record in /run/mount/utab" \
+		--mode classic -o "x-long=$(printf 'v%.0s' $(seq 4000))" "$H/mnt"
 	atk_post
 }
 
@@ -1542,35 +1549,39 @@ test_t29_proceed_wait_bounded() {
 }
 
 # Anyone can flock libmount's utab lock (world-readable): holding it delays
-# others' utab updates by at most 5 s each; mounts and unmounts go on.
+# others' utab updates by at most FM_UTAB_TIMEOUT_MS (1.5 s) each, with a
+# warning; mounts and unmounts go on.  (Times from /proc/uptime: the VM's
+# wall clock may jump.)  t_utab.sh's utab_lock_held_bounded_and_healed
+# shows the stale record healed once the lock is free.
+t29_ms() { local u; read -r u _ </proc/uptime; echo $((${u%.*} * 1000 + 10#${u#*.} * 10)); }
 test_t29_utab_lock_held_by_a_user() {
 	local t0 ms
 	atk_victim_mount
 	u_mkdir "$H/mnt"
 	[ -e /run/mount/utab.lock ] || install -m 0644 /dev/null /run/mount/utab.lock
-	# (-o: the lock is flock's own, so that killing flock releases it)
-	bg lock as_user flock -o -x /run/mount/utab.lock sleep 40
+	# shellcheck disable=SC2016 # $1 is the inner shell's
+	bg lock as_user sh -c 'exec 9<"$1" && flock -x 9 && exec sleep 40' sh /run/mount/utab.lock
 	_asserted
 	poll_until 5 eval "! flock -n -x /run/mount/utab.lock true" || fail "the lock was not taken; $(bg_log lock)"
 	atk_snapshot --utab
 	# V's unmount: done, the utab record stays (it could not be removed)
-	t0=$(date +%s%N)
+	t0=$(t29_ms)
 	assert_exit 0 as_user2 "$FM" -u "$H2/m"
-	ms=$((($(date +%s%N) - t0) / 1000000))
+	ms=$(($(t29_ms) - t0))
 	echo "V's -u took $ms ms"
 	_asserted
-	[ "$ms" -lt 9000 ] || fail "V's -u took $ms ms with the utab lock held by $U"
-	assert_err_line "failed to remove the record of $H2/m from /run/mount/utab: Connection timed out"
+	[ "$ms" -lt 4000 ] || fail "V's -u took $ms ms with the utab lock held by $U"
+	assert_err_line "failed to remove the record of $H2/m from /run/mount/utab: Connection timed out" "$(re "$FM")"
 	assert_not_mounted "$H2/m"
 	wait_exit v 5
 	ATK_VIDS=
 	# A's mount: done, usable, unrecorded, with a warning
-	t0=$(date +%s%N)
+	t0=$(t29_ms)
 	start_client a --mode sync-init "$H/mnt"
-	ms=$((($(date +%s%N) - t0) / 1000000))
+	ms=$(($(t29_ms) - t0))
 	echo "A's mount took $ms ms"
 	_asserted
-	[ "$ms" -lt 9000 ] || fail "A's mount took $ms ms"
+	[ "$ms" -lt 4000 ] || fail "A's mount took $ms ms"
 	assert_user_fuse_mount "$H/mnt"
 	assert_match "$(cat "$T/a.err")" "failed to record the mount in /run/mount/utab: Connection timed out" "helper warning"
 	atk_post
@@ -1578,10 +1589,10 @@ test_t29_utab_lock_held_by_a_user() {
 	unmount_client a "$H/mnt"
 }
 
-# A's helper held inside its utab update (by the tracer, 3 s, in rename(2)),
-# holding libmount's lock: that child is out of A's reach (all its uids are
-# 0: A cannot stop or signal it), V's -u only waits for the update, and no
-# temporary file stays behind.
+# A's helper held inside its utab update (by the tracer, 0.7 s, in
+# rename(2), less than the 1.5 s bound), holding libmount's lock: that child
+# is out of A's reach (all its uids are 0: A cannot stop or signal it), V's
+# -u only waits for the update, and no temporary file stays behind.
 # fm-timeout: test_t29_utab_child_out_of_reach 90
 test_t29_utab_child_out_of_reach() {
 	local t0 ms p child=
@@ -1590,7 +1601,7 @@ test_t29_utab_child_out_of_reach() {
 	atk_victim_mount
 	u_mkdir "$H/mnt"
 	atk_snapshot
-	bg a strace -f -qq -o /dev/null -e trace=rename -e inject=rename:delay_enter=3000000 \
+	bg a strace -f -qq -o /dev/null -e trace=rename -e inject=rename:delay_enter=700000 \
 		"${AS_USER[@]}" ASAN_OPTIONS=detect_leaks=0 "$FM_CLIENT" --helper "$FM" --mode classic \
 		--ready-file "$UT/a.ready" --timeout 40 "$H/mnt"
 	_asserted
@@ -1605,12 +1616,13 @@ test_t29_utab_child_out_of_reach() {
 	assert_exit 1 as_user kill -STOP "$child"
 	assert_match "$ERR" 'Operation not permitted' "kill -STOP of the utab child by $U"
 	assert_exit 1 as_user kill -KILL "$child"
-	t0=$(date +%s%N)
+	t0=$(t29_ms)
 	assert_exit 0 as_user2 "$FM" -u "$H2/m"
-	ms=$((($(date +%s%N) - t0) / 1000000))
+	ms=$(($(t29_ms) - t0))
 	echo "V's -u took $ms ms while A's utab child held the lock"
 	_asserted
-	[ "$ms" -lt 5000 ] || fail "V's -u took $ms ms"
+	[ "$ms" -lt 4000 ] || fail "V's -u took $ms ms"
+	assert_eq "" "$ERR" "stderr of V's -u"
 	assert_not_mounted "$H2/m"
 	assert_utab_lacks "$H2/m"
 	ATK_VIDS=
@@ -1953,7 +1965,7 @@ caps_per_phase() {
 	#    fsuid root, and its child that holds the lock
 	if [ "$CAPS_UTAB" = yes ]; then
 		need_strace
-		bg r strace -f -qq -o /dev/null -e trace=rename -e inject=rename:delay_enter=2000000 \
+		bg r strace -f -qq -o /dev/null -e trace=rename -e inject=rename:delay_enter=700000 \
 			"${AS_USER[@]}" ASAN_OPTIONS=detect_leaks=0 "$FM_CLIENT" --helper "$FM" --mode classic \
 			--ready-file "$UT/r.ready" --timeout 30 "$H/mnt"
 		_asserted

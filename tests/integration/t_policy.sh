@@ -39,6 +39,8 @@ supp_user2() {
 #   -o OPTS, --root-file       mount options; a regular-file mountpoint
 #   --line N                   (repeatable) "decided by /etc/fuse.conf line N"
 #                              lines --check must print, in this order
+#   --rule                     "decided by /etc/fuse.conf", without a line
+#                              (a fuse.conf the caller may not read)
 #   --abs PATH                 the absolute mountpoint the helper reports
 #                              and mounts on (default MOUNTPOINT)
 #   --warn TEXT                (repeatable) warning lines the helper prints
@@ -57,6 +59,7 @@ agree() {
 		-o) opts=$2; shift 2 ;;
 		--root-file) rootfile=--root-file; shift ;;
 		--line) lines+=("$2"); shift 2 ;;
+		--rule) lines+=(""); shift ;;
 		--abs) abs=$2; shift 2 ;;
 		--warn) warns+=("$2"); shift 2 ;;
 		--super) sup=$2; shift 2 ;;
@@ -83,7 +86,7 @@ agree() {
 	top=$(_mi_line "$abs")
 	assert_exit "$want_rc" "${pre[@]}" "$FM" --check "${ck[@]}" "$mp"
 	if [ "$verdict" = allow ]; then expect="allow: $abs"; else expect="deny: $msg"; fi
-	for w in "${lines[@]}"; do expect+=$'\n'"decided by $CONF line $w"; done
+	for w in "${lines[@]}"; do expect+=$'\n'"decided by $CONF${w:+ line $w}"; done
 	assert_eq "$expect" "$OUT" "stdout of --check $mp"
 	expect=
 	for w in "${warns[@]}"; do expect+="$FM: $w"$'\n'; done
@@ -852,10 +855,11 @@ test_policy_unreadable_conf_check_classic() {
 	agree --warn "$EACCES_WARN" allow "$H/m"
 	agree --mode classic --warn "$EACCES_WARN" -o allow_other deny "$AO_MSG" "$H/m"
 }
+# (F4 of issue 11: the rule, not the line of a file the caller cannot read)
 test_policy_unreadable_conf_check_policy() {
 	u_mkdir "$H/m"
 	unreadable_policy_conf
-	agree --warn "$EACCES_WARN" --line 2 deny "$UNREADABLE_MSG" "$H/m"
+	agree --warn "$EACCES_WARN" --rule deny "$UNREADABLE_MSG" "$H/m"
 }
 
 # --check mounts nothing, sends nothing, needs no _FUSE_COMMFD, and sees

@@ -13,3 +13,6 @@ UNIT_SRCS_test_esc := esc.c
 UNIT_SRCS_test_log := log.c esc.c policy.c
 UNIT_WRAPS_test_log := -DFM_LOG_SOCKET='"fm-test-log.sock"'
 UNIT_SRCS_test_list := list.c esc.c mounts.c privs.c
+
+# utab.c: the line scanner of the pruning (links libmount like the helper)
+UNIT_SRCS_test_utab := utab.c mounts.c privs.c lockfile.c

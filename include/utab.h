@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * utab.h - the record of a mount in libmount's /run/mount/utab.
+ *
+ * libmount owns the file's format and its lock; every change goes through
+ * it, in a short-lived child that is killed when it takes too long.  Each
+ * helper that changes utab also drops stale records: users' records
+ * (user=NAME) that describe no mount of the helper's mount namespace.
+ */
+#ifndef FM_UTAB_H
+#define FM_UTAB_H
+
+#include <stdbool.h>
+
+#include "mounts.h"
+
+#define FM_UTAB "/run/mount/utab"
+#define FM_UTAB_TIMEOUT_MS 1500	/* one helper's whole utab work, lock waits included */
+#define FM_UTAB_X_OPTS_MAX 1024	/* bytes of x- options one user's record may carry */
+#define FM_UTAB_TARGET_MAX 1024	/* bytes of mount point one user's record may name */
+#define FM_UTAB_PRUNE_MAX 64	/* stale records of other targets one helper drops */
+
+bool utab_present(void);
+/*
+ * Both run with the caller's fsuid switched to root by the caller, and
+ * return 0 or -errno (-ETIMEDOUT: the time ran out, a lock held too long).
+ * utab_add records the mount ref, which the kernel names target, and
+ * refuses with -ESTALE when that is no longer where it is.
+ * utab_remove: the mount at target is gone; its record goes.
+ */
+int utab_add(const struct mnt_ref *ref, const char *source, const char *target,
+	     const char *type, const char *opts);
+int utab_remove(const char *target);
+/* The same, with the directory target was in and its name there (a pinned
+ * fd): only the mounts on target are read, unless users' records of other
+ * targets are in utab (then every mount of the namespace). */
+int utab_remove_at(int dirfd, const char *last, const char *target);
+
+/* How the pruning reads one line of utab (exposed for the unit tests):
+ * 1 and *r when it names a target, 0 when it names none, -errno. */
+struct utab_rec {
+	char *target;		/* decoded, slashes as libmount compares them */
+	char *source, *root;	/* decoded; NULL if absent */
+	bool user;		/* OPTS has user=NAME, and nothing odd is in the line */
+};
+int utab_scan_line(const char *line, struct utab_rec *r);
+void utab_rec_free(struct utab_rec *r);
+/* Repeated and trailing slashes dropped, as libmount's streq_paths(). */
+void utab_normalize(char *path);
+
+#endif

@@ -1,0 +1,349 @@
+# t_utab.sh - the utab record follows the mount (issue 11 F2, issue 17 item 2):
+# it names the kernel's mount point of the new mount, stale users' records
+# are pruned by every helper that changes utab (records of live mounts and
+# of other tools are kept), a record's size is bounded, and a user holding
+# libmount's utab lock delays others by a bounded time, with a warning.
+# shellcheck disable=SC2016,SC2015 # literal $ in sh -c scripts; fail-or-go chains
+
+UTAB=/run/mount/utab
+UTAB_BOUND_MS=1500	# FM_UTAB_TIMEOUT_MS
+UTAB_SLACK_MS=2500	# process starts on a loaded machine; < 5000 - 1500
+STUB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/fmstub.py
+# kept_msg PATH: the warning of an unmount whose record had to stay
+kept_msg() { echo "failed to remove the record of $1 from $UTAB: Connection timed out"; }
+NOTREC_MSG="failed to record the mount in $UTAB: Connection timed out"
+
+# the decoded TARGET of every record, one per line (utab escapes \ooo)
+utab_targets() {
+	local l t
+	while read -r l; do
+		t=${l#*TARGET=}
+		t=${t%% *}
+		printf '%b\n' "${t//\\/\\0}"
+	done <"$UTAB"
+}
+utab_has() { utab_targets | grep -Fxq -- "$1"; }
+utab_lines() { grep -c . "$UTAB"; }
+assert_utab_has() {
+	_asserted
+	utab_has "$1" || fail "no record of $1 in $UTAB: '$(head -c 600 "$UTAB")'"
+}
+assert_utab_hasnt() {
+	_asserted
+	! utab_has "$1" || fail "a record of $1 stayed in $UTAB: '$(head -c 600 "$UTAB")'"
+}
+assert_utab_empty() { assert_eq "" "$(cat "$UTAB")" "$UTAB"; }
+
+# milliseconds since boot (the VM's wall clock may jump)
+uptime_ms() {
+	local u
+	read -r u _ </proc/uptime
+	echo $((${u%.*} * 1000 + 10#${u#*.} * 10))
+}
+assert_bounded() { # START-MS WHAT
+	local ms=$(($(uptime_ms) - $1))
+	echo "$2 took $ms ms"
+	_asserted
+	[ "$ms" -le $((UTAB_BOUND_MS + UTAB_SLACK_MS)) ] ||
+		fail "$2 took $ms ms (bound $UTAB_BOUND_MS ms + $UTAB_SLACK_MS ms slack)"
+}
+
+# the helper of a running mount: parent (the caller's uid) and utab child (all 0)
+helper_with_uid0() {
+	local p
+	for p in $(helper_pids); do
+		grep -qE '^Uid:\s+0\s+0\s+0\s+0$' "/proc/$p/status" 2>/dev/null && echo "$p"
+	done
+}
+has_utab_child() { [ -n "$(helper_with_uid0)" ]; }
+helper_parent_of() { awk '/^PPid:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
+
+# ---------------------------------------------------------------- the record
+
+# The record names the mount point the kernel gives for the new mount; a
+# parent renamed while a --sync-init helper waits for "proceed" moves the
+# mount's place, and the record follows it.
+test_utab_record_names_kernel_target() {
+	need_cmd findmnt
+	[ -x /usr/bin/python3 ] || skip_missing "/usr/bin/python3 (fmstub.py)"
+	u_mkdir "$H/mnt" "$H/p/m"
+	start_client c --mode classic "$H/mnt"
+	assert_exit 0 findmnt -n -o TARGET --mountpoint "$H/mnt"
+	assert_eq "$H/mnt" "$OUT" "kernel's target"
+	assert_utab_user "$H/mnt"
+	unmount_client c "$H/mnt"
+	assert_utab_empty
+	# renamed while the helper waits for proceed (fd sent, nothing mounted)
+	bg st /usr/bin/python3 "$STUB" --helper "$FM" --uid "$UID1" --gid "$GID1" --mode sync-init \
+		--hold-file "$UT/go" --timeout 30 -- --sync-init -o '' -- "$H/p/m"
+	_asserted
+	poll_until 10 grep -qx hold "$T/st.out" || fail "helper not waiting for proceed; $(bg_log st)"
+	as_user mv "$H/p" "$H/q" || fail "mv as $U"
+	touch "$UT/go"
+	wait_exit st 10
+	assert_match "$(cat "$T/st.out")" '^status=0$' "status ($(bg_log st))"
+	assert_user_fuse_mount "$H/q/m"
+	assert_utab_user "$H/q/m"
+	assert_utab_hasnt "$H/p/m"
+	assert_eq 1 "$(utab_lines)" "records in $UTAB"
+	assert_exit 0 as_user "$FM" -u "$H/q/m"
+	assert_eq "" "$ERR" "stderr of -u"
+	assert_utab_empty
+}
+
+# The mount moves (its parent renamed) after it was checked but before its
+# record is written: the record would name a place where it is not, so the
+# mount is undone and refused.  The test holds the helpers' utab lock so
+# that the utab child waits, stops the helper (so its time limit cannot
+# end the child), renames, and lets the child go on.  Should the helper's
+# 1.5 s run out before the test stops it (a very slow machine: the mount
+# stays, unrecorded), the round is done again, at most three times.
+moved_round() { # N: 0 done, 2 too slow
+	local child parent n=$1
+	u_mkdir "$H/p/m"
+	bg "lk$n" /usr/bin/python3 -c '
+import fcntl, os, sys, time
+fd = os.open("/run/fusermount3.lock", os.O_RDWR | os.O_CREAT, 0o600)
+fcntl.lockf(fd, fcntl.LOCK_EX, 1, 0, 0)
+open(sys.argv[1], "w").close()
+time.sleep(40)' "$UT/lk$n.ready"
+	wait_for_file "$UT/lk$n.ready" 5 "$(bg_log "lk$n")"
+	bg "c$n" as_user "$FM_CLIENT" --helper "$FM" --mode classic --ready-file "$UT/c$n.ready" \
+		--timeout 30 "$H/p/m"
+	poll_until 10 has_utab_child || echo "no utab child waiting; $(bg_log "c$n")"
+	child=$(helper_with_uid0)
+	parent=$([ -n "$child" ] && helper_parent_of "$child")
+	[ -z "$parent" ] || kill -STOP "$parent"
+	as_user mv "$H/p" "$H/q" || fail "mv as $U"
+	kill "${BG[lk$n]}"
+	[ -z "$child" ] || poll_until 10 _not kill -0 "$child" 2>/dev/null
+	[ -z "$parent" ] || kill -CONT "$parent"
+	poll_until 10 eval "[ -e $UT/c$n.ready ] || ! kill -0 ${BG[c$n]} 2>/dev/null"
+	if [ -e "$UT/c$n.ready" ] && grep -qF "$NOTREC_MSG" "$T/c$n.err"; then
+		echo "round $n: the helper's time ran out first; $(bg_log "c$n")"
+		assert_exit 0 as_user "$FM" -u "$H/q/m"
+		wait_exit "c$n" 5
+		as_user rm -rf "$H/q" || fail "rm as $U"
+		return 2
+	fi
+	wait_exit "c$n" 10
+	echo "round $n: fmclient exit $BG_RC; $(bg_log "c$n")"
+	assert_eq 1 "$BG_RC" "fmclient exit status"
+	assert_match "$(cat "$T/c$n.err")" "^fusermount3: mountpoint $(re "$H/p/m") moved before the mount was recorded in $(re "$UTAB"); mount undone\$" "helper stderr"
+	assert_not_mounted "$H/q/m"
+	assert_utab_empty
+}
+test_utab_moved_before_record_undone() {
+	local n
+	[ -x /usr/bin/python3 ] || skip_missing "/usr/bin/python3"
+	for n in 1 2 3; do
+		moved_round "$n" && return 0
+		[ "$n" = 3 ] && fail "the helper's time limit ran out before the test could stop it, three times"
+	done
+}
+
+# ---------------------------------------------------------------- pruning
+
+# -u after the parent was renamed: the record of the old path goes too.
+test_utab_rename_then_unmount() {
+	u_mkdir "$H/p/m"
+	start_client c --mode classic "$H/p/m"
+	assert_utab_user "$H/p/m"
+	as_user mv "$H/p" "$H/q" || fail "mv as $U"
+	assert_exit 0 as_user "$FM" -u "$H/q/m"
+	assert_eq "" "$ERR" "stderr of -u"
+	assert_not_mounted "$H/q/m"
+	wait_exit c 5
+	assert_utab_empty
+}
+
+# A FUSE mount with a FUSE submount (on the outer one's file), -u -z of
+# the outer one detaches both: neither record stays.
+test_utab_nested_lazy_unmount() {
+	u_mkdir "$H/a"
+	start_client outer --mode classic "$H/a"
+	start_client inner --mode classic --root-file "$H/a/hello"
+	assert_utab_user "$H/a"
+	assert_utab_user "$H/a/hello"
+	assert_exit 0 as_user "$FM" -u -z "$H/a"
+	assert_eq "" "$ERR" "stderr of -u -z"
+	assert_not_mounted "$H/a"
+	assert_eq 0 "$(fuse_mount_count)" "FUSE mounts after the lazy unmount"
+	assert_utab_empty
+}
+
+# The rename loop of the issue (rename, then unmount by the new name), a
+# fixed number of rounds: utab never grows.
+test_utab_rename_loop_no_growth() {
+	local i
+	u_mkdir "$H/p/m"
+	for i in $(seq 15); do
+		start_client "c$i" --mode classic "$H/p/m"
+		as_user mv "$H/p" "$H/q" || fail "mv as $U"
+		assert_exit 0 as_user "$FM" -u "$H/q/m"
+		assert_eq "" "$ERR" "stderr of -u (round $i)"
+		wait_exit "c$i" 5
+		as_user mv "$H/q" "$H/p" || fail "mv back as $U"
+		assert_eq 0 "$(stat -c %s "$UTAB")" "size of $UTAB after round $i"
+	done
+}
+
+# Planted records: users' records of dead targets go at the next mount and
+# at the next -u (whoever's they are); a record describing a live mount and
+# another tool's record (no user=) stay, in their order.
+test_utab_stale_pruned_live_and_foreign_kept() {
+	local live foreign stale1 stale2
+	mkdir -p "$T/live" && mount -t tmpfs -o size=1m fmtest-live "$T/live" || fail "tmpfs"
+	live="SRC=fmtest-live TARGET=$T/live ROOT=/ OPTS=user=$U2"
+	foreign="SRC=other TARGET=$H/gone2 ROOT=/ OPTS=x-tool"
+	stale1="SRC=stale TARGET=$H/gone ROOT=/ OPTS=user=$U2"
+	stale2="SRC=stale2 TARGET=$H/gone3\\040x ROOT=/ OPTS=user=$U,x-a"
+	u_mkdir "$H/mnt"
+	printf '%s\n' "$stale1" "$live" "$foreign" "$stale2" >"$UTAB"
+	start_client c --mode classic "$H/mnt"
+	assert_eq "$live"$'\n'"$foreign" "$(grep -v "TARGET=$H/mnt " "$UTAB")" "$UTAB after a mount"
+	assert_utab_user "$H/mnt"
+	printf '%s\n' "$stale1" "$stale2" >>"$UTAB"
+	assert_exit 0 as_user "$FM" -u "$H/mnt"
+	assert_eq "" "$ERR" "stderr of -u"
+	wait_exit c 5
+	assert_eq "$live"$'\n'"$foreign" "$(cat "$UTAB")" "$UTAB after -u"
+}
+
+# Two FUSE mounts stacked on one path: -u removes the top one and its
+# record only; the live lower mount keeps its own.
+test_utab_stacked_mounts() {
+	u_mkdir "$H/s"
+	start_client low --mode classic -o fsname=low "$H/s"
+	start_client top --mode classic -o fsname=top "$H/s"
+	assert_eq 2 "$(utab_targets | grep -Fxc "$H/s")" "records of $H/s"
+	assert_exit 0 as_user "$FM" -u "$H/s"
+	assert_eq "" "$ERR" "stderr of -u"
+	wait_exit top 5
+	assert_mounted "$H/s"
+	assert_match "$(cat "$UTAB")" "^SRC=low TARGET=$(re "$H/s") .*OPTS=user=$U\$" "$UTAB"
+	assert_eq 1 "$(utab_lines)" "records in $UTAB"
+	unmount_client low "$H/s"
+	assert_utab_empty
+}
+
+# The user's mount on a path that is another mount's mount point (root's
+# tmpfs, given to the user): its record describes no mount once it is gone,
+# though the path is still a mount point; the next helper drops it.
+test_utab_stale_record_on_a_mounted_path() {
+	mkdir -p "$T/shared" && mount -t tmpfs -o size=1m,mode=0755 fmtest-shared "$T/shared" &&
+		chown "$U" "$T/shared" || fail "tmpfs for $U"
+	start_client a --mode classic "$T/shared"
+	assert_utab_user "$T/shared"
+	[ -e "$UTAB.lock" ] || install -m 0644 /dev/null "$UTAB.lock"
+	bg lock as_user2 sh -c 'exec 9<"$1" && flock -x 9 && exec sleep 40' sh "$UTAB.lock"
+	_asserted
+	poll_until 5 eval "! flock -n -x $UTAB.lock true" || fail "the lock was not taken; $(bg_log lock)"
+	assert_exit 0 as_user "$FM" -u "$T/shared"
+	assert_err_line "$(kept_msg "$T/shared")" "$(re "$FM")"
+	wait_exit a 5
+	assert_mounted "$T/shared" tmpfs
+	assert_utab_has "$T/shared"
+	kill "${BG[lock]}"
+	wait_exit lock 5
+	u_mkdir "$H/m"
+	start_client b --mode classic "$H/m"
+	assert_utab_hasnt "$T/shared"
+	unmount_client b "$H/m"
+	assert_utab_empty
+}
+
+# ---------------------------------------------------------------- bounds
+
+X_MSG="x- options too long (more than 1024 bytes) to record in $UTAB"
+path_msg() { printf 'mountpoint %s too long (more than 1024 bytes) to record in %s' "$1" "$UTAB"; }
+
+# a directory of the user whose absolute path has exactly LEN bytes
+long_dir() { # LEN
+	local p=$H
+	while [ $(($1 - ${#p} - 1)) -gt 200 ]; do
+		p=$p/$(printf 'd%.0s' $(seq 200))
+	done
+	p=$p/$(printf 'e%.0s' $(seq $(($1 - ${#p} - 1))))
+	u_mkdir "$p"
+	echo "$p"
+}
+
+# refused before the fd leaves, in both modes, with the message of --check
+record_refused() { # MESSAGE FMCLIENT-ARGS... MOUNTPOINT
+	local msg=$1 mp=${*: -1} m
+	shift
+	for m in classic sync-init; do
+		run_client --mode "$m" "$@"
+		assert_client_failed
+		assert_no_match "$OUT" '^fd-received$' "fmclient stdout ($m): no fd sent"
+		assert_eq "fusermount3: $msg" "$(grep -v '^fmclient:' <<<"$ERR")" "helper stderr ($m)"
+		assert_not_mounted "$mp"
+	done
+}
+
+test_utab_record_size_bounded() {
+	local x1024 p1024 p1025
+	u_mkdir "$H/mnt"
+	x1024=x-$(printf 'a%.0s' $(seq 1022))
+	start_client a --mode sync-init -o "$x1024" "$H/mnt"
+	assert_match "$(cat "$UTAB")" "TARGET=$(re "$H/mnt") .*OPTS=user=$U,$x1024\$" "$UTAB"
+	unmount_client a "$H/mnt"
+	record_refused "$X_MSG" -o "${x1024}b" "$H/mnt"
+	record_refused "$X_MSG" -o "x-a,x-b,$(printf 'x-%04d,' $(seq 204))x-c" "$H/mnt"
+	assert_exit 1 as_user "$FM" --check -o "${x1024}b" "$H/mnt"
+	assert_eq "deny: $X_MSG" "$OUT" "--check stdout"
+	# the mount point: 1024 bytes recorded, 1025 refused
+	p1024=$(long_dir 1024)
+	p1025=$(long_dir 1025)
+	assert_eq "1024 1025" "${#p1024} ${#p1025}" "lengths of the test paths"
+	start_client b --mode classic "$p1024"
+	assert_utab_user "$p1024"
+	unmount_client b "$p1024"
+	record_refused "$(path_msg "$p1025")" "$p1025"
+	assert_utab_empty
+}
+
+# ---------------------------------------------------------------- lock
+
+# Another user holds libmount's utab lock (any user can flock it): a -u
+# and a mount take at most the bound, and say what they could not do;
+# once the lock is free, the next helper heals utab.
+test_utab_lock_held_bounded_and_healed() {
+	local t0
+	u_mkdir "$H/a" "$H/b"
+	start_client a --mode classic "$H/a"
+	assert_utab_user "$H/a"
+	[ -e "$UTAB.lock" ] || install -m 0644 /dev/null "$UTAB.lock"
+	# (one process holds it: killing it frees the lock)
+	bg lock as_user2 sh -c 'exec 9<"$1" && flock -x 9 && exec sleep 40' sh "$UTAB.lock"
+	_asserted
+	poll_until 5 eval "! flock -n -x $UTAB.lock true" || fail "the lock was not taken; $(bg_log lock)"
+	t0=$(uptime_ms)
+	assert_exit 0 as_user "$FM" -u "$H/a"
+	assert_bounded "$t0" "-u with the lock held"
+	assert_err_line "$(kept_msg "$H/a")" "$(re "$FM")"
+	assert_not_mounted "$H/a"
+	wait_exit a 5
+	assert_utab_has "$H/a"
+	t0=$(uptime_ms)
+	start_client b --mode sync-init "$H/b"
+	assert_bounded "$t0" "a mount with the lock held"
+	assert_eq "fusermount3: $NOTREC_MSG" "$(cat "$T/b.err")" "helper stderr of the mount"
+	assert_user_fuse_mount "$H/b"
+	assert_utab_hasnt "$H/b"
+	kill "${BG[lock]}"
+	wait_exit lock 5
+	# the next helper that changes utab (another user's) heals it
+	as_user2 mkdir -p "$H2/m" || fail "mkdir as $U2"
+	start_client v --as2 --mode classic "$H2/m"
+	assert_utab_hasnt "$H/a"
+	assert_exit 0 as_user2 "$FM" -u "$H2/m"
+	assert_eq "" "$ERR" "stderr of $U2's -u"
+	wait_exit v 5
+	# one more cycle of the user's: nothing stays
+	unmount_client b "$H/b"
+	start_client a2 --mode classic "$H/a"
+	unmount_client a2 "$H/a"
+	assert_utab_empty
+}

@@ -1,0 +1,711 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* utab.c - the libmount utab record of a mount; see include/utab.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <libmount.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lockfile.h"
+#include "mounts.h"
+#include "privs.h"
+#include "utab.h"
+
+bool utab_present(void)
+{
+	struct stat st;
+
+	return lstat(FM_UTAB, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* ------------------------------------------------------------ libmount */
+
+/* One change through libmount, under its lock: add fs, or drop the last
+ * record whose target is umount_target. */
+static int lm_update(struct libmnt_fs *fs, const char *umount_target)
+{
+	struct libmnt_update *upd = mnt_new_update();
+	int rc;
+
+	if (!upd)
+		return -ENOMEM;
+	rc = mnt_update_set_fs(upd, 0, umount_target, fs);
+	if (rc == 0)
+		rc = mnt_update_table(upd, NULL);
+	else if (rc == 1)	/* nothing for utab in it */
+		rc = 0;
+	mnt_free_update(upd);
+	return rc < 0 ? rc : 0;
+}
+
+/* -------------------------------------------------------- the records */
+
+/*
+ * libmount 2.38 parses utab only for itself: mnt_new_table_from_file()
+ * reads it as an fstab, mnt_table_parse_mtab() keeps only the records
+ * that match a live mount, and mnt_update takes one target.  Finding the
+ * stale records therefore reads the file here, and nothing more: the
+ * TARGET=, SRC=, ROOT= and OPTS= of each line, decoded as libmount
+ * encodes them (\ooo), first occurrence winning as in libmount's parser.
+ * A line with anything unexpected (an unknown or repeated key, an ID= that
+ * is no number) counts as another tool's record: never removed, and it
+ * shields the older records of its target.  Every change goes through
+ * libmount (mnt_update), under libmount's lock.
+ */
+struct recs {
+	struct utab_rec *v;
+	size_t n, cap;
+};
+
+/* A value up to the next space or tab, \ooo decoded; *end after it. */
+static char *decode(const char *s, const char **end)
+{
+	size_t n = strcspn(s, " \t");
+	char *out = malloc(n + 1), *o = out;
+
+	*end = s + n;
+	if (!out)
+		return NULL;
+	while (s < *end) {
+		if (s[0] == '\\' && *end - s >= 4 && s[1] >= '0' && s[1] <= '7' &&
+		    s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
+			*o++ = (char)(64 * (s[1] - '0') + 8 * (s[2] - '0') + (s[3] - '0'));
+			s += 4;
+		} else {
+			*o++ = *s++;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+static const char *const utab_keys[] = {
+	"ID=", "SRC=", "TARGET=", "ROOT=", "BINDSRC=", "OPTS=", "ATTRS=",
+};
+#define N_KEYS (sizeof(utab_keys) / sizeof(utab_keys[0]))
+
+/* libmount compares targets ignoring repeated and trailing slashes. */
+void utab_normalize(char *path)
+{
+	char *o = path;
+
+	for (const char *p = path; *p; p++)
+		if (!(p[0] == '/' && (p[1] == '/' || (p[1] == '\0' && o > path))))
+			*o++ = *p;
+	*o = '\0';
+}
+
+/* libmount refuses a line whose ID= is not a number. */
+static bool good_id(const char *v)
+{
+	return !v || (*v && strspn(v, "0123456789") == strlen(v));
+}
+
+static bool user_opts(const char *opts)
+{
+	char *v = NULL;
+	size_t n = 0;
+
+	return opts && mnt_optstr_get_option(opts, "user", &v, &n) == 0 && n > 0;
+}
+
+void utab_rec_free(struct utab_rec *r)
+{
+	free(r->target);
+	free(r->source);
+	free(r->root);
+}
+
+/* One line: 1 and *r when it names a target, 0 when not, -errno. */
+int utab_scan_line(const char *p, struct utab_rec *r)
+{
+	char *val[N_KEYS] = { NULL };
+	bool odd = false;
+	int e = 0;
+
+	for (p += strspn(p, " "); *p && !e; p += strspn(p, " ")) {
+		const char *end = NULL;
+		size_t k;
+
+		for (k = 0; k < N_KEYS; k++)
+			if (!strncmp(p, utab_keys[k], strlen(utab_keys[k])))
+				break;
+		odd |= k == N_KEYS || val[k];
+		if (k < N_KEYS && !val[k]) {
+			val[k] = decode(p + strlen(utab_keys[k]), &end);
+			e = val[k] ? 0 : -ENOMEM;
+		}
+		p = end ? end : p + strcspn(p, " ");
+	}
+	odd |= !good_id(val[0]);
+	r->target = val[2];
+	r->source = val[1];
+	r->root = val[3];
+	r->user = !odd && user_opts(val[5]);
+	free(val[0]);
+	free(val[4]);
+	free(val[5]);
+	free(val[6]);
+	if (!e && r->target) {
+		utab_normalize(r->target);
+		return 1;
+	}
+	utab_rec_free(r);
+	return e;
+}
+
+static void recs_free(struct recs *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		utab_rec_free(&s->v[i]);
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+}
+
+static int recs_push(struct recs *s, const struct utab_rec *r)
+{
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 32;
+		struct utab_rec *v = realloc(s->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		s->v = v;
+		s->cap = cap;
+	}
+	s->v[s->n++] = *r;
+	return 0;
+}
+
+/* Lines as libmount's parser takes them: blank and # lines skipped. */
+static int recs_read(struct recs *s)
+{
+	int fd = open(FM_UTAB, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
+	char *line = NULL;
+	size_t size = 0;
+	ssize_t len;
+	int e = 0;
+
+	memset(s, 0, sizeof(*s));
+	if (!f) {
+		e = -errno;
+		if (fd >= 0)
+			close(fd);
+		return e == -ENOENT ? 0 : e;
+	}
+	while (!e && (len = getline(&line, &size, f)) >= 0) {
+		const char *p = line + strspn(line, " \t");
+		struct utab_rec r;
+
+		if (len > 0 && line[len - 1] == '\n')
+			line[len - 1] = '\0';
+		if (*p == '\0' || *p == '#')
+			continue;
+		e = utab_scan_line(p, &r);
+		if (e == 1 && (e = recs_push(s, &r)) != 0)
+			utab_rec_free(&r);
+	}
+	if (!e && ferror(f))
+		e = -EIO;
+	free(line);
+	fclose(f);
+	if (e)
+		recs_free(s);
+	return e;
+}
+
+/* ------------------------------------------------------------ pruning */
+
+/*
+ * A record describes a mount when libmount would merge the two: same
+ * target, root and source (mnt_table_parse_mtab: newest record first,
+ * each mount taken once).  Mounts are those of the helper's own mount
+ * namespace, as the kernel lists them: no path is walked, so no FUSE
+ * filesystem, hung or not, is asked anything.  A record that describes
+ * no mount is stale.  libmount removes the last record of a target, so a
+ * target's stale records go newest first, and only as long as the last
+ * one is stale and a user's: a live record, or another tool's, shields
+ * the ones before it (they go when it has gone).
+ */
+struct job {
+	struct libmnt_fs *add;		/* record to add, or NULL */
+	const struct mnt_ref *ref;	/* the mount it describes */
+	const char *target;		/* what the job is about */
+	int dirfd;			/* -u: the directory target is in, or -1 */
+	const char *last;		/* ... and its name there */
+	bool any;			/* root's -u: its target's records need no user= */
+};
+
+struct pruner {
+	char *mine;			/* the job's target, normalized */
+	struct recs recs;
+	size_t *order;			/* record indices by (target, place) */
+	bool *live;			/* per record: it describes a mount */
+	struct mnt_list mounts;
+	bool *taken;			/* per mount: described by a record */
+	int left;			/* removals still allowed */
+	struct timespec until;		/* none begins after this */
+};
+
+static int by_target(const void *a, const void *b, void *arg)
+{
+	const struct utab_rec *v = arg;
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	int c = strcmp(v[i].target, v[j].target);
+
+	return c ? c : (i > j) - (i < j);
+}
+
+static bool in_time(const struct pruner *p)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec < p->until.tv_sec ||
+	       (now.tv_sec == p->until.tv_sec && now.tv_nsec < p->until.tv_nsec);
+}
+
+/* Is libmount's lock free right now?  Pruning never waits for it: any
+ * user can hold it, and the next helper prunes just as well. */
+static bool lm_lock_free(void)
+{
+	int fd = open(FM_UTAB ".lock", O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	bool free_now;
+
+	if (fd < 0)
+		return errno == ENOENT;
+	free_now = flock(fd, LOCK_EX | LOCK_NB) == 0;
+	close(fd);
+	return free_now;
+}
+
+/* Sources as libmount compares them; when in doubt, the same (kept). */
+static bool same_source(const char *a, const char *b)
+{
+	char *x, *y;
+	bool same;
+
+	if (strcmp(a, b) == 0)
+		return true;
+	x = strdup(a);
+	y = strdup(b);
+	if (!x || !y) {
+		same = true;
+	} else {
+		utab_normalize(x);
+		utab_normalize(y);
+		same = strcmp(x, y) == 0;
+	}
+	free(x);
+	free(y);
+	return same;
+}
+
+/* Marks which records of one target's run describe one of its mounts;
+ * pending: the new mount, whose record is not written yet, is not one. */
+static void match_run(struct pruner *p, const size_t *run, size_t n,
+		      const struct mnt_ref *pending)
+{
+	size_t first, m = mounts_list_at(&p->mounts, p->recs.v[run[0]].target, &first);
+
+	for (size_t k = first; k < first + m; k++)
+		p->taken[k] = pending && mounts_list_is(&p->mounts.v[k], pending);
+	for (size_t i = n; i-- > 0;) {
+		const struct utab_rec *r = &p->recs.v[run[i]];
+
+		p->live[run[i]] = false;
+		for (size_t k = first; k < first + m && r->source && r->root; k++) {
+			const struct mnt_entry *e = &p->mounts.v[k];
+
+			if (!p->taken[k] && strcmp(e->root, r->root) == 0 &&
+			    same_source(e->source, r->source)) {
+				p->taken[k] = p->live[run[i]] = true;
+				break;
+			}
+		}
+	}
+}
+
+/* Removes the stale records at the end of run[0..n) (file order), as
+ * long as they are users' (or any, for root's own target).  gated: not
+ * the job's own target, which is always done in full. */
+static int trim(struct pruner *p, const size_t *run, size_t n, bool any, bool gated)
+{
+	while (n > 0) {
+		const struct utab_rec *last = &p->recs.v[run[n - 1]];
+		int e;
+
+		if (p->live[run[n - 1]] || (!any && !last->user))
+			break;		/* it shields the ones before it */
+		if (gated && (p->left <= 0 || !in_time(p) || !lm_lock_free()))
+			break;		/* the next helper goes on */
+		e = lm_update(NULL, last->target);
+		if (e)
+			return e;
+		p->left -= gated;
+		n--;
+	}
+	return 0;
+}
+
+/* The run of records of one target starting at order[*i]; *i moves on. */
+static size_t next_run(const struct pruner *p, size_t *i)
+{
+	size_t start = *i;
+
+	while (*i < p->recs.n && strcmp(p->recs.v[p->order[*i]].target,
+					 p->recs.v[p->order[start]].target) == 0)
+		(*i)++;
+	return *i - start;
+}
+
+static bool run_has_user(const struct pruner *p, const size_t *run, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p->recs.v[run[i]].user)
+			return true;
+	return false;
+}
+
+/* Either the job's own target (jobs_part) or every other one. */
+static int prune(struct pruner *p, const struct job *j, bool jobs_part)
+{
+	size_t i = 0;
+	int e = 0;
+
+	while (!e && p->order && i < p->recs.n) {
+		const size_t *run = p->order + i;
+		size_t n = next_run(p, &i);
+		bool own = strcmp(p->recs.v[run[0]].target, p->mine) == 0;
+
+		if (own != jobs_part || (!run_has_user(p, run, n) && !(own && j->any)))
+			continue;
+		match_run(p, run, n, own && j->add ? j->ref : NULL);
+		e = trim(p, run, n, own && j->any, !own);
+	}
+	return e;
+}
+
+/* Are there users' records of other targets to look at? */
+static bool others_to_check(const struct pruner *p)
+{
+	for (size_t i = 0; i < p->recs.n; i++)
+		if (p->recs.v[i].user && strcmp(p->recs.v[i].target, p->mine) != 0)
+			return true;
+	return false;
+}
+
+/* A mount of the chain on the job's target: the new mount, or (-u)
+ * what its directory shows at its name now, the mount below the path if
+ * nothing is left on it.  One name looked up in a pinned directory, after
+ * utab was read: every live mount with a record in it is visible. */
+static bool job_stack(const struct job *j, struct mnt_ref *from)
+{
+	if (j->add) {
+		*from = *j->ref;
+		return true;
+	}
+	return j->dirfd >= 0 && mounts_id_at(j->dirfd, j->last, from) == 0;
+}
+
+/* Every mount of the namespace costs a statmount (about 1 us): when only
+ * the job's own target matters, only the mounts stacked on it are read. */
+static int load_mounts(struct pruner *p, const struct job *j)
+{
+	struct mnt_ref from;
+
+	if (!others_to_check(p) && job_stack(j, &from) &&
+	    mounts_list_stack(&from, p->mine, j->add != NULL, &p->mounts) == 0)
+		return 0;
+	return mounts_list(&p->mounts);
+}
+
+static bool any_user(const struct recs *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i].user)
+			return true;
+	return false;
+}
+
+static void pruner_free(struct pruner *p)
+{
+	recs_free(&p->recs);
+	free(p->order);
+	free(p->live);
+	mounts_list_free(&p->mounts);
+	free(p->taken);
+	p->order = NULL;
+	p->live = p->taken = NULL;
+}
+
+static void deadline(struct timespec *t, long ms)
+{
+	long ns;
+
+	clock_gettime(CLOCK_MONOTONIC, t);
+	ns = t->tv_nsec + ms % 1000 * 1000000L;
+	t->tv_sec += ms / 1000 + ns / 1000000000L;
+	t->tv_nsec = ns % 1000000000L;
+}
+
+/* Reads utab and the mounts; on error, nothing (no record may look stale). */
+static int pruner_init(struct pruner *p, const struct job *j)
+{
+	int e;
+
+	memset(p, 0, sizeof(*p));
+	p->left = FM_UTAB_PRUNE_MAX;
+	deadline(&p->until, FM_UTAB_TIMEOUT_MS / 2);
+	p->mine = strdup(j->target);
+	if (!p->mine)
+		return -ENOMEM;
+	utab_normalize(p->mine);
+	e = recs_read(&p->recs);
+	if (e || p->recs.n == 0 || (!any_user(&p->recs) && !j->any))
+		return e;	/* nothing that could be pruned */
+	p->order = malloc(p->recs.n * sizeof(*p->order));
+	p->live = calloc(p->recs.n, sizeof(*p->live));
+	e = p->order && p->live ? load_mounts(p, j) : -ENOMEM;
+	if (!e && p->mounts.n) {
+		p->taken = calloc(p->mounts.n, sizeof(*p->taken));
+		e = p->taken ? 0 : -ENOMEM;
+	}
+	if (e) {
+		pruner_free(p);
+		return e;
+	}
+	for (size_t i = 0; i < p->recs.n; i++)
+		p->order[i] = i;
+	qsort_r(p->order, p->recs.n, sizeof(*p->order), by_target, p->recs.v);
+	return 0;
+}
+
+/* ------------------------------------------------------------ the job */
+
+/* The helpers' own lock (lockfile.h): from reading utab to the last
+ * change, no other helper changes it, so a record added meanwhile is never
+ * taken for a stale one.  The wait ends with the child (FM_UTAB_TIMEOUT_MS). */
+static int lock_helpers(void)
+{
+	struct flock l = { .l_type = F_WRLCK, .l_whence = SEEK_SET,
+			   .l_start = FM_LOCK_UTAB_OFF, .l_len = 1 };
+	int fd = lock_open(FM_LOCK_FILE);
+
+	if (fd < 0)
+		return fd;
+	while (fcntl(fd, F_OFD_SETLKW, &l) == -1)
+		if (errno != EINTR) {
+			int e = -errno;
+
+			close(fd);
+			return e;
+		}
+	return fd;
+}
+
+/* The mount is still where the record will say it is. */
+static int still_at(const struct mnt_ref *ref, const char *target)
+{
+	struct mnt_info mi;
+	int e = mounts_info(ref, &mi);
+
+	if (e)
+		return e == -ENOENT ? -ESTALE : e;
+	e = strcmp(mi.target, target) ? -ESTALE : 0;
+	mounts_info_free(&mi);
+	return e;
+}
+
+/* The job's own change.  Without the model of utab and the mounts (an
+ * error reading either), a record is still added, but nothing removed. */
+static int job_main(const struct job *j, struct pruner *p, int model)
+{
+	int e = j->add ? still_at(j->ref, j->target) : 0;
+
+	if (!e && !model)
+		e = prune(p, j, true);
+	if (!e && model && !j->add)
+		e = model;
+	if (!e && j->add)
+		e = lm_update(j->add, NULL);
+	return e;
+}
+
+static void report(int fd, int rc)
+{
+	if (write(fd, &rc, sizeof(rc)) != (ssize_t)sizeof(rc))
+		_exit(EIO);
+	close(fd);
+}
+
+/* In the child: the job's own change, its result reported at once, then
+ * the other targets' stale records while time allows. */
+static int job_run(const struct job *j, int resfd)
+{
+	struct pruner p;
+	int lk = lock_helpers(), model = 0, rc = lk < 0 ? lk : 0;
+
+	if (!rc) {
+		model = pruner_init(&p, j);
+		rc = job_main(j, &p, model);
+	}
+	report(resfd, rc);
+	if (lk >= 0 && !model)
+		prune(&p, j, false);
+	if (lk >= 0) {
+		pruner_free(&p);
+		free(p.mine);
+	}
+	return rc;
+}
+
+/* ----------------------------------------------------------- the child */
+
+/* The child's exit: 0, or -errno from its exit status. */
+static int child_status(pid_t pid)
+{
+	int st;
+
+	while (waitpid(pid, &st, 0) == -1)
+		if (errno != EINTR)
+			return -errno;
+	if (!WIFEXITED(st))
+		return -EINTR;
+	return -WEXITSTATUS(st);
+}
+
+/* Waits at most timeout_ms for the child to end: 1 ended, 0 not yet. */
+static int child_ended(pid_t pid, int timeout_ms)
+{
+	const struct timespec step = { 0, 1000 * 1000 };
+	int pfd = (int)syscall(SYS_pidfd_open, pid, 0), r;
+	struct pollfd p = { .fd = pfd, .events = POLLIN };
+
+	if (pfd >= 0) {		/* Linux 5.3+: sleep until it ends */
+		while ((r = poll(&p, 1, timeout_ms)) == -1 && errno == EINTR)
+			;
+		close(pfd);
+		return r != 0;
+	}
+	for (; timeout_ms > 0; timeout_ms--) {	/* older kernels: look each ms */
+		siginfo_t si = { 0 };
+
+		if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == -1 &&
+		    errno != EINTR)
+			return 1;	/* child_status() says what went wrong */
+		if (si.si_pid == pid)
+			return 1;
+		nanosleep(&step, NULL);
+	}
+	return 0;
+}
+
+/* In the child: nothing of the caller's stays open (no /dev/fuse fd, no
+ * socket), but the result pipe (fd 3) and the job's directory (fd 4). */
+static int keep_fds(int resfd, struct job *j)
+{
+	int dir = j->dirfd >= 0 ? fcntl(j->dirfd, F_DUPFD_CLOEXEC, 5) : -1;
+
+	if (dup2(resfd, 3) != 3)
+		_exit(EBADF);
+	j->dirfd = dir >= 0 && dup2(dir, 4) == 4 ? 4 : -1;
+	close_range(5, ~0U, 0);
+	return 3;
+}
+
+/* What the child reported about its job, if it got that far. */
+static bool child_result(int fd, int *rc)
+{
+	int v;
+	ssize_t n;
+
+	while ((n = read(fd, &v, sizeof(v))) == -1 && errno == EINTR)
+		;
+	if (n != (ssize_t)sizeof(v))
+		return false;
+	*rc = v;
+	return true;
+}
+
+/*
+ * libmount waits for the utab lock without a limit and with every signal
+ * blocked, and any user can hold that lock: the lock file is world-
+ * readable and flock(2) needs only a read-only fd.  So the work runs in
+ * a child that is killed after FM_UTAB_TIMEOUT_MS.  A missing utab record
+ * is only a warning (and the next helper's pruning heals a stale one); a
+ * helper stuck for good after mounting (or holding the caller's fresh
+ * mount with its fd never sent) is not.  The child is out of the caller's
+ * reach (all uids 0), so the caller cannot stop it while it holds a lock.
+ * It reports the job's own result through a pipe as soon as it has it;
+ * the pruning after that only runs while half the time is left, so the
+ * kill meets it, if ever, waiting for a lock, not halfway through a write.
+ */
+static int run_job(struct job *j)
+{
+	int fds[2], rc;
+	bool killed;
+	pid_t pid;
+
+	if (pipe2(fds, O_CLOEXEC))
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		rc = -errno;
+		close(fds[0]);
+		close(fds[1]);
+		return rc;
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		privs_unreachable();	/* best effort: the wait is bounded */
+		rc = job_run(j, keep_fds(fds[1], j));
+		_exit(rc >= 0 ? 0 : (rc < -255 ? 255 : -rc));
+	}
+	close(fds[1]);
+	killed = !child_ended(pid, FM_UTAB_TIMEOUT_MS);
+	if (killed)
+		kill(pid, SIGKILL);
+	rc = child_status(pid);
+	if (!child_result(fds[0], &rc) && killed)
+		rc = -ETIMEDOUT;	/* killed before it could tell */
+	close(fds[0]);
+	return rc;
+}
+
+int utab_add(const struct mnt_ref *ref, const char *source, const char *target,
+	     const char *type, const char *opts)
+{
+	struct libmnt_fs *fs = mnt_new_fs();
+	struct job j = { .add = fs, .ref = ref, .target = target, .dirfd = -1 };
+	int rc = -ENOMEM;
+
+	if (fs && !mnt_fs_set_source(fs, source) && !mnt_fs_set_target(fs, target) &&
+	    !mnt_fs_set_fstype(fs, type) && !mnt_fs_set_options(fs, opts))
+		rc = run_job(&j);
+	mnt_unref_fs(fs);
+	return rc;
+}
+
+int utab_remove_at(int dirfd, const char *last, const char *target)
+{
+	struct job j = { .target = target, .dirfd = dirfd, .last = last,
+			 .any = getuid() == 0 };
+
+	return run_job(&j);
+}
+
+int utab_remove(const char *target)
+{
+	return utab_remove_at(-1, NULL, target);
+}
