@@ -12,8 +12,8 @@
  *   not root, that it is FUSE with the kernel's user_id= equal to the
  *   caller's uid (statmount; libmount's parse of mountinfo before 6.8).
  * - A lazy unmount (-u -z, the watcher, undoing a fresh mount: that one
- *   without the lock if the lock cannot be had, since the mount must not
- *   stay) detaches
+ *   without the lock if the lock or its child cannot be had, e.g. under
+ *   the caller's RLIMIT_NPROC, since the mount must not stay) detaches
  *   through that fd: umount2("/proc/self/fd/N", MNT_DETACH) acts on
  *   exactly that mount wherever it is, or fails (EINVAL) once it is no
  *   longer attached; whatever is mounted underneath is never touched.

@@ -104,7 +104,7 @@ moved_round() { # N: 0 done, 2 too slow
 	bg "lk$n" /usr/bin/python3 -c '
 import fcntl, os, sys, time
 fd = os.open("/run/fusermount3.lock", os.O_RDWR | os.O_CREAT, 0o600)
-fcntl.lockf(fd, fcntl.LOCK_EX, 1, 0, 0)
+fcntl.lockf(fd, fcntl.LOCK_EX, 1, 1, 0)  # byte 1: FM_LOCK_UTAB_OFF
 open(sys.argv[1], "w").close()
 time.sleep(40)' "$UT/lk$n.ready"
 	wait_for_file "$UT/lk$n.ready" 5 "$(bg_log "lk$n")"
