@@ -91,7 +91,7 @@ enum {
 	OPT_HELPER = 256, OPT_MODE, OPT_SYNC_IOCTL, OPT_INIT_DELAY,
 	OPT_INIT_ERROR, OPT_CONTENT, OPT_ROOT_FILE, OPT_FAULT, OPT_READY,
 	OPT_TIMEOUT, OPT_VERBOSE, OPT_NO_FALLBACK, OPT_EXPECT_PATH,
-	OPT_STALL_LOOKUP, OPT_STALL_OPEN,
+	OPT_STALL_LOOKUP, OPT_STALL_OPEN, OPT_STALL_ON,
 };
 
 static const struct option long_opts[] = {
@@ -110,6 +110,7 @@ static const struct option long_opts[] = {
 	{ "no-fallback", no_argument, NULL, OPT_NO_FALLBACK },
 	{ "expect-path", required_argument, NULL, OPT_EXPECT_PATH },
 	{ "stall-open", no_argument, NULL, OPT_STALL_OPEN },
+	{ "stall-on", required_argument, NULL, OPT_STALL_ON },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -151,7 +152,9 @@ static void usage(FILE *f)
 		"chose PATH\n"
 		"                       (classic|sync-init)\n"
 		"  --stall-lookup NAME  never answer a LOOKUP of NAME\n"
-		"  --stall-open         never answer OPEN/OPENDIR\n");
+		"  --stall-open         never answer OPEN/OPENDIR\n"
+
+		"  --stall-on NAME      stop answering once NAME is looked up\n");
 }
 
 /* ---- signals --------------------------------------------------------- */
@@ -242,6 +245,7 @@ static int parse_one(struct opts *o, int c, const char *arg)
 	case OPT_READY: o->ready_file = arg; return 0;
 	case OPT_VERBOSE: o->srv.verbose = 1; return 0;
 	case OPT_STALL_LOOKUP: o->srv.stall_lookup = arg; return 0;
+	case OPT_STALL_ON: o->srv.stall_on = arg; return 0;
 	case OPT_NO_FALLBACK: o->no_fallback = 1; return 0;
 	case OPT_EXPECT_PATH:
 		v = parse_name(arg, path_names, PATH_COUNT);
