@@ -36,7 +36,10 @@
 #include <sys/statfs.h>
 #include <unistd.h>
 
+#include "fusectl.h"
+#include "list.h"
 #include "lockfile.h"
+#include "log.h"
 #include "mount.h"
 #include "mountdir.h"
 #include "mounts.h"
@@ -58,17 +61,50 @@
 
 static const char *progname = "fusermount3";
 
-static void msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void msg(const char *fmt, ...)
+/*
+ * Every message is formatted here, once: said to the caller (unless
+ * quiet) on f, after "progname: " or "deny: ", and returned for the log
+ * (log.h; free it).  NULL without memory, the message still said.
+ */
+static char *__attribute__((format(printf, 4, 0)))
+say(FILE *f, bool deny, bool quiet, const char *fmt, va_list ap)
+{
+	va_list again;
+	char *text;
+
+	va_copy(again, ap);
+	if (vasprintf(&text, fmt, ap) < 0)
+		text = NULL;
+	if (!quiet) {
+		if (deny)
+			fputs("deny: ", f);
+		else
+			fprintf(f, "%s: ", progname);
+		if (text)
+			fputs(text, f);
+		else
+			vfprintf(f, fmt, again);
+		fputc('\n', f);
+	}
+	va_end(again);
+	return text;
+}
+
+/* quiet (-q): the caller is not told, the log still is */
+static void __attribute__((format(printf, 2, 3)))
+qmsg(bool quiet, const char *fmt, ...)
 {
 	va_list ap;
+	char *text;
 
-	fprintf(stderr, "%s: ", progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	text = say(stderr, false, quiet, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	log_note(text);
+	free(text);
 }
+
+#define msg(...) qmsg(false, __VA_ARGS__)
 
 /*
  * --check prints its verdict on stdout: "deny: <the message a mount would
@@ -92,19 +128,15 @@ static void __attribute__((noreturn, format(printf, 1, 2)))
 refuse(const char *fmt, ...)
 {
 	va_list ap;
+	char *text;
 
 	va_start(ap, fmt);
-	if (checking) {
-		fputs("deny: ", stdout);
-		vprintf(fmt, ap);
-		putchar('\n');
-		print_decided(decided_line);
-	} else {
-		fprintf(stderr, "%s: ", progname);
-		vfprintf(stderr, fmt, ap);
-		fputc('\n', stderr);
-	}
+	text = say(checking ? stdout : stderr, checking, false, fmt, ap);
 	va_end(ap);
+	if (checking)
+		print_decided(decided_line);
+	/* the line is for the admin reading the log, even if hidden above */
+	log_refused(text, FUSE_CONF, decided_line);
 	exit(EXIT_FAILURE);
 }
 
@@ -164,6 +196,7 @@ static void harden(void)
 
 struct args {
 	bool unmount, lazy, quiet, auto_unmount_only, sync_init, check, reattach;
+	bool list, json, abort;
 	const char *opts;
 	const char *commfd;
 	const char *mnt;
@@ -205,7 +238,10 @@ static void __attribute__((noreturn)) usage(void)
 	       " -q\t\t    quiet\n"
 	       " -z\t\t    lazy unmount\n"
 	       " --features\t    print supported features in hexadecimal\n"
-	       " --features=text    print supported feature names\n", progname);
+	       " --features=text    print supported feature names\n"
+	       " --list [--json]    list your FUSE mounts and whether they answer\n"
+	       " --abort\t    abort the connection of a hung mount, detach it\n",
+	       progname);
 	exit(EXIT_FAILURE);	/* as the reference: scripts may rely on it */
 }
 
@@ -249,7 +285,7 @@ static void __attribute__((noreturn)) features(const char *how)
 }
 
 enum { OPT_AUTO_UNMOUNT = 256, OPT_COMM_FD, OPT_SYNC_INIT, OPT_CHECK, OPT_FEATURES,
-       OPT_REATTACH };
+       OPT_LIST, OPT_JSON, OPT_ABORT, OPT_REATTACH };
 
 static const struct option long_opts[] = {
 	{ "help", no_argument, NULL, 'h' },
@@ -263,6 +299,9 @@ static const struct option long_opts[] = {
 	{ "sync-init", no_argument, NULL, OPT_SYNC_INIT },
 	{ "check", no_argument, NULL, OPT_CHECK },
 	{ "features", optional_argument, NULL, OPT_FEATURES },
+	{ "list", no_argument, NULL, OPT_LIST },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "abort", no_argument, NULL, OPT_ABORT },
 	{ "reattach", no_argument, NULL, OPT_REATTACH },
 	{ NULL, 0, NULL, 0 },
 };
@@ -281,9 +320,26 @@ static void take_option(int ch, struct args *a)
 	case OPT_COMM_FD: a->commfd = optarg; break;
 	case OPT_SYNC_INIT: a->sync_init = true; break;
 	case OPT_CHECK: a->check = true; break;
+	case OPT_LIST: a->list = true; break;
+	case OPT_JSON: a->json = true; break;
+	case OPT_ABORT: a->abort = true; break;
 	case OPT_REATTACH: a->reattach = true; break;
 	default: exit(EXIT_FAILURE);	/* getopt has said why */
 	}
+}
+
+/* --list [--json] and --abort: true when the command line is complete. */
+static bool operator_args(const struct args *a, int positional)
+{
+	if (a->json && !a->list)
+		die("--json can only be used with --list");
+	if (a->list && (a->unmount || a->check || a->abort))
+		die("--list cannot be used with -u, --check or --abort");
+	if (a->abort && (a->unmount || a->check))
+		die("--abort cannot be used with -u or --check");
+	if (a->list && positional > 0)
+		die("--list takes no mountpoint");
+	return a->list;
 }
 
 static void parse_args(int argc, char **argv, struct args *a)
@@ -300,13 +356,58 @@ static void parse_args(int argc, char **argv, struct args *a)
 		die("-z can only be used with -u");
 	if (a->check && a->unmount)
 		die("--check cannot be used with -u");
-	if (a->reattach && (a->unmount || a->check || a->sync_init || *a->opts))
+	if (a->reattach && (a->unmount || a->check || a->sync_init || *a->opts ||
+			    a->list || a->json || a->abort))
 		die("--reattach takes no other option");
+	if (operator_args(a, argc - optind))
+		return;
 	if (optind >= argc)
 		die("missing mountpoint argument");
 	if (argc - optind > 1)
 		die("extra arguments after the mountpoint");
 	a->mnt = argv[optind];
+}
+
+/* ------------------------------------------------------------ operator */
+
+/* What the log records of this run (log.h); nothing for --check or
+ * --list, which change nothing. */
+static void log_args(const struct args *a)
+{
+	if (a->check || a->list)
+		log_set_action(NULL);
+	else if (a->abort)
+		log_set_action("abort");
+	else if (a->reattach)
+		log_set_action("reattach");
+	else if (a->auto_unmount_only)
+		log_set_action("auto-unmount");
+	else if (a->unmount)
+		log_set_action("unmount");
+	else
+		log_set_action("mount");
+	if (!a->check && !a->unmount && !a->abort && !a->list && !a->reattach)
+		log_set_options(a->opts);
+	log_set_mountpoint(a->mnt);
+}
+
+/* --list: the caller's FUSE mounts, and whether their servers answer. */
+static int cmd_list(const struct privs *pv, bool json)
+{
+	struct list l;
+	int e;
+
+	if (!pv->root && privs_drop_all())
+		die("failed to drop privileges");
+	e = list_collect(pv, &l);
+	if (e)
+		die("failed to list mounts: %s", strerror(-e));
+	list_probe(pv, &l, FM_LIST_PROBE_MS);
+	e = list_print(stdout, &l, json);
+	list_free(&l);
+	if (e)
+		die("failed to write the list: %s", strerror(-e));
+	return EXIT_SUCCESS;
 }
 
 /* ---------------------------------------------------------------- path */
@@ -370,34 +471,47 @@ static int resolve(const char *orig, struct mpath *p)
 static int unmount_failed(enum um_status st, int err, const struct mpath *p,
 			  const struct args *a)
 {
-	if (st == UM_PARENT)
-		msg("failed to chdir to %s: %s", p->parent, strerror(err));
-	if (a->quiet)
-		return EXIT_FAILURE;
+	bool q = a->quiet;	/* -q: not told, but logged */
+
 	switch (st) {
 	case UM_OK:
+	case UM_BEFORE:		/* said by the command */
+		break;
 	case UM_PARENT:
+		msg("failed to chdir to %s: %s", p->parent, strerror(err));
 		break;
 	case UM_UMOUNT:
-		msg("failed to unmount %s: %s", p->abs, strerror(err));
+		qmsg(q, "failed to unmount %s: %s", p->abs, strerror(err));
 		break;
 	case UM_NOT_FOUND:
 	case UM_ALIVE:
-		msg("entry for %s not found in /etc/mtab", p->abs);
+		qmsg(q, "entry for %s not found in /etc/mtab", p->abs);
 		break;
 	case UM_LOCK:
 		if (err == ETIMEDOUT)
-			msg("failed to unmount %s: timed out waiting for %s", p->abs,
-			    FM_LOCK_FILE);
+			qmsg(q, "failed to unmount %s: timed out waiting for %s", p->abs,
+			     FM_LOCK_FILE);
 		else
-			msg("failed to unmount %s: cannot open %s: %s", p->abs,
-			    FM_LOCK_FILE, strerror(err));
+			qmsg(q, "failed to unmount %s: cannot open %s: %s", p->abs,
+			     FM_LOCK_FILE, strerror(err));
 		break;
 	case UM_NO_PROC:
-		msg("failed to unmount %s: /proc is not mounted", p->abs);
+		qmsg(q, "failed to unmount %s: /proc is not mounted", p->abs);
 		break;
 	}
 	return EXIT_FAILURE;
+}
+
+/* After unmount_run(): what the caller is told, and the exit status. */
+static int unmount_said(enum um_status st, int err, struct um_req *q,
+			const struct mpath *p, const struct args *a)
+{
+	/* the unmount is done: a record left behind is only a warning */
+	if (st == UM_OK && q->utab_err && !a->quiet)
+		msg(UTAB_KEPT_MSG, q->target, FM_UTAB, strerror(-q->utab_err));
+	free(q->target);
+	q->target = NULL;
+	return st == UM_OK ? 0 : unmount_failed(st, err, p, a);
 }
 
 static int cmd_unmount(const struct privs *pv, const struct mpath *p,
@@ -410,11 +524,39 @@ static int cmd_unmount(const struct privs *pv, const struct mpath *p,
 
 	alarm(FM_PREPARE_TIMEOUT);	/* the parent may sit on a hung fs */
 	st = unmount_run(&q, &err);
-	/* the unmount is done: a record left behind is only a warning */
-	if (st == UM_OK && q.utab_err && !a->quiet)
-		msg(UTAB_KEPT_MSG, q.target, FM_UTAB, strerror(-q.utab_err));
-	free(q.target);
-	return st == UM_OK ? 0 : unmount_failed(st, err, p, a);
+	return unmount_said(st, err, &q, p, a);
+}
+
+/*
+ * --abort: the mount is taken and checked exactly as -u -z takes it (the
+ * caller's own FUSE mount, through its own fd, by mount ID); with that
+ * checked mount, its connection is aborted through fusectl, then that
+ * very mount is detached through its fd and its utab record removed.
+ * Nothing here waits for the mount's server: the checks ask the kernel
+ * only (statx without a sync, statmount), and a lazy detach sends no
+ * request.
+ */
+static int cmd_abort(const struct privs *pv, const struct mpath *p,
+		     const struct args *a)
+{
+	struct um_req q = { .pv = pv, .abs = p->abs, .parent = p->parent,
+			    .last = p->last, .lazy = true, .pfd = -1,
+			    .before = fusectl_abort };
+	enum um_status st;
+	int err;
+
+	if (!pv->can_mount) {	/* not installed privileged */
+		msg("failed to abort the connection of %s: %s", p->abs,
+		    strerror(EPERM));
+		return EXIT_FAILURE;
+	}
+	alarm(FM_PREPARE_TIMEOUT);
+	st = unmount_run(&q, &err);
+	if (st == UM_BEFORE && err == EINVAL)
+		msg("%s is not a FUSE mount", p->abs);
+	else if (st == UM_BEFORE)
+		msg("failed to abort the connection of %s: %s", p->abs, strerror(err));
+	return unmount_said(st, err, &q, p, a);
 }
 
 /* ------------------------------------------------------- mount: prepare */
@@ -536,11 +678,31 @@ static void parse_conf_file(struct mctx *c, FILE *f, conf_diag_fn diag)
 	if (e)
 		die("reading %s: read failed", FUSE_CONF);
 	c->conf_trusted = conf_file_trusted(st.st_uid, st.st_mode);
+	log_set_level(c->conf_trusted ? c->conf.log : CONF_LOG_ALL);
 }
 
 static void quiet_diag(void *arg, enum conf_diag d, int line, const char *text)
 {
 	(void)arg, (void)d, (void)line, (void)text;
+}
+
+/* The log setting, for runs that do not read fuse.conf otherwise (-u):
+ * read as the caller, without a word; only a trusted file may lower it. */
+static enum conf_log conf_log_level(void)
+{
+	FILE *f = fopen(FUSE_CONF, "re");
+	enum conf_log level = CONF_LOG_ALL;
+	struct fuse_conf k;
+	struct stat st;
+
+	if (!f)
+		return level;
+	conf_defaults(&k);
+	if (fstat(fileno(f), &st) == 0 && conf_parse(f, &k, quiet_diag, NULL) == 0 &&
+	    conf_file_trusted(st.st_uid, st.st_mode))
+		level = k.log;
+	fclose(f);
+	return level;
 }
 
 /*
@@ -925,6 +1087,7 @@ static void *guard_main(void *arg)
 		return NULL;	/* told to stop */
 	if (atomic_compare_exchange_strong(&guard_state, &armed, GUARD_FIRED)) {
 		msg("connection closed while the filesystem was starting");
+		log_failed();
 		_exit(EXIT_FAILURE);
 	}
 	/* not armed yet: the next arming attempt learns the peer is gone */
@@ -1580,7 +1743,10 @@ static int watch_keep(const struct privs *pv, const struct mpath *p,
 		keep_connection(pv, ref, grace);
 	else
 		proto_wait_eof(WATCH_SOCK);
-	unmount_if_dead(&q, &err);
+	log_set_action("auto-unmount");
+	if (unmount_if_dead(&q, &err) == UM_OK)
+		log_ok();
+	log_set_action(NULL);	/* a live or foreign mount stays: no line */
 	free(q.target);
 	return EXIT_SUCCESS;
 }
@@ -1641,6 +1807,7 @@ static int cmd_reattach(const struct privs *pv, const struct mpath *p,
 	if (e)
 		die("sending file descriptor: %s", strerror(-e));
 	close(dev);
+	log_ok();
 	privs_drop_all();
 	return EXIT_SUCCESS;
 }
@@ -1664,6 +1831,7 @@ static int after_mount(struct mctx *c)
 	int pfd = c->parentfd;
 
 	c->parentfd = -1;	/* the watcher keeps it */
+	log_ok();
 	if (c->o.reattach_grace) {
 		const int fds[] = { c->cfd, pfd, c->devfd, c->lsock };
 
@@ -1792,6 +1960,12 @@ int main(int argc, char **argv)
 	e = privs_reduce(&pv);
 	if (e)
 		die("failed to drop privileges: %s", strerror(-e));
+	log_begin(pv.uid, pv.root, conf_log_level);
+	log_args(&a);
+	if (a.list) {
+		env_free(&env);
+		return cmd_list(&pv, a.json);
+	}
 	if (!*a.mnt)
 		die("invalid mountpoint ''");
 	/* realpath(3) of the parent may meet a hung filesystem too */
@@ -1800,6 +1974,7 @@ int main(int argc, char **argv)
 	alarm(0);
 	if (e)
 		die("bad mount point %s: %s", a.mnt, strerror(-e));
+	log_set_mountpoint(c.path.abs);
 	c.pv = &pv;
 	c.a = &a;
 	c.env = &env;
@@ -1807,12 +1982,15 @@ int main(int argc, char **argv)
 		e = cmd_check(&c);
 	else if (a.reattach)
 		e = cmd_reattach(&pv, &c.path, &a, &env);
+	else if (a.abort)
+		e = cmd_abort(&pv, &c.path, &a);
 	else if (a.auto_unmount_only)
 		e = cmd_auto_unmount(&pv, &c.path, &a, &env);
 	else if (a.unmount)
 		e = cmd_unmount(&pv, &c.path, &a);
 	else
 		e = cmd_mount(&c);
+	log_end(e);
 	mctx_free(&c);
 	env_free(&env);
 	return e;

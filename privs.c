@@ -2,6 +2,7 @@
 /* privs.c - see include/privs.h for the model. */
 #include <cap-ng.h>
 #include <errno.h>
+#include <grp.h>
 #include <stdlib.h>
 #include <sys/fsuid.h>
 #include <sys/prctl.h>
@@ -218,6 +219,31 @@ int privs_drop_to_caller(void)
 		return -errno;
 	capng_clear(CAPNG_SELECT_CAPS);	/* file capabilities survive the above */
 	return capng_apply(CAPNG_SELECT_CAPS) ? -EPERM : 0;
+}
+
+/*
+ * For a forked child that only probes a mount: exactly uid/gid, no
+ * supplementary groups, no capability in any set but the bounding one.
+ * Needs CAP_SETUID and CAP_SETGID (a root caller's helper).  0 or -errno.
+ */
+int privs_become(uid_t uid, gid_t gid)
+{
+	int e = 0;
+
+	/* libcap-ng forgets its state in a forked child: read it again */
+	if (capng_get_caps_process() || privs_raise(CAP_SETUID) ||
+	    privs_raise(CAP_SETGID))
+		return -EPERM;
+	if (setgroups(0, NULL) || setresgid(gid, gid, gid) ||
+	    setresuid(uid, uid, uid))
+		e = -errno;
+	capng_clear(CAPNG_SELECT_CAPS);
+	if (capng_apply(CAPNG_SELECT_CAPS) || capng_get_caps_process() ||
+	    capng_have_capabilities(CAPNG_SELECT_CAPS) != CAPNG_NONE)
+		return -EPERM;
+	if (!e && (!ids_are(uid, gid) || getgroups(0, NULL) != 0))
+		e = -EPERM;
+	return e;
 }
 
 int privs_drop_all(void)

@@ -304,7 +304,8 @@ static int act_locked(const struct um_act *a, int lockfd)
 	return code;
 }
 
-/* The locked part in a child the caller cannot stop. */
+/* The locked part in a child the caller cannot stop; -errno when there
+ * is no child (the codes of act_locked are never negative). */
 static int act_in_child(const struct um_act *a, const struct privs *pv)
 {
 	pid_t pid = fork();
@@ -314,8 +315,8 @@ static int act_in_child(const struct um_act *a, const struct privs *pv)
 		fd = child_setup(pv);
 		_exit(fd < 0 ? UMC_SETUP : act_locked(a, fd));
 	}
-	if (pid < 0)
-		return errno;
+	if (pid < 0)	/* RLIMIT_NPROC, say: no child, nothing done */
+		return -errno;
 	/* the child ends by itself: its own alarms bound it */
 	while (waitpid(pid, &st, 0) == -1)
 		if (errno != EINTR)
@@ -342,6 +343,10 @@ static bool still_mounted(const struct mnt_ref *ref)
 
 static enum um_status verdict(int code, const struct um_act *a, int *err)
 {
+	if (code < 0) {		/* the locked child could not be made */
+		*err = -code;
+		return UM_UMOUNT;
+	}
 	switch (code) {
 	case 0:
 		return UM_OK;
@@ -471,6 +476,8 @@ enum um_status unmount_run(struct um_req *q, int *err)
 	if (pfd < 0)
 		return UM_PARENT;
 	st = take_mount(q, pfd, &a);
+	if (st == UM_OK && q->before && (*err = -q->before(q->pv, &a.ref)) != 0)
+		st = UM_BEFORE;
 	if (st == UM_OK)
 		st = remove_mount(q, &a, err);
 	if (a.mfd >= 0)
@@ -556,7 +563,9 @@ int unmount_detach_fd(const struct privs *pv, int fd)
 	if (lock_wanted(pv, &lock))
 		lock = false;
 	code = act(&a, pv, lock);
-	if (code == UMC_LOCK_TIMEOUT)
+	/* no lock, no child (RLIMIT_NPROC of the caller, say): detach all
+	 * the same, by the fd, as the caller */
+	if (code == UMC_LOCK_TIMEOUT || code == UMC_SETUP || code < 0)
 		code = act_locked(&a, -1);
 	switch (verdict(code, &a, &err)) {
 	case UM_OK:

@@ -395,7 +395,7 @@ recheck_moved_out() { # dir|file
 	fi
 	snapshot_file /run/mount/utab
 	need_client
-	bg rc as_user "$FM_CLIENT" --helper "$FM" --timeout 30 --mode sync-init --sync-ioctl \
+	bg rc as_user "$FM_CLIENT" --helper "${RECHECK_HELPER:-$FM}" --timeout 30 --mode sync-init --sync-ioctl \
 		--init-delay-ms 2500 $rf "$mp"
 	_asserted
 	poll_until 10 grep -qx proceed-sent "$T/rc.out" || fail "no proceed-sent; $(bg_log rc)"
@@ -434,6 +434,16 @@ _mounted_or_gone() { grep -qx mounted "$T/$1.out" || ! alive "$1"; }
 test_policy_recheck_dir_moved_out() { recheck_moved_out dir; }
 test_policy_recheck_file_moved_out() { recheck_moved_out file; }
 test_policy_recheck_dir_moved_out_legacy() { use_legacy_helper; recheck_moved_out dir; }
+# The undo needs no new process: under `ulimit -u 0` (the caller's limit,
+# inherited by the helper) the unmount lock's child cannot be forked, and
+# the mount is detached all the same, by its fd (it stayed before).
+recheck_nproc() { # dir|file
+	printf '#!/bin/bash\nulimit -u 0 && exec -a fusermount3 %q "$@"\n' "$FM" >"$T/bin/nproc0" &&
+		chmod 0755 "$T/bin/nproc0" || fail "cannot write the ulimit -u 0 wrapper"
+	RECHECK_HELPER=$T/bin/nproc0 recheck_moved_out "$1"
+}
+test_policy_recheck_dir_moved_out_nproc() { recheck_nproc dir; }
+test_policy_recheck_dir_moved_out_nproc_legacy() { use_legacy_helper; recheck_nproc dir; }
 test_policy_recheck_file_moved_out_legacy() { use_legacy_helper; recheck_moved_out file; }
 
 # ---------------------------------------------------------------- 3. allow_other_group

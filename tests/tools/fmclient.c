@@ -92,7 +92,7 @@ enum {
 	OPT_HELPER = 256, OPT_MODE, OPT_SYNC_IOCTL, OPT_INIT_DELAY,
 	OPT_INIT_ERROR, OPT_CONTENT, OPT_ROOT_FILE, OPT_FAULT, OPT_READY,
 	OPT_TIMEOUT, OPT_VERBOSE, OPT_NO_FALLBACK, OPT_EXPECT_PATH,
-	OPT_STALL_LOOKUP, OPT_STALL_OPEN, OPT_STALL_READ,
+	OPT_STALL_LOOKUP, OPT_STALL_OPEN, OPT_STALL_ON, OPT_STALL_READ,
 };
 
 static const struct option long_opts[] = {
@@ -111,6 +111,7 @@ static const struct option long_opts[] = {
 	{ "no-fallback", no_argument, NULL, OPT_NO_FALLBACK },
 	{ "expect-path", required_argument, NULL, OPT_EXPECT_PATH },
 	{ "stall-open", no_argument, NULL, OPT_STALL_OPEN },
+	{ "stall-on", required_argument, NULL, OPT_STALL_ON },
 	{ "stall-read", no_argument, NULL, OPT_STALL_READ },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -155,6 +156,7 @@ static void usage(FILE *f)
 		"                       (classic|sync-init)\n"
 		"  --stall-lookup NAME  never answer a LOOKUP of NAME\n"
 		"  --stall-open         never answer OPEN/OPENDIR\n"
+		"  --stall-on NAME      stop answering once NAME is looked up\n"
 		"  --stall-read         never answer READ\n");
 }
 
@@ -246,6 +248,7 @@ static int parse_one(struct opts *o, int c, const char *arg)
 	case OPT_READY: o->ready_file = arg; return 0;
 	case OPT_VERBOSE: o->srv.verbose = 1; return 0;
 	case OPT_STALL_LOOKUP: o->srv.stall_lookup = arg; return 0;
+	case OPT_STALL_ON: o->srv.stall_on = arg; return 0;
 	case OPT_NO_FALLBACK: o->no_fallback = 1; return 0;
 	case OPT_EXPECT_PATH:
 		v = parse_name(arg, path_names, PATH_COUNT);

@@ -173,6 +173,14 @@ static int op_lookup(struct srv *s, const struct req *q)
 		fprintf(stderr, "fmclient: server: LOOKUP %s stalled\n", q->arg);
 		return SRV_RUNNING;	/* pending until the connection ends */
 	}
+	if (memchr(q->arg, '\0', q->len) && s->conf.stall_on &&
+	    strcmp(q->arg, s->conf.stall_on) == 0) {
+		/* from now on the server reads requests and answers none:
+		 * like a network filesystem whose peer went away */
+		atomic_store(&s->stalled, 1);
+		fprintf(stderr, "fmclient: server: stalled\n");
+		return SRV_RUNNING;
+	}
 	if (!memchr(q->arg, '\0', q->len) || strcmp(q->arg, HELLO_NAME))
 		return reply_err(s, q, ENOENT);
 	memset(&out, 0, sizeof(out));
@@ -355,6 +363,8 @@ static int handle(struct srv *s, size_t n)
 			"nodeid %llu len %zu\n", q.h.opcode,
 			(unsigned long long)q.h.unique,
 			(unsigned long long)q.h.nodeid, n);
+	if (atomic_load(&s->stalled))
+		return SRV_RUNNING;	/* read, never answered */
 	return dispatch(s, &q);
 }
 
@@ -447,6 +457,7 @@ static void srv_init(struct srv *s, int fd, const struct srv_conf *conf,
 	atomic_init(&s->stop, 0);
 	atomic_init(&s->end, SRV_RUNNING);
 	atomic_init(&s->got_init, 0);
+	atomic_init(&s->stalled, 0);
 }
 
 int srv_start(struct srv *s, int fd, const struct srv_conf *conf,

@@ -33,6 +33,8 @@ struct srv_conf {
 	int verbose;		/* log every request to stderr */
 	const char *stall_lookup; /* never answer a LOOKUP of this name */
 	int stall_open;		/* never answer OPEN/OPENDIR; print stalled= */
+	const char *stall_on;	/* LOOKUP of this name in the root is never
+				 * answered, nor is any request after it */
 	int stall_read;		/* never answer READ; print stalled=read */
 	int resend;		/* reattached: no INIT; FUSE_NOTIFY_RESEND first */
 };
@@ -61,6 +63,7 @@ struct srv {
 	atomic_int stop;
 	atomic_int end;		/* enum srv_end */
 	atomic_int got_init;
+	atomic_int stalled;	/* stall_on was looked up: answer nothing */
 };
 
 /* Start the server thread on fd; returns 0 or a positive errno. */
