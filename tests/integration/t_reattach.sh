@@ -21,7 +21,7 @@ test_reattach_reader_survives_kill9() {
 	pid=$(helper_pids)
 	[ "$(grep -c . <<<"$pid")" = 1 ] || fail "expected one watcher, got '$pid'"
 	assert_match "$(cat "/proc/$pid/status")" '^CapEff:[[:space:]]+0+$' "the watcher's status"
-	assert_eq "0 1 2 3 4 5 6" "$(ls "/proc/$pid/fd" | sort -n | tr '\n' ' ' | sed 's/ $//')" "the watcher's fds"
+	assert_eq "0 1 2 3 4 5 6" "$(find "/proc/$pid/fd" -mindepth 1 -printf '%f\n' | sort -n | tr '\n' ' ' | sed 's/ $//')" "the watcher's fds"
 	assert_eq /dev/fuse "$(readlink "/proc/$pid/fd/5")" "the kept fd"
 	start_client d --mode reattach "$H/mnt"
 	wait_exit r 10
