@@ -29,7 +29,7 @@ LIBS    := $(PKG_LIBS) -pthread
 
 # B: where objects and test binaries go (build/asan for the sanitizer run)
 B       ?= build
-SRCS    := fusermount.c policy.c proto.c privs.c mounts.c utab.c mountdir.c unmount.c lockfile.c \
+SRCS    := fusermount.c policy.c proto.c privs.c mounts.c utab.c mountdir.c unmount.c lockfile.c reattach.c \
 	   mount_fsmount.c mount_legacy.c list.c log.c esc.c fusectl.c
 HDRS    := $(wildcard include/*.h)
 OBJS    := $(SRCS:%.c=$(B)/%.o)

@@ -31,6 +31,7 @@
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
@@ -45,6 +46,7 @@
 #include "policy.h"
 #include "privs.h"
 #include "proto.h"
+#include "reattach.h"
 #include "unmount.h"
 #include "utab.h"
 
@@ -193,7 +195,7 @@ static void harden(void)
 /* ---------------------------------------------------------------- argv */
 
 struct args {
-	bool unmount, lazy, quiet, auto_unmount_only, sync_init, check;
+	bool unmount, lazy, quiet, auto_unmount_only, sync_init, check, reattach;
 	bool list, json, abort;
 	const char *opts;
 	const char *commfd;
@@ -283,7 +285,7 @@ static void __attribute__((noreturn)) features(const char *how)
 }
 
 enum { OPT_AUTO_UNMOUNT = 256, OPT_COMM_FD, OPT_SYNC_INIT, OPT_CHECK, OPT_FEATURES,
-       OPT_LIST, OPT_JSON, OPT_ABORT };
+       OPT_LIST, OPT_JSON, OPT_ABORT, OPT_REATTACH };
 
 static const struct option long_opts[] = {
 	{ "help", no_argument, NULL, 'h' },
@@ -300,6 +302,7 @@ static const struct option long_opts[] = {
 	{ "list", no_argument, NULL, OPT_LIST },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "abort", no_argument, NULL, OPT_ABORT },
+	{ "reattach", no_argument, NULL, OPT_REATTACH },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -320,6 +323,7 @@ static void take_option(int ch, struct args *a)
 	case OPT_LIST: a->list = true; break;
 	case OPT_JSON: a->json = true; break;
 	case OPT_ABORT: a->abort = true; break;
+	case OPT_REATTACH: a->reattach = true; break;
 	default: exit(EXIT_FAILURE);	/* getopt has said why */
 	}
 }
@@ -352,6 +356,9 @@ static void parse_args(int argc, char **argv, struct args *a)
 		die("-z can only be used with -u");
 	if (a->check && a->unmount)
 		die("--check cannot be used with -u");
+	if (a->reattach && (a->unmount || a->check || a->sync_init || *a->opts ||
+			    a->list || a->json || a->abort))
+		die("--reattach takes no other option");
 	if (operator_args(a, argc - optind))
 		return;
 	if (optind >= argc)
@@ -371,13 +378,15 @@ static void log_args(const struct args *a)
 		log_set_action(NULL);
 	else if (a->abort)
 		log_set_action("abort");
+	else if (a->reattach)
+		log_set_action("reattach");
 	else if (a->auto_unmount_only)
 		log_set_action("auto-unmount");
 	else if (a->unmount)
 		log_set_action("unmount");
 	else
 		log_set_action("mount");
-	if (!a->check && !a->unmount && !a->abort && !a->list)
+	if (!a->check && !a->unmount && !a->abort && !a->list && !a->reattach)
 		log_set_options(a->opts);
 	log_set_mountpoint(a->mnt);
 }
@@ -566,6 +575,7 @@ struct mctx {
 	const struct env *env;
 	struct mpath path;
 	int cfd, devfd, parentfd, pinfd;
+	int lsock;			/* reattach: the watcher's socket */
 	const char *devname;
 	mode_t rootmode;
 	struct fuse_conf conf;
@@ -973,6 +983,16 @@ static void unsafe_option(void *arg, const char *opt)
 	msg("unsafe option %s ignored", opt);
 }
 
+static void check_reattach(const struct mctx *c)
+{
+	if (!c->o.reattach_grace)
+		return;
+	if (!c->o.auto_unmount)
+		die("option reattach needs auto_unmount");
+	if (!c->pv->can_fsroot)
+		die("option reattach needs the helper to hold CAP_SETUID and CAP_SETGID");
+}
+
 static void parse_options(struct mctx *c)
 {
 	struct opt_ctx ctx = {
@@ -983,8 +1003,10 @@ static void parse_options(struct mctx *c)
 	struct opt_error e;
 	int n;
 
-	if (opts_parse(c->a->opts, &ctx, &c->o, &e) == 0)
+	if (opts_parse(c->a->opts, &ctx, &c->o, &e) == 0) {
+		check_reattach(c);
 		return;
+	}
 	n = (int)e.len;
 	switch (e.status) {
 	case OPT_NEED_ALLOW_OTHER:
@@ -1515,6 +1537,21 @@ static int mount_and_verify(struct mctx *c)
 	return err;
 }
 
+/* reattach: the watcher's socket exists before the server gets the
+ * mount, so its first --reattach finds it. */
+static int listen_for_reattach(struct mctx *c)
+{
+	if (!c->o.reattach_grace)
+		return 0;
+	c->lsock = reattach_listen(c->pv, &c->ref);
+	if (c->lsock >= 0)
+		return 0;
+	msg("failed to listen for reattach of %s: %s", c->path.abs,
+	    strerror(-c->lsock));
+	undo_mount(c);
+	return c->lsock;
+}
+
 /* 0, or -errno after saying why; no mount is left on failure.  With a
  * socket, the guard thread watches it while the mount is being made. */
 static int finish(struct mctx *c, int guard_sock_fd)
@@ -1527,33 +1564,32 @@ static int finish(struct mctx *c, int guard_sock_fd)
 		err = mount_and_verify(c);
 	limits_close(c);
 	if (!err)
+		err = listen_for_reattach(c);
+	if (!err)
 		err = record_utab(c);
 	return err;
 }
 
 /* ------------------------------------------------------ auto_unmount */
 
-enum { WATCH_SOCK = 3, WATCH_PARENT = 4 };	/* the watcher's only fds */
+/* The watcher's only fds; the last two only with reattach. */
+enum { WATCH_SOCK = 3, WATCH_PARENT, WATCH_DEV, WATCH_LISTEN, WATCH_MAX };
 
-/* Keeps only the socket and the parent, as WATCH_SOCK and WATCH_PARENT;
- * every other fd above 2 is closed. */
-static int keep_only(int a, int b)
+/* Keeps fds[i] as fd 3 + i (close-on-exec), for the n given; every other
+ * fd above 2 is closed. */
+static int keep_only(const int *fds, int n)
 {
-	int x = fcntl(a, F_DUPFD_CLOEXEC, 5), y = fcntl(b, F_DUPFD_CLOEXEC, 5);
-	unsigned int lo = (unsigned int)(x < y ? x : y);
-	unsigned int hi = (unsigned int)(x < y ? y : x);
+	int tmp[WATCH_MAX - WATCH_SOCK];
 
-	if (x < 0 || y < 0)
-		return -1;
-	close_range(3, lo - 1, 0);
-	if (hi > lo + 1)
-		close_range(lo + 1, hi - 1, 0);
-	close_range(hi + 1, ~0U, 0);
-	if (dup3(x, WATCH_SOCK, O_CLOEXEC) != WATCH_SOCK ||
-	    dup3(y, WATCH_PARENT, O_CLOEXEC) != WATCH_PARENT)
-		return -1;
-	close(x);
-	close(y);
+	for (int i = 0; i < n; i++) {
+		tmp[i] = fcntl(fds[i], F_DUPFD_CLOEXEC, WATCH_SOCK + n);
+		if (tmp[i] < 0)
+			return -1;
+	}
+	for (int i = 0; i < n; i++)
+		if (dup3(tmp[i], WATCH_SOCK + i, O_CLOEXEC) != WATCH_SOCK + i)
+			return -1;
+	close_range((unsigned int)(WATCH_SOCK + n), ~0U, 0);
 	return 0;
 }
 
@@ -1561,15 +1597,16 @@ static int keep_only(int a, int b)
  * The watcher outlives the daemon's start: it holds nothing but the
  * socket and the mountpoint's parent directory (O_PATH,
  * opened before the mount: renaming or moving it cannot hide the mount),
- * ignores the terminal's signals, and writes nowhere.  It holds no fd of
- * the mount itself, which would make a plain -u of it fail as busy.
+ * with reattach also the /dev/fuse fd and its listening socket, ignores
+ * the terminal's signals, and writes nowhere.  It holds no fd of the mount
+ * itself, which would make a plain -u of it fail as busy.
  */
-static int detach(int sock, int pfd)
+static int detach(const int *fds, int n)
 {
 	int null;
 	sigset_t all;
 
-	if (keep_only(sock, pfd))
+	if (keep_only(fds, n))
 		return -1;
 	null = open("/dev/null", O_RDWR);
 	if (null < 0)
@@ -1588,25 +1625,140 @@ static int detach(int sock, int pfd)
 	return 0;
 }
 
-/* Waits for the daemon's end, then removes its mount if it is dead; pfd
- * is the mountpoint's parent, pinned before the mount was checked. */
-static int watch(const struct privs *pv, const struct mpath *p, int sock,
-		 int pfd, const struct mnt_ref *ref)
+/*
+ * The watcher with reattach: a small state machine.
+ *   ATTACHED  a server holds WATCH_SOCK's peer; a reattach request is
+ *             refused (EBUSY); EOF on WATCH_SOCK -> ORPHANED.
+ *   ORPHANED  the server is gone, the connection is kept (WATCH_DEV), so
+ *             requests wait; a checked request gets WATCH_DEV, and the
+ *             socket it brought becomes WATCH_SOCK -> ATTACHED; the grace
+ *             period ends -> GONE.
+ *   GONE      WATCH_DEV is closed (with no server left that aborts the
+ *             connection) and the mount is removed as auto_unmount does.
+ * Every wait is a poll with a timeout or on fds only; nothing blocks.
+ */
+enum wstate { W_ATTACHED, W_ORPHANED, W_GONE };
+
+struct watcher {
+	uid_t owner;
+	const struct mnt_ref *ref;
+	int grace_ms;
+	enum wstate st;
+	long long deadline;	/* ORPHANED: CLOCK_MONOTONIC ms */
+};
+
+static long long mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Reads what WATCH_SOCK has; true once the server's end is closed. */
+static bool server_gone(void)
+{
+	char buf[64];
+	ssize_t r = recv(WATCH_SOCK, buf, sizeof(buf), MSG_DONTWAIT);
+
+	return r == 0 || (r == -1 && errno != EINTR && errno != EAGAIN);
+}
+
+static void take_request(struct watcher *w)
+{
+	int comm, conn = reattach_accept(WATCH_LISTEN, w->owner, w->ref, &comm);
+
+	if (conn < 0)
+		return;
+	if (w->st != W_ORPHANED) {
+		reattach_reply(conn, -EBUSY, -1);
+	} else if (reattach_reply(conn, 0, WATCH_DEV) == 0 &&
+		   dup3(comm, WATCH_SOCK, O_CLOEXEC) == WATCH_SOCK) {
+		w->st = W_ATTACHED;
+	}
+	close(comm);
+	close(conn);
+}
+
+/* ATTACHED polls the listening socket and the server's socket; ORPHANED
+ * the listening socket and the kept fd (for POLLERR only: the connection
+ * ended, e.g. by -u; waiting requests must not wake us) until the end of
+ * the grace period. */
+static void watch_step(struct watcher *w)
+{
+	struct pollfd p[2] = { { .fd = WATCH_LISTEN, .events = POLLIN },
+			       { .fd = WATCH_SOCK, .events = POLLIN } };
+	int timeout = -1;
+
+	if (w->st == W_ORPHANED) {
+		long long left = w->deadline - mono_ms();
+
+		if (left <= 0) {
+			w->st = W_GONE;
+			return;
+		}
+		timeout = left > INT_MAX ? INT_MAX : (int)left;
+		p[1].fd = WATCH_DEV;
+		p[1].events = 0;
+	}
+	if (poll(p, 2, timeout) <= 0)
+		return;		/* EINTR, or the deadline: looked at above */
+	if (w->st == W_ORPHANED && p[1].revents) {
+		w->st = W_GONE;
+		return;
+	}
+	if (p[1].revents && server_gone()) {
+		w->st = W_ORPHANED;
+		w->deadline = mono_ms() + w->grace_ms;
+	}
+	if (p[0].revents)
+		take_request(w);
+}
+
+static void keep_connection(const struct privs *pv, const struct mnt_ref *ref,
+			    unsigned int grace)
+{
+	struct watcher w = { .owner = pv->uid, .ref = ref,
+			     .grace_ms = (int)grace * 1000, .st = W_ATTACHED };
+
+	while (w.st != W_GONE)
+		watch_step(&w);
+	close(WATCH_LISTEN);
+	close(WATCH_DEV);	/* aborts the connection: no server holds it */
+}
+
+/* fds: WATCH_SOCK, WATCH_PARENT[, WATCH_DEV, WATCH_LISTEN with grace] */
+static int watch_keep(const struct privs *pv, const struct mpath *p,
+		      const int *fds, int n, const struct mnt_ref *ref,
+		      unsigned int grace)
 {
 	struct um_req q = { .pv = pv, .abs = p->abs, .parent = p->parent,
 			    .last = p->last, .lazy = true, .expect = ref,
 			    .pfd = WATCH_PARENT };
 	int err;
 
-	if (detach(sock, pfd))
+	if (detach(fds, n))
 		return EXIT_FAILURE;
-	proto_wait_eof(WATCH_SOCK);
+	if (grace)
+		keep_connection(pv, ref, grace);
+	else
+		proto_wait_eof(WATCH_SOCK);
 	log_set_action("auto-unmount");
 	if (unmount_if_dead(&q, &err) == UM_OK)
 		log_ok();
 	log_set_action(NULL);	/* a live or foreign mount stays: no line */
 	free(q.target);
 	return EXIT_SUCCESS;
+}
+
+/* Waits for the daemon's end, then removes its mount if it is dead; pfd
+ * is the mountpoint's parent, pinned before the mount was checked. */
+static int watch(const struct privs *pv, const struct mpath *p, int sock,
+		 int pfd, const struct mnt_ref *ref)
+{
+	const int fds[] = { sock, pfd };
+
+	return watch_keep(pv, p, fds, 2, ref, 0);
 }
 
 static int cmd_auto_unmount(const struct privs *pv, const struct mpath *p,
@@ -1623,6 +1775,41 @@ static int cmd_auto_unmount(const struct privs *pv, const struct mpath *p,
 	alarm(0);
 	free(q.target);
 	return watch(pv, p, sock, q.pfd, &ref);
+}
+
+/*
+ * --reattach: the caller's own mount, found as -u finds it; its watcher
+ * hands over the kept /dev/fuse fd, which goes to the caller's socket as a
+ * mount's fd does.  The watcher watches the caller's socket from then on.
+ */
+static int cmd_reattach(const struct privs *pv, const struct mpath *p,
+			const struct args *a, const struct env *env)
+{
+	struct um_req q = { .pv = pv, .abs = p->abs, .parent = p->parent,
+			    .last = p->last, .lazy = true, .pfd = -1 };
+	struct mnt_ref ref;
+	int sock = comm_fd(a, env), dev, err, e;
+
+	alarm(FM_PREPARE_TIMEOUT);
+	if (unmount_find(&q, &ref, &err) != UM_OK)
+		die("%s is not a FUSE mount of the caller", p->abs);
+	alarm(0);
+	close(q.pfd);
+	free(q.target);
+	e = reattach_request(pv, &ref, sock, &dev);
+	if (e == -ENOENT)
+		die("%s was not mounted with reattach", p->abs);
+	if (e == -EBUSY)
+		die("%s has a server attached", p->abs);
+	if (e)
+		die("failed to reattach %s: %s", p->abs, strerror(-e));
+	e = proto_send_fd(sock, dev);
+	if (e)
+		die("sending file descriptor: %s", strerror(-e));
+	close(dev);
+	log_ok();
+	privs_drop_all();
+	return EXIT_SUCCESS;
 }
 
 /* ---------------------------------------------------------- protocols */
@@ -1645,6 +1832,12 @@ static int after_mount(struct mctx *c)
 
 	c->parentfd = -1;	/* the watcher keeps it */
 	log_ok();
+	if (c->o.reattach_grace) {
+		const int fds[] = { c->cfd, pfd, c->devfd, c->lsock };
+
+		return watch_keep(c->pv, &c->path, fds, 4, &c->ref,
+				  c->o.reattach_grace);
+	}
 	release(c);
 	if (c->o.auto_unmount)
 		return watch(c->pv, &c->path, c->cfd, pfd, &c->ref);
@@ -1755,6 +1948,7 @@ int main(int argc, char **argv)
 	struct privs pv;
 	struct args a;
 	struct mctx c = { .cfd = -1, .devfd = -1, .parentfd = -1, .pinfd = -1,
+			  .lsock = -1,
 			  .lim = { .fd = -1, .slot = -1 } };
 	int e;
 
@@ -1786,6 +1980,8 @@ int main(int argc, char **argv)
 	c.env = &env;
 	if (a.check)
 		e = cmd_check(&c);
+	else if (a.reattach)
+		e = cmd_reattach(&pv, &c.path, &a, &env);
 	else if (a.abort)
 		e = cmd_abort(&pv, &c.path, &a);
 	else if (a.auto_unmount_only)

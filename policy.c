@@ -636,6 +636,21 @@ static bool ignored(const struct token *t)
 	return false;
 }
 
+/* reattach=SECONDS: 1 to FM_REATTACH_GRACE_MAX */
+static enum opt_status reattach_grace(const struct token *t, struct mount_opts *o)
+{
+	unsigned long n = 0;
+
+	if (!valid_number(t, 9))
+		return OPT_BAD_VALUE;
+	for (size_t i = 9; i < t->len; i++)
+		n = n * 10 + (unsigned long)(t->p[i] - '0');
+	if (n < 1 || n > FM_REATTACH_GRACE_MAX)
+		return OPT_BAD_VALUE;
+	o->reattach_grace = (unsigned int)n;
+	return OPT_OK;
+}
+
 static enum opt_status value_opt(const struct token *t, struct mount_opts *o)
 {
 	if (tok_has_prefix(t, "fsname="))
@@ -675,6 +690,12 @@ static enum opt_status one_option(const struct token *t,
 		o->auto_unmount = true;
 		return OPT_OK;
 	}
+	if (tok_is(t, "reattach")) {
+		o->reattach_grace = FM_REATTACH_GRACE_DEFAULT;
+		return OPT_OK;
+	}
+	if (tok_has_prefix(t, "reattach="))
+		return reattach_grace(t, o);
 	if (tok_is(t, "blkdev")) {
 		if (!ctx->root)
 			return OPT_BLKDEV;

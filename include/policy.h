@@ -117,7 +117,11 @@ struct mount_opts {
 	bool default_permissions;
 	bool blkdev;
 	bool auto_unmount;
+	unsigned int reattach_grace;	/* reattach[=SECONDS]: 0 = off */
 };
+
+#define FM_REATTACH_GRACE_DEFAULT 30	/* seconds, for a bare "reattach" */
+#define FM_REATTACH_GRACE_MAX 3600
 
 enum opt_status {
 	OPT_OK = 0,

@@ -301,7 +301,8 @@ static int op_destroy(struct srv *s, const struct req *q)
  * "stalled=open" or "stalled=opendir" on stdout tells the test. */
 static int stall(const struct req *q)
 {
-	printf("stalled=%s\n", q->h.opcode == FUSE_OPENDIR ? "opendir" : "open");
+	printf("stalled=%s\n", q->h.opcode == FUSE_OPENDIR ? "opendir" :
+	       q->h.opcode == FUSE_READ ? "read" : "open");
 	fflush(stdout);
 	return SRV_RUNNING;
 }
@@ -310,6 +311,8 @@ static int dispatch(struct srv *s, const struct req *q)
 {
 	if (s->conf.stall_open &&
 	    (q->h.opcode == FUSE_OPEN || q->h.opcode == FUSE_OPENDIR))
+		return stall(q);
+	if (s->conf.stall_read && q->h.opcode == FUSE_READ)
 		return stall(q);
 	switch (q->h.opcode) {
 	case FUSE_INIT:
@@ -365,11 +368,31 @@ static int handle(struct srv *s, size_t n)
 	return dispatch(s, &q);
 }
 
+/* A reattached server: the connection is initialised already; ask the
+ * kernel for every request the old server read but did not answer. */
+static int resend(struct srv *s)
+{
+	struct fuse_out_header out = { .len = sizeof(out),
+				       .error = SRV_NOTIFY_RESEND };
+
+	atomic_store(&s->got_init, 1);
+	if (write(s->fd, &out, sizeof(out)) != (ssize_t)sizeof(out)) {
+		fprintf(stderr, "fmclient: server: FUSE_NOTIFY_RESEND: %s\n",
+			strerror(errno));
+		return SRV_FAILED;
+	}
+	printf("resent\n");
+	fflush(stdout);
+	return SRV_RUNNING;
+}
+
 static enum srv_end serve_loop(struct srv *s)
 {
 	ssize_t n;
 	int rc;
 
+	if (s->conf.resend && resend(s) != SRV_RUNNING)
+		return SRV_FAILED;
 	for (;;) {
 		if (atomic_load(&s->stop))
 			return SRV_STOPPED;

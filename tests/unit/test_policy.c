@@ -1686,6 +1686,7 @@ struct value_case {
 	unsigned long add;		/* flags = NN | add */
 	const char *fsname, *subtype, *max_read, *blksize, *x_opts;
 	bool allow_other, default_permissions, blkdev, auto_unmount;
+	unsigned int reattach;
 };
 
 static const struct value_case value_cases[] = {
@@ -1717,6 +1718,11 @@ static const struct value_case value_cases[] = {
 	  .x_opts = "x-gvfs-hide,x-systemd.automount" },
 	{ .in = "default_permissions", .default_permissions = true },
 	{ .in = "auto_unmount", .auto_unmount = true },
+	{ .in = "reattach", .reattach = FM_REATTACH_GRACE_DEFAULT },
+	{ .in = "auto_unmount,reattach=1", .auto_unmount = true, .reattach = 1 },
+	{ .in = "reattach=3600", .reattach = 3600 },
+	{ .in = "reattach=0007", .reattach = 7 },
+	{ .in = "reattach=5,reattach", .reattach = FM_REATTACH_GRACE_DEFAULT },
 	{ .in = "allow_other", .may_ao = true, .allow_other = true },
 	{ .in = "allow_other", .root = true, .allow_other = true },
 	{ .in = "blkdev", .root = true, .blkdev = true },
@@ -1782,6 +1788,9 @@ static void test_opts_values(void **state)
 			   k->default_permissions);
 		check_bool(k->in, "blkdev", o.blkdev, k->blkdev);
 		check_bool(k->in, "auto_unmount", o.auto_unmount, k->auto_unmount);
+		if (o.reattach_grace != k->reattach)
+			fail_msg("\"%s\": reattach_grace %u, want %u", k->in,
+				 o.reattach_grace, k->reattach);
 		opts_free(&o);
 	}
 }
@@ -1796,6 +1805,14 @@ struct err_case {
 };
 
 static const struct err_case err_cases[] = {
+	/* reattach=SECONDS: 1 to 3600, digits only */
+	{ "reattach=0", false, false, OPT_BAD_VALUE, 0, 10 },
+	{ "reattach=3601", false, false, OPT_BAD_VALUE, 0, 13 },
+	{ "reattach=", false, false, OPT_BAD_VALUE, 0, 9 },
+	{ "reattach=-1", false, false, OPT_BAD_VALUE, 0, 11 },
+	{ "ro,reattach=9999999999", false, false, OPT_BAD_VALUE, 3, 19 },
+	{ "reattach=1x", false, false, OPT_BAD_VALUE, 0, 11 },
+	{ "reattachx", false, false, OPT_UNKNOWN, 0, 9 },
 	/* allow_other / allow_root */
 	{ "allow_other", false, false, OPT_NEED_ALLOW_OTHER, 0, 11 },
 	{ "ro,allow_other", false, false, OPT_NEED_ALLOW_OTHER, 3, 11 },
