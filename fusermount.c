@@ -31,17 +31,22 @@
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
 
+#include "fusectl.h"
+#include "list.h"
 #include "lockfile.h"
+#include "log.h"
 #include "mount.h"
 #include "mountdir.h"
 #include "mounts.h"
 #include "policy.h"
 #include "privs.h"
 #include "proto.h"
+#include "reattach.h"
 #include "unmount.h"
 #include "utab.h"
 
@@ -56,17 +61,50 @@
 
 static const char *progname = "fusermount3";
 
-static void msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void msg(const char *fmt, ...)
+/*
+ * Every message is formatted here, once: said to the caller (unless
+ * quiet) on f, after "progname: " or "deny: ", and returned for the log
+ * (log.h; free it).  NULL without memory, the message still said.
+ */
+static char *__attribute__((format(printf, 4, 0)))
+say(FILE *f, bool deny, bool quiet, const char *fmt, va_list ap)
+{
+	va_list again;
+	char *text;
+
+	va_copy(again, ap);
+	if (vasprintf(&text, fmt, ap) < 0)
+		text = NULL;
+	if (!quiet) {
+		if (deny)
+			fputs("deny: ", f);
+		else
+			fprintf(f, "%s: ", progname);
+		if (text)
+			fputs(text, f);
+		else
+			vfprintf(f, fmt, again);
+		fputc('\n', f);
+	}
+	va_end(again);
+	return text;
+}
+
+/* quiet (-q): the caller is not told, the log still is */
+static void __attribute__((format(printf, 2, 3)))
+qmsg(bool quiet, const char *fmt, ...)
 {
 	va_list ap;
+	char *text;
 
-	fprintf(stderr, "%s: ", progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	text = say(stderr, false, quiet, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	log_note(text);
+	free(text);
 }
+
+#define msg(...) qmsg(false, __VA_ARGS__)
 
 /*
  * --check prints its verdict on stdout: "deny: <the message a mount would
@@ -90,19 +128,15 @@ static void __attribute__((noreturn, format(printf, 1, 2)))
 refuse(const char *fmt, ...)
 {
 	va_list ap;
+	char *text;
 
 	va_start(ap, fmt);
-	if (checking) {
-		fputs("deny: ", stdout);
-		vprintf(fmt, ap);
-		putchar('\n');
-		print_decided(decided_line);
-	} else {
-		fprintf(stderr, "%s: ", progname);
-		vfprintf(stderr, fmt, ap);
-		fputc('\n', stderr);
-	}
+	text = say(checking ? stdout : stderr, checking, false, fmt, ap);
 	va_end(ap);
+	if (checking)
+		print_decided(decided_line);
+	/* the line is for the admin reading the log, even if hidden above */
+	log_refused(text, FUSE_CONF, decided_line);
 	exit(EXIT_FAILURE);
 }
 
@@ -161,7 +195,8 @@ static void harden(void)
 /* ---------------------------------------------------------------- argv */
 
 struct args {
-	bool unmount, lazy, quiet, auto_unmount_only, sync_init, check;
+	bool unmount, lazy, quiet, auto_unmount_only, sync_init, check, reattach;
+	bool list, json, abort;
 	const char *opts;
 	const char *commfd;
 	const char *mnt;
@@ -203,7 +238,10 @@ static void __attribute__((noreturn)) usage(void)
 	       " -q\t\t    quiet\n"
 	       " -z\t\t    lazy unmount\n"
 	       " --features\t    print supported features in hexadecimal\n"
-	       " --features=text    print supported feature names\n", progname);
+	       " --features=text    print supported feature names\n"
+	       " --list [--json]    list your FUSE mounts and whether they answer\n"
+	       " --abort\t    abort the connection of a hung mount, detach it\n",
+	       progname);
 	exit(EXIT_FAILURE);	/* as the reference: scripts may rely on it */
 }
 
@@ -255,7 +293,8 @@ static void __attribute__((noreturn)) features(const char *how)
 	answered();
 }
 
-enum { OPT_AUTO_UNMOUNT = 256, OPT_COMM_FD, OPT_SYNC_INIT, OPT_CHECK, OPT_FEATURES };
+enum { OPT_AUTO_UNMOUNT = 256, OPT_COMM_FD, OPT_SYNC_INIT, OPT_CHECK, OPT_FEATURES,
+       OPT_LIST, OPT_JSON, OPT_ABORT, OPT_REATTACH };
 
 static const struct option long_opts[] = {
 	{ "help", no_argument, NULL, 'h' },
@@ -269,6 +308,10 @@ static const struct option long_opts[] = {
 	{ "sync-init", no_argument, NULL, OPT_SYNC_INIT },
 	{ "check", no_argument, NULL, OPT_CHECK },
 	{ "features", optional_argument, NULL, OPT_FEATURES },
+	{ "list", no_argument, NULL, OPT_LIST },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "abort", no_argument, NULL, OPT_ABORT },
+	{ "reattach", no_argument, NULL, OPT_REATTACH },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -286,8 +329,26 @@ static void take_option(int ch, struct args *a)
 	case OPT_COMM_FD: a->commfd = optarg; break;
 	case OPT_SYNC_INIT: a->sync_init = true; break;
 	case OPT_CHECK: a->check = true; break;
+	case OPT_LIST: a->list = true; break;
+	case OPT_JSON: a->json = true; break;
+	case OPT_ABORT: a->abort = true; break;
+	case OPT_REATTACH: a->reattach = true; break;
 	default: exit(EXIT_FAILURE);	/* getopt has said why */
 	}
+}
+
+/* --list [--json] and --abort: true when the command line is complete. */
+static bool operator_args(const struct args *a, int positional)
+{
+	if (a->json && !a->list)
+		die("--json can only be used with --list");
+	if (a->list && (a->unmount || a->check || a->abort))
+		die("--list cannot be used with -u, --check or --abort");
+	if (a->abort && (a->unmount || a->check))
+		die("--abort cannot be used with -u or --check");
+	if (a->list && positional > 0)
+		die("--list takes no mountpoint");
+	return a->list;
 }
 
 static void parse_args(int argc, char **argv, struct args *a)
@@ -304,11 +365,58 @@ static void parse_args(int argc, char **argv, struct args *a)
 		die("-z can only be used with -u");
 	if (a->check && a->unmount)
 		die("--check cannot be used with -u");
+	if (a->reattach && (a->unmount || a->check || a->sync_init || *a->opts ||
+			    a->list || a->json || a->abort))
+		die("--reattach takes no other option");
+	if (operator_args(a, argc - optind))
+		return;
 	if (optind >= argc)
 		die("missing mountpoint argument");
 	if (argc - optind > 1)
 		die("extra arguments after the mountpoint");
 	a->mnt = argv[optind];
+}
+
+/* ------------------------------------------------------------ operator */
+
+/* What the log records of this run (log.h); nothing for --check or
+ * --list, which change nothing. */
+static void log_args(const struct args *a)
+{
+	if (a->check || a->list)
+		log_set_action(NULL);
+	else if (a->abort)
+		log_set_action("abort");
+	else if (a->reattach)
+		log_set_action("reattach");
+	else if (a->auto_unmount_only)
+		log_set_action("auto-unmount");
+	else if (a->unmount)
+		log_set_action("unmount");
+	else
+		log_set_action("mount");
+	if (!a->check && !a->unmount && !a->abort && !a->list && !a->reattach)
+		log_set_options(a->opts);
+	log_set_mountpoint(a->mnt);
+}
+
+/* --list: the caller's FUSE mounts, and whether their servers answer. */
+static int cmd_list(const struct privs *pv, bool json)
+{
+	struct list l;
+	int e;
+
+	if (!pv->root && privs_drop_all())
+		die("failed to drop privileges");
+	e = list_collect(pv, &l);
+	if (e)
+		die("failed to list mounts: %s", strerror(-e));
+	list_probe(pv, &l, FM_LIST_PROBE_MS);
+	e = list_print(stdout, &l, json);
+	list_free(&l);
+	if (e)
+		die("failed to write the list: %s", strerror(-e));
+	return EXIT_SUCCESS;
 }
 
 /* ---------------------------------------------------------------- path */
@@ -372,34 +480,47 @@ static int resolve(const char *orig, struct mpath *p)
 static int unmount_failed(enum um_status st, int err, const struct mpath *p,
 			  const struct args *a)
 {
-	if (st == UM_PARENT)
-		msg("failed to chdir to %s: %s", p->parent, strerror(err));
-	if (a->quiet)
-		return EXIT_FAILURE;
+	bool q = a->quiet;	/* -q: not told, but logged */
+
 	switch (st) {
 	case UM_OK:
+	case UM_BEFORE:		/* said by the command */
+		break;
 	case UM_PARENT:
+		msg("failed to chdir to %s: %s", p->parent, strerror(err));
 		break;
 	case UM_UMOUNT:
-		msg("failed to unmount %s: %s", p->abs, strerror(err));
+		qmsg(q, "failed to unmount %s: %s", p->abs, strerror(err));
 		break;
 	case UM_NOT_FOUND:
 	case UM_ALIVE:
-		msg("entry for %s not found in /etc/mtab", p->abs);
+		qmsg(q, "entry for %s not found in /etc/mtab", p->abs);
 		break;
 	case UM_LOCK:
 		if (err == ETIMEDOUT)
-			msg("failed to unmount %s: timed out waiting for %s", p->abs,
-			    FM_LOCK_FILE);
+			qmsg(q, "failed to unmount %s: timed out waiting for %s", p->abs,
+			     FM_LOCK_FILE);
 		else
-			msg("failed to unmount %s: cannot open %s: %s", p->abs,
-			    FM_LOCK_FILE, strerror(err));
+			qmsg(q, "failed to unmount %s: cannot open %s: %s", p->abs,
+			     FM_LOCK_FILE, strerror(err));
 		break;
 	case UM_NO_PROC:
-		msg("failed to unmount %s: /proc is not mounted", p->abs);
+		qmsg(q, "failed to unmount %s: /proc is not mounted", p->abs);
 		break;
 	}
 	return EXIT_FAILURE;
+}
+
+/* After unmount_run(): what the caller is told, and the exit status. */
+static int unmount_said(enum um_status st, int err, struct um_req *q,
+			const struct mpath *p, const struct args *a)
+{
+	/* the unmount is done: a record left behind is only a warning */
+	if (st == UM_OK && q->utab_err && !a->quiet)
+		msg(UTAB_KEPT_MSG, q->target, FM_UTAB, strerror(-q->utab_err));
+	free(q->target);
+	q->target = NULL;
+	return st == UM_OK ? 0 : unmount_failed(st, err, p, a);
 }
 
 static int cmd_unmount(const struct privs *pv, const struct mpath *p,
@@ -412,11 +533,39 @@ static int cmd_unmount(const struct privs *pv, const struct mpath *p,
 
 	alarm(FM_PREPARE_TIMEOUT);	/* the parent may sit on a hung fs */
 	st = unmount_run(&q, &err);
-	/* the unmount is done: a record left behind is only a warning */
-	if (st == UM_OK && q.utab_err && !a->quiet)
-		msg(UTAB_KEPT_MSG, q.target, FM_UTAB, strerror(-q.utab_err));
-	free(q.target);
-	return st == UM_OK ? 0 : unmount_failed(st, err, p, a);
+	return unmount_said(st, err, &q, p, a);
+}
+
+/*
+ * --abort: the mount is taken and checked exactly as -u -z takes it (the
+ * caller's own FUSE mount, through its own fd, by mount ID); with that
+ * checked mount, its connection is aborted through fusectl, then that
+ * very mount is detached through its fd and its utab record removed.
+ * Nothing here waits for the mount's server: the checks ask the kernel
+ * only (statx without a sync, statmount), and a lazy detach sends no
+ * request.
+ */
+static int cmd_abort(const struct privs *pv, const struct mpath *p,
+		     const struct args *a)
+{
+	struct um_req q = { .pv = pv, .abs = p->abs, .parent = p->parent,
+			    .last = p->last, .lazy = true, .pfd = -1,
+			    .before = fusectl_abort };
+	enum um_status st;
+	int err;
+
+	if (!pv->can_mount) {	/* not installed privileged */
+		msg("failed to abort the connection of %s: %s", p->abs,
+		    strerror(EPERM));
+		return EXIT_FAILURE;
+	}
+	alarm(FM_PREPARE_TIMEOUT);
+	st = unmount_run(&q, &err);
+	if (st == UM_BEFORE && err == EINVAL)
+		msg("%s is not a FUSE mount", p->abs);
+	else if (st == UM_BEFORE)
+		msg("failed to abort the connection of %s: %s", p->abs, strerror(err));
+	return unmount_said(st, err, &q, p, a);
 }
 
 /* ------------------------------------------------------- mount: prepare */
@@ -435,6 +584,7 @@ struct mctx {
 	const struct env *env;
 	struct mpath path;
 	int cfd, devfd, parentfd, pinfd;
+	int lsock;			/* reattach: the watcher's socket */
 	const char *devname;
 	mode_t rootmode;
 	struct fuse_conf conf;
@@ -537,11 +687,31 @@ static void parse_conf_file(struct mctx *c, FILE *f, conf_diag_fn diag)
 	if (e)
 		die("reading %s: read failed", FUSE_CONF);
 	c->conf_trusted = conf_file_trusted(st.st_uid, st.st_mode);
+	log_set_level(c->conf_trusted ? c->conf.log : CONF_LOG_ALL);
 }
 
 static void quiet_diag(void *arg, enum conf_diag d, int line, const char *text)
 {
 	(void)arg, (void)d, (void)line, (void)text;
+}
+
+/* The log setting, for runs that do not read fuse.conf otherwise (-u):
+ * read as the caller, without a word; only a trusted file may lower it. */
+static enum conf_log conf_log_level(void)
+{
+	FILE *f = fopen(FUSE_CONF, "re");
+	enum conf_log level = CONF_LOG_ALL;
+	struct fuse_conf k;
+	struct stat st;
+
+	if (!f)
+		return level;
+	conf_defaults(&k);
+	if (fstat(fileno(f), &st) == 0 && conf_parse(f, &k, quiet_diag, NULL) == 0 &&
+	    conf_file_trusted(st.st_uid, st.st_mode))
+		level = k.log;
+	fclose(f);
+	return level;
 }
 
 /*
@@ -822,6 +992,16 @@ static void unsafe_option(void *arg, const char *opt)
 	msg("unsafe option %s ignored", opt);
 }
 
+static void check_reattach(const struct mctx *c)
+{
+	if (!c->o.reattach_grace)
+		return;
+	if (!c->o.auto_unmount)
+		die("option reattach needs auto_unmount");
+	if (!c->pv->can_fsroot)
+		die("option reattach needs the helper to hold CAP_SETUID and CAP_SETGID");
+}
+
 static void parse_options(struct mctx *c)
 {
 	struct opt_ctx ctx = {
@@ -832,8 +1012,10 @@ static void parse_options(struct mctx *c)
 	struct opt_error e;
 	int n;
 
-	if (opts_parse(c->a->opts, &ctx, &c->o, &e) == 0)
+	if (opts_parse(c->a->opts, &ctx, &c->o, &e) == 0) {
+		check_reattach(c);
 		return;
+	}
 	n = (int)e.len;
 	switch (e.status) {
 	case OPT_NEED_ALLOW_OTHER:
@@ -914,6 +1096,7 @@ static void *guard_main(void *arg)
 		return NULL;	/* told to stop */
 	if (atomic_compare_exchange_strong(&guard_state, &armed, GUARD_FIRED)) {
 		msg("connection closed while the filesystem was starting");
+		log_failed();
 		_exit(EXIT_FAILURE);
 	}
 	/* not armed yet: the next arming attempt learns the peer is gone */
@@ -1363,6 +1546,21 @@ static int mount_and_verify(struct mctx *c)
 	return err;
 }
 
+/* reattach: the watcher's socket exists before the server gets the
+ * mount, so its first --reattach finds it. */
+static int listen_for_reattach(struct mctx *c)
+{
+	if (!c->o.reattach_grace)
+		return 0;
+	c->lsock = reattach_listen(c->pv, &c->ref);
+	if (c->lsock >= 0)
+		return 0;
+	msg("failed to listen for reattach of %s: %s", c->path.abs,
+	    strerror(-c->lsock));
+	undo_mount(c);
+	return c->lsock;
+}
+
 /* 0, or -errno after saying why; no mount is left on failure.  With a
  * socket, the guard thread watches it while the mount is being made. */
 static int finish(struct mctx *c, int guard_sock_fd)
@@ -1375,33 +1573,32 @@ static int finish(struct mctx *c, int guard_sock_fd)
 		err = mount_and_verify(c);
 	limits_close(c);
 	if (!err)
+		err = listen_for_reattach(c);
+	if (!err)
 		err = record_utab(c);
 	return err;
 }
 
 /* ------------------------------------------------------ auto_unmount */
 
-enum { WATCH_SOCK = 3, WATCH_PARENT = 4 };	/* the watcher's only fds */
+/* The watcher's only fds; the last two only with reattach. */
+enum { WATCH_SOCK = 3, WATCH_PARENT, WATCH_DEV, WATCH_LISTEN, WATCH_MAX };
 
-/* Keeps only the socket and the parent, as WATCH_SOCK and WATCH_PARENT;
- * every other fd above 2 is closed. */
-static int keep_only(int a, int b)
+/* Keeps fds[i] as fd 3 + i (close-on-exec), for the n given; every other
+ * fd above 2 is closed. */
+static int keep_only(const int *fds, int n)
 {
-	int x = fcntl(a, F_DUPFD_CLOEXEC, 5), y = fcntl(b, F_DUPFD_CLOEXEC, 5);
-	unsigned int lo = (unsigned int)(x < y ? x : y);
-	unsigned int hi = (unsigned int)(x < y ? y : x);
+	int tmp[WATCH_MAX - WATCH_SOCK];
 
-	if (x < 0 || y < 0)
-		return -1;
-	close_range(3, lo - 1, 0);
-	if (hi > lo + 1)
-		close_range(lo + 1, hi - 1, 0);
-	close_range(hi + 1, ~0U, 0);
-	if (dup3(x, WATCH_SOCK, O_CLOEXEC) != WATCH_SOCK ||
-	    dup3(y, WATCH_PARENT, O_CLOEXEC) != WATCH_PARENT)
-		return -1;
-	close(x);
-	close(y);
+	for (int i = 0; i < n; i++) {
+		tmp[i] = fcntl(fds[i], F_DUPFD_CLOEXEC, WATCH_SOCK + n);
+		if (tmp[i] < 0)
+			return -1;
+	}
+	for (int i = 0; i < n; i++)
+		if (dup3(tmp[i], WATCH_SOCK + i, O_CLOEXEC) != WATCH_SOCK + i)
+			return -1;
+	close_range((unsigned int)(WATCH_SOCK + n), ~0U, 0);
 	return 0;
 }
 
@@ -1409,15 +1606,16 @@ static int keep_only(int a, int b)
  * The watcher outlives the daemon's start: it holds nothing but the
  * socket and the mountpoint's parent directory (O_PATH,
  * opened before the mount: renaming or moving it cannot hide the mount),
- * ignores the terminal's signals, and writes nowhere.  It holds no fd of
- * the mount itself, which would make a plain -u of it fail as busy.
+ * with reattach also the /dev/fuse fd and its listening socket, ignores
+ * the terminal's signals, and writes nowhere.  It holds no fd of the mount
+ * itself, which would make a plain -u of it fail as busy.
  */
-static int detach(int sock, int pfd)
+static int detach(const int *fds, int n)
 {
 	int null;
 	sigset_t all;
 
-	if (keep_only(sock, pfd))
+	if (keep_only(fds, n))
 		return -1;
 	null = open("/dev/null", O_RDWR);
 	if (null < 0)
@@ -1436,22 +1634,140 @@ static int detach(int sock, int pfd)
 	return 0;
 }
 
-/* Waits for the daemon's end, then removes its mount if it is dead; pfd
- * is the mountpoint's parent, pinned before the mount was checked. */
-static int watch(const struct privs *pv, const struct mpath *p, int sock,
-		 int pfd, const struct mnt_ref *ref)
+/*
+ * The watcher with reattach: a small state machine.
+ *   ATTACHED  a server holds WATCH_SOCK's peer; a reattach request is
+ *             refused (EBUSY); EOF on WATCH_SOCK -> ORPHANED.
+ *   ORPHANED  the server is gone, the connection is kept (WATCH_DEV), so
+ *             requests wait; a checked request gets WATCH_DEV, and the
+ *             socket it brought becomes WATCH_SOCK -> ATTACHED; the grace
+ *             period ends -> GONE.
+ *   GONE      WATCH_DEV is closed (with no server left that aborts the
+ *             connection) and the mount is removed as auto_unmount does.
+ * Every wait is a poll with a timeout or on fds only; nothing blocks.
+ */
+enum wstate { W_ATTACHED, W_ORPHANED, W_GONE };
+
+struct watcher {
+	uid_t owner;
+	const struct mnt_ref *ref;
+	int grace_ms;
+	enum wstate st;
+	long long deadline;	/* ORPHANED: CLOCK_MONOTONIC ms */
+};
+
+static long long mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Reads what WATCH_SOCK has; true once the server's end is closed. */
+static bool server_gone(void)
+{
+	char buf[64];
+	ssize_t r = recv(WATCH_SOCK, buf, sizeof(buf), MSG_DONTWAIT);
+
+	return r == 0 || (r == -1 && errno != EINTR && errno != EAGAIN);
+}
+
+static void take_request(struct watcher *w)
+{
+	int comm, conn = reattach_accept(WATCH_LISTEN, w->owner, w->ref, &comm);
+
+	if (conn < 0)
+		return;
+	if (w->st != W_ORPHANED) {
+		reattach_reply(conn, -EBUSY, -1);
+	} else if (reattach_reply(conn, 0, WATCH_DEV) == 0 &&
+		   dup3(comm, WATCH_SOCK, O_CLOEXEC) == WATCH_SOCK) {
+		w->st = W_ATTACHED;
+	}
+	close(comm);
+	close(conn);
+}
+
+/* ATTACHED polls the listening socket and the server's socket; ORPHANED
+ * the listening socket and the kept fd (for POLLERR only: the connection
+ * ended, e.g. by -u; waiting requests must not wake us) until the end of
+ * the grace period. */
+static void watch_step(struct watcher *w)
+{
+	struct pollfd p[2] = { { .fd = WATCH_LISTEN, .events = POLLIN },
+			       { .fd = WATCH_SOCK, .events = POLLIN } };
+	int timeout = -1;
+
+	if (w->st == W_ORPHANED) {
+		long long left = w->deadline - mono_ms();
+
+		if (left <= 0) {
+			w->st = W_GONE;
+			return;
+		}
+		timeout = left > INT_MAX ? INT_MAX : (int)left;
+		p[1].fd = WATCH_DEV;
+		p[1].events = 0;
+	}
+	if (poll(p, 2, timeout) <= 0)
+		return;		/* EINTR, or the deadline: looked at above */
+	if (w->st == W_ORPHANED && p[1].revents) {
+		w->st = W_GONE;
+		return;
+	}
+	if (p[1].revents && server_gone()) {
+		w->st = W_ORPHANED;
+		w->deadline = mono_ms() + w->grace_ms;
+	}
+	if (p[0].revents)
+		take_request(w);
+}
+
+static void keep_connection(const struct privs *pv, const struct mnt_ref *ref,
+			    unsigned int grace)
+{
+	struct watcher w = { .owner = pv->uid, .ref = ref,
+			     .grace_ms = (int)grace * 1000, .st = W_ATTACHED };
+
+	while (w.st != W_GONE)
+		watch_step(&w);
+	close(WATCH_LISTEN);
+	close(WATCH_DEV);	/* aborts the connection: no server holds it */
+}
+
+/* fds: WATCH_SOCK, WATCH_PARENT[, WATCH_DEV, WATCH_LISTEN with grace] */
+static int watch_keep(const struct privs *pv, const struct mpath *p,
+		      const int *fds, int n, const struct mnt_ref *ref,
+		      unsigned int grace)
 {
 	struct um_req q = { .pv = pv, .abs = p->abs, .parent = p->parent,
 			    .last = p->last, .lazy = true, .expect = ref,
 			    .pfd = WATCH_PARENT };
 	int err;
 
-	if (detach(sock, pfd))
+	if (detach(fds, n))
 		return EXIT_FAILURE;
-	proto_wait_eof(WATCH_SOCK);
-	unmount_if_dead(&q, &err);
+	if (grace)
+		keep_connection(pv, ref, grace);
+	else
+		proto_wait_eof(WATCH_SOCK);
+	log_set_action("auto-unmount");
+	if (unmount_if_dead(&q, &err) == UM_OK)
+		log_ok();
+	log_set_action(NULL);	/* a live or foreign mount stays: no line */
 	free(q.target);
 	return EXIT_SUCCESS;
+}
+
+/* Waits for the daemon's end, then removes its mount if it is dead; pfd
+ * is the mountpoint's parent, pinned before the mount was checked. */
+static int watch(const struct privs *pv, const struct mpath *p, int sock,
+		 int pfd, const struct mnt_ref *ref)
+{
+	const int fds[] = { sock, pfd };
+
+	return watch_keep(pv, p, fds, 2, ref, 0);
 }
 
 static int cmd_auto_unmount(const struct privs *pv, const struct mpath *p,
@@ -1468,6 +1784,41 @@ static int cmd_auto_unmount(const struct privs *pv, const struct mpath *p,
 	alarm(0);
 	free(q.target);
 	return watch(pv, p, sock, q.pfd, &ref);
+}
+
+/*
+ * --reattach: the caller's own mount, found as -u finds it; its watcher
+ * hands over the kept /dev/fuse fd, which goes to the caller's socket as a
+ * mount's fd does.  The watcher watches the caller's socket from then on.
+ */
+static int cmd_reattach(const struct privs *pv, const struct mpath *p,
+			const struct args *a, const struct env *env)
+{
+	struct um_req q = { .pv = pv, .abs = p->abs, .parent = p->parent,
+			    .last = p->last, .lazy = true, .pfd = -1 };
+	struct mnt_ref ref;
+	int sock = comm_fd(a, env), dev, err, e;
+
+	alarm(FM_PREPARE_TIMEOUT);
+	if (unmount_find(&q, &ref, &err) != UM_OK)
+		die("%s is not a FUSE mount of the caller", p->abs);
+	alarm(0);
+	close(q.pfd);
+	free(q.target);
+	e = reattach_request(pv, &ref, sock, &dev);
+	if (e == -ENOENT)
+		die("%s was not mounted with reattach", p->abs);
+	if (e == -EBUSY)
+		die("%s has a server attached", p->abs);
+	if (e)
+		die("failed to reattach %s: %s", p->abs, strerror(-e));
+	e = proto_send_fd(sock, dev);
+	if (e)
+		die("sending file descriptor: %s", strerror(-e));
+	close(dev);
+	log_ok();
+	privs_drop_all();
+	return EXIT_SUCCESS;
 }
 
 /* ---------------------------------------------------------- protocols */
@@ -1489,6 +1840,13 @@ static int after_mount(struct mctx *c)
 	int pfd = c->parentfd;
 
 	c->parentfd = -1;	/* the watcher keeps it */
+	log_ok();
+	if (c->o.reattach_grace) {
+		const int fds[] = { c->cfd, pfd, c->devfd, c->lsock };
+
+		return watch_keep(c->pv, &c->path, fds, 4, &c->ref,
+				  c->o.reattach_grace);
+	}
 	release(c);
 	if (c->o.auto_unmount)
 		return watch(c->pv, &c->path, c->cfd, pfd, &c->ref);
@@ -1604,7 +1962,7 @@ int main(int argc, char **argv)
 	static struct mctx c;
 	int e;
 
-	c.cfd = c.devfd = c.parentfd = c.pinfd = -1;
+	c.cfd = c.devfd = c.parentfd = c.pinfd = c.lsock = -1;
 	c.lim.fd = -1;
 	c.lim.slot = -1;
 	harden();
@@ -1617,26 +1975,37 @@ int main(int argc, char **argv)
 	e = privs_reduce(&pv);
 	if (e)
 		die("failed to drop privileges: %s", strerror(-e));
+	log_begin(pv.uid, pv.root, conf_log_level);
+	log_args(&a);
+	if (a.list) {
+		env_free(&env);
+		return cmd_list(&pv, a.json);
+	}
 	if (!*a.mnt)
 		die("invalid mountpoint ''");
-	/* realpath(3) of the parent may meet a hung filesystem too; the
-	 * limit covers finding the mount for --auto-unmount as well
-	 * (prepare() and -u set their own) */
+	/* realpath(3) of the parent may meet a hung filesystem too */
 	alarm(FM_PREPARE_TIMEOUT);
 	e = resolve(a.mnt, &c.path);
+	alarm(0);
 	if (e)
 		die("bad mount point %s: %s", a.mnt, strerror(-e));
+	log_set_mountpoint(c.path.abs);
 	c.pv = &pv;
 	c.a = &a;
 	c.env = &env;
 	if (a.check)
 		e = cmd_check(&c);
+	else if (a.reattach)
+		e = cmd_reattach(&pv, &c.path, &a, &env);
+	else if (a.abort)
+		e = cmd_abort(&pv, &c.path, &a);
 	else if (a.auto_unmount_only)
 		e = cmd_auto_unmount(&pv, &c.path, &a, &env);
 	else if (a.unmount)
 		e = cmd_unmount(&pv, &c.path, &a);
 	else
 		e = cmd_mount(&c);
+	log_end(e);
 	mctx_free(&c);
 	env_free(&env);
 	return e;

@@ -7,6 +7,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "lm.h"
@@ -27,6 +28,9 @@
 #define SM_MNT_POINT 0x10U
 #define SM_FS_TYPE 0x20U
 #define SM_MNT_OPTS 0x80U
+#define SM_FS_SUBTYPE 0x100U
+#define SM_SB_SOURCE 0x200U
+#define SM_SUPPORTED_MASK 0x1000U
 #define FM_LSMT_ROOT 0xffffffffffffffffULL
 #define FM_ATTR_NOSUID 0x2U
 #define FM_ATTR_NODEV 0x4U
@@ -57,15 +61,90 @@ struct fm_statmount {
 	char str[];
 };
 
+/* The old (mountinfo) mount ID at dirfd/name, asking for no attribute
+ * at all: 0 or -errno. */
+static int old_id_at(int dirfd, const char *name, int flags, uint64_t *id)
+{
+	struct statx sx;
+
+	if (statx(dirfd, name, flags, 0, &sx) == -1)
+		return -errno;
+	if (!(sx.stx_mask & STATX_MNT_ID))
+		return -ENOSYS;
+	*id = sx.stx_mnt_id;
+	return 0;
+}
+
+/* Old ID of the mount with unique ID id: 0 or -errno. */
+static int old_id_of(uint64_t id, uint64_t *old)
+{
+	struct fm_mnt_id_req req = { .size = 24, .mnt_id = id, .param = SM_MNT_BASIC };
+	struct fm_statmount sm;
+
+	if (syscall(FM_NR_statmount, &req, &sm, sizeof(sm), 0))
+		return -errno;
+	if (!(sm.mask & SM_MNT_BASIC))
+		return -ENOSYS;
+	*old = sm.mnt_id_old;
+	return 0;
+}
+
+/*
+ * FUSE answers a process it does not let in (root, for a user's mount
+ * without allow_other) with EACCES as soon as statx asks for anything,
+ * the unique mount ID included; asked for nothing, it gives the old ID.
+ * The unique ID is then found by listmount, and checked once more after
+ * the search: the name still has that old ID, and the mount found still
+ * carries it.  Old IDs are unique among live mounts, so it is the same
+ * mount.  Before Linux 6.8 the old ID is the reference (-ENOSYS here).
+ */
+static int unique_at(int dirfd, const char *name, int flags, uint64_t *out)
+{
+	uint64_t ids[512], last = 0, old = 0, again, found = 0;
+	long n;
+	int e = old_id_at(dirfd, name, flags, &old);
+
+	if (e)
+		return e;
+	do {
+		struct fm_mnt_id_req req = { .size = 24, .mnt_id = FM_LSMT_ROOT,
+					     .param = last };
+
+		n = syscall(FM_NR_listmount, &req, ids, 512, 0);
+		if (n < 0)
+			return -errno;
+		for (long i = 0; i < n && !found; i++)
+			if (old_id_of(ids[i], &again) == 0 && again == old)
+				found = ids[i];
+		if (n > 0)
+			last = ids[n - 1];
+	} while (!found && n == 512);
+	if (!found || old_id_at(dirfd, name, flags, &again) || again != old ||
+	    old_id_of(found, &again) || again != old)
+		return -ENOENT;
+	*out = found;
+	return 0;
+}
+
 int mounts_id_at(int dirfd, const char *name, struct mnt_ref *ref)
 {
 	int flags = AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_STATX_DONT_SYNC;
 	struct statx sx;
+	int e;
 
 	if (*name == '\0')
 		flags |= AT_EMPTY_PATH;
-	if (statx(dirfd, name, flags, STATX_MNT_ID_UNIQUE, &sx) == -1)
-		return -errno;
+	if (statx(dirfd, name, flags, STATX_MNT_ID_UNIQUE, &sx) == -1) {
+		if (errno != EACCES)
+			return -errno;
+		e = unique_at(dirfd, name, flags, &ref->id);
+		if (e != -ENOSYS) {
+			ref->unique = true;
+			return e;
+		}
+		ref->unique = false;	/* before 6.8: the old ID it is */
+		return old_id_at(dirfd, name, flags, &ref->id);
+	}
 	if (sx.stx_mask & STATX_MNT_ID_UNIQUE) {
 		ref->unique = true;
 	} else if (sx.stx_mask & STATX_MNT_ID) {
@@ -77,17 +156,18 @@ int mounts_id_at(int dirfd, const char *name, struct mnt_ref *ref)
 	return 0;
 }
 
-bool mounts_parse_user_id(const char *opts, uid_t *uid)
+/* KEY=N in a superblock option string (exact, delimited), N < 2^32 - 1. */
+static bool parse_id_opt(const char *opts, const char *key, unsigned long *out)
 {
-	static const char key[] = "user_id=";
+	size_t klen = strlen(key);
 	const char *p = opts;
 
 	for (;;) {
 		char *end;
 		unsigned long v;
 
-		if (strncmp(p, key, sizeof(key) - 1) == 0) {
-			p += sizeof(key) - 1;
+		if (strncmp(p, key, klen) == 0) {
+			p += klen;
 			if (*p < '0' || *p > '9')
 				return false;
 			errno = 0;
@@ -95,7 +175,7 @@ bool mounts_parse_user_id(const char *opts, uid_t *uid)
 			if (errno || (*end != ',' && *end != '\0') ||
 			    v > (uid_t)-1 - 1)
 				return false;
-			*uid = (uid_t)v;
+			*out = v;
 			return true;
 		}
 		p = strchr(p, ',');
@@ -103,6 +183,16 @@ bool mounts_parse_user_id(const char *opts, uid_t *uid)
 			return false;
 		p++;
 	}
+}
+
+bool mounts_parse_user_id(const char *opts, uid_t *uid)
+{
+	unsigned long v;
+
+	if (!parse_id_opt(opts, "user_id=", &v))
+		return false;
+	*uid = (uid_t)v;
+	return true;
 }
 
 /* statmount into a buffer that grows on EOVERFLOW; NULL + errno. */
@@ -220,17 +310,25 @@ bool mounts_is_fuse(const struct mnt_info *mi)
  * strings, no allocation.  Only the magic's owners (fuse, fuseblk, and
  * virtiofs, which shares it) are asked for their type and options.
  */
-static int fuse_mount_owner(uint64_t id, bool *has_uid, uid_t *uid)
+/* Does mount id carry FUSE's superblock magic?  1, 0, -errno. */
+static int fuse_magic(uint64_t id)
 {
 	struct fm_mnt_id_req req = { .size = 24, .mnt_id = id, .param = SM_SB_BASIC };
 	struct fm_statmount sb;
-	struct fm_statmount *sm;
-	int r = 0;
 
 	if (syscall(FM_NR_statmount, &req, &sb, sizeof(sb), 0))
 		return -errno;
-	if (!(sb.mask & SM_SB_BASIC) || sb.sb_magic != FM_FUSE_SUPER_MAGIC)
-		return 0;
+	return (sb.mask & SM_SB_BASIC) && sb.sb_magic == FM_FUSE_SUPER_MAGIC;
+}
+
+static int fuse_mount_owner(uint64_t id, bool *has_uid, uid_t *uid)
+{
+	struct fm_statmount *sm;
+	int r = fuse_magic(id);
+
+	if (r <= 0)
+		return r;
+	r = 0;
 	sm = statmount_get(id, SM_FS_TYPE | SM_MNT_OPTS);
 	if (!sm)
 		return -errno;
@@ -343,6 +441,184 @@ int mounts_count_fuse(uid_t uid, long *total, long *of_uid)
 		return e;
 	*total = *of_uid = 0;
 	return count_libmount(uid, total, of_uid);
+}
+
+/* ------------------------------------------------- FUSE mounts in full */
+
+static void fuse_opts(const char *opts, struct fuse_mount *m)
+{
+	unsigned long v;
+
+	if (!opts)
+		return;
+	m->has_user_id = mounts_parse_user_id(opts, &m->user_id);
+	m->has_group_id = parse_id_opt(opts, "group_id=", &v);
+	m->group_id = m->has_group_id ? (gid_t)v : 0;
+	for (const char *p = opts; p; p = strchr(p, ',')) {
+		p += *p == ',';
+		if (strncmp(p, "allow_other", 11) == 0 && (p[11] == ',' || !p[11]))
+			m->allow_other = true;
+	}
+}
+
+#define FUSE_WANT (SM_SB_BASIC | SM_MNT_BASIC | SM_MNT_POINT | SM_FS_TYPE | \
+		   SM_MNT_OPTS | SM_FS_SUBTYPE | SM_SB_SOURCE)
+
+static const char *sm_str(const struct fm_statmount *sm, uint64_t bit,
+			  uint32_t off)
+{
+	return (sm->mask & bit) ? sm->str + off : "";
+}
+
+/*
+ * One mount by unique ID: 0 not FUSE, 1 FUSE (fn's verdict in *r),
+ * -EOPNOTSUPP when this kernel's statmount cannot tell everything (the
+ * caller uses mountinfo then), -errno.  An empty string leaves its mask
+ * bit clear, so what the kernel supports is read from supported_mask.
+ */
+static int fuse_by_statmount(uint64_t id, fuse_mount_fn fn, void *arg, int *r)
+{
+	struct fm_statmount *sm;
+	struct fuse_mount m;
+	const char *type;
+	int e = 0;
+
+	e = fuse_magic(id);
+	if (e <= 0)
+		return e;
+	sm = statmount_get(id, FUSE_WANT | SM_SUPPORTED_MASK);
+	if (!sm)
+		return -errno;
+	type = sm_str(sm, SM_FS_TYPE, sm->fs_type);
+	memset(&m, 0, sizeof(m));
+	if (!(sm->mask & SM_SUPPORTED_MASK) ||
+	    (sm->supported_mask & FUSE_WANT) != FUSE_WANT) {
+		e = -EOPNOTSUPP;
+	} else if (strcmp(type, "fuse") == 0 || strcmp(type, "fuseblk") == 0) {
+		m.ref.id = id;
+		m.ref.unique = true;
+		m.target = sm_str(sm, SM_MNT_POINT, sm->mnt_point);
+		m.type = type;
+		m.subtype = sm_str(sm, SM_FS_SUBTYPE, sm->fs_subtype);
+		m.source = sm_str(sm, SM_SB_SOURCE, sm->sb_source);
+		m.dev_major = sm->sb_dev_major;
+		m.dev_minor = sm->sb_dev_minor;
+		fuse_opts(sm_str(sm, SM_MNT_OPTS, sm->mnt_opts), &m);
+		*r = fn(arg, &m);
+		e = 1;
+	}
+	free(sm);
+	return e;
+}
+
+static int each_listmount(fuse_mount_fn fn, void *arg)
+{
+	uint64_t ids[512], last = 0;
+	long n;
+
+	do {
+		struct fm_mnt_id_req req = { .size = 24, .mnt_id = FM_LSMT_ROOT,
+					     .param = last };
+
+		n = syscall(FM_NR_listmount, &req, ids, 512, 0);
+		if (n < 0)
+			return -errno;
+		for (long i = 0; i < n; i++) {
+			int r = 0, e = fuse_by_statmount(ids[i], fn, arg, &r);
+
+			if (e < 0 && e != -ENOENT)	/* ENOENT: gone meanwhile */
+				return e;
+			if (r)
+				return r;
+		}
+		if (n > 0)
+			last = ids[n - 1];
+	} while (n == 512);
+	return 0;
+}
+
+/* 1 and fn's verdict in *r for a FUSE entry of mountinfo, else 0. */
+static int fuse_by_libmount(struct libmnt_fs *fs, fuse_mount_fn fn, void *arg,
+			    int *r)
+{
+	const char *t = lm.mnt_fs_get_fstype(fs), *dot;
+	char type[16];
+	struct fuse_mount m;
+	dev_t dev = lm.mnt_fs_get_devno(fs);
+
+	if (!t)
+		return 0;
+	dot = strchr(t, '.');
+	snprintf(type, sizeof(type), "%.*s", (int)(dot ? dot - t : (long)strlen(t)), t);
+	if (strcmp(type, "fuse") != 0 && strcmp(type, "fuseblk") != 0)
+		return 0;
+	memset(&m, 0, sizeof(m));
+	m.ref.id = (uint64_t)lm.mnt_fs_get_id(fs);
+	m.ref.unique = false;
+	m.target = lm.mnt_fs_get_target(fs) ? lm.mnt_fs_get_target(fs) : "";
+	m.type = type;
+	m.subtype = dot ? dot + 1 : "";
+	m.source = lm.mnt_fs_get_source(fs) ? lm.mnt_fs_get_source(fs) : "";
+	m.dev_major = major(dev);
+	m.dev_minor = minor(dev);
+	fuse_opts(lm.mnt_fs_get_fs_options(fs), &m);
+	*r = fn(arg, &m);
+	return 1;
+}
+
+/* want: one old mount ID, or all (want_all). */
+static int each_libmount(fuse_mount_fn fn, void *arg, bool want_all,
+			 uint64_t want)
+{
+	struct libmnt_table *tb;
+	struct libmnt_iter *it;
+	struct libmnt_fs *fs;
+	int r = 0, e = lm_load();
+
+	if (e)
+		return e;	/* fails closed: no mount is found */
+	tb = mountinfo();
+	it = lm.mnt_new_iter(MNT_ITER_FORWARD);
+	e = (tb && it) ? (want_all ? 0 : -ENOENT) : -ENOMEM;
+
+	while (tb && it && !r && lm.mnt_table_next_fs(tb, it, &fs) == 0) {
+		if (!want_all && (uint64_t)lm.mnt_fs_get_id(fs) != want)
+			continue;
+		e = fuse_by_libmount(fs, fn, arg, &r) ? 0 : -EINVAL;
+		if (!want_all)
+			break;
+	}
+	lm.mnt_free_iter(it);
+	lm.mnt_unref_table(tb);
+	return r ? r : e;
+}
+
+int mounts_each_fuse(fuse_mount_fn fn, void *arg)
+{
+	int e = each_listmount(fn, arg);
+
+	if (e == -ENOSYS || e == -EOPNOTSUPP)
+		e = each_libmount(fn, arg, true, 0);
+	return e;
+}
+
+int mounts_fuse_at(const struct mnt_ref *ref, fuse_mount_fn fn, void *arg)
+{
+	int r = 0, e;
+
+	if (!ref->unique)
+		return each_libmount(fn, arg, false, ref->id);
+	e = fuse_by_statmount(ref->id, fn, arg, &r);
+	if (e == -EOPNOTSUPP) {	/* the same mount by its old ID */
+		struct fm_statmount *sm = statmount_get(ref->id, SM_MNT_BASIC);
+
+		if (!sm)
+			return -errno;
+		e = each_libmount(fn, arg, false, sm->mnt_id_old);
+		free(sm);
+		return e;
+	}
+	return e < 0 ? e : e == 0 ? -EINVAL : r;
 }
 
 /* ------------------------------------------------------- mount points */

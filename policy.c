@@ -116,13 +116,14 @@ static int parse_mount_max(const char *s, long *out, const char **val)
 
 /* ------------------------------------------------------ new conf keys */
 
-enum new_key { NK_MOUNT_DIR, NK_GROUP, NK_USER_MAX, NK_FS, NK_NONE };
+enum new_key { NK_MOUNT_DIR, NK_GROUP, NK_USER_MAX, NK_FS, NK_LOG, NK_NONE };
 
 static const char *const new_keys[] = {
 	[NK_MOUNT_DIR] = "mount_dir",
 	[NK_GROUP] = "allow_other_group",
 	[NK_USER_MAX] = "user_mount_max",
 	[NK_FS] = "mountpoint_fs",
+	[NK_LOG] = "log",
 };
 
 /* Which new key s starts with (a whole word), and where its text ends. */
@@ -207,6 +208,23 @@ static const char *set_fs(struct fuse_conf *c, const char *v, int line)
 	return NULL;
 }
 
+static const char *set_log(struct fuse_conf *c, const char *v, int line)
+{
+	static const char *const words[] = {
+		[CONF_LOG_ALL] = "all",
+		[CONF_LOG_REFUSALS] = "refusals",
+		[CONF_LOG_OFF] = "off",
+	};
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strcmp(v, words[i]) == 0) {
+			c->log = (enum conf_log)i;
+			c->log_line = line;
+			return NULL;
+		}
+	return "log takes one of all, refusals, off";
+}
+
 /* "KEY = VALUE" for one of the new keys: NULL, or what is wrong with it.
  * Each setter likewise. */
 static const char *new_key_line(struct fuse_conf *c, enum new_key k,
@@ -227,6 +245,7 @@ static const char *new_key_line(struct fuse_conf *c, enum new_key k,
 	case NK_GROUP:	   return set_group(c, rest, line);
 	case NK_USER_MAX:  return set_user_max(c, rest, line);
 	case NK_FS:	   return set_fs(c, rest, line);
+	case NK_LOG:	   return set_log(c, rest, line);
 	case NK_NONE:	   break;
 	}
 	return "unknown key";
@@ -491,7 +510,7 @@ static bool escapable(const char *p)
 }
 
 /* Finds the end of the option starting at p (rule 2). */
-static const char *tok_end(const char *p)
+const char *opts_token_end(const char *p)
 {
 	bool esc = escapable(p);
 
@@ -617,6 +636,21 @@ static bool ignored(const struct token *t)
 	return false;
 }
 
+/* reattach=SECONDS: 1 to FM_REATTACH_GRACE_MAX */
+static enum opt_status reattach_grace(const struct token *t, struct mount_opts *o)
+{
+	unsigned long n = 0;
+
+	if (!valid_number(t, 9))
+		return OPT_BAD_VALUE;
+	for (size_t i = 9; i < t->len; i++)
+		n = n * 10 + (unsigned long)(t->p[i] - '0');
+	if (n < 1 || n > FM_REATTACH_GRACE_MAX)
+		return OPT_BAD_VALUE;
+	o->reattach_grace = (unsigned int)n;
+	return OPT_OK;
+}
+
 static enum opt_status value_opt(const struct token *t, struct mount_opts *o)
 {
 	if (tok_has_prefix(t, "fsname="))
@@ -656,6 +690,12 @@ static enum opt_status one_option(const struct token *t,
 		o->auto_unmount = true;
 		return OPT_OK;
 	}
+	if (tok_is(t, "reattach")) {
+		o->reattach_grace = FM_REATTACH_GRACE_DEFAULT;
+		return OPT_OK;
+	}
+	if (tok_has_prefix(t, "reattach="))
+		return reattach_grace(t, o);
 	if (tok_is(t, "blkdev")) {
 		if (!ctx->root)
 			return OPT_BLKDEV;
@@ -686,7 +726,7 @@ int opts_parse(const char *s, const struct opt_ctx *ctx,
 	if (strlen(s) > FM_OPTS_MAX)
 		return fail(err, OPT_TOO_LONG, NULL);
 	while (*s) {
-		const char *end = tok_end(s);
+		const char *end = opts_token_end(s);
 		enum opt_status st;
 
 		t.p = s;

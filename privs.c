@@ -14,6 +14,7 @@
  */
 #include <cap-ng.h>
 #include <errno.h>
+#include <grp.h>
 #include <stdlib.h>
 #include <sys/fsuid.h>
 #include <sys/prctl.h>
@@ -292,6 +293,32 @@ int privs_drop_to_caller(void)
 		return -errno;
 	capng_clear(CAPNG_SELECT_CAPS);	/* file capabilities survive the above */
 	return capng_apply(CAPNG_SELECT_CAPS) ? -EPERM : 0;
+}
+
+/*
+ * For a forked child that only probes a mount: exactly uid/gid, no
+ * supplementary groups, no capability in any set but the bounding one.
+ * Needs CAP_SETUID and CAP_SETGID (a root caller's helper).  libcap-ng's
+ * state is set from what privs_reduce() kept, not read (privs_forked),
+ * and the empty sets are applied last: a capset that succeeds leaves
+ * exactly those.  0 or -errno.
+ */
+int privs_become(uid_t uid, gid_t gid)
+{
+	int e = 0;
+
+	if (privs_forked() || privs_raise(CAP_SETUID) || privs_raise(CAP_SETGID))
+		return -EPERM;
+	if (setgroups(0, NULL) || setresgid(gid, gid, gid) ||
+	    setresuid(uid, uid, uid))
+		e = -errno;
+	keep_all(false);
+	base_effective = false;
+	if (apply_reduced())
+		return -EPERM;
+	if (!e && (!ids_are(uid, gid) || getgroups(0, NULL) != 0))
+		e = -EPERM;
+	return e;
 }
 
 int privs_drop_all(void)

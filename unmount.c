@@ -476,6 +476,8 @@ enum um_status unmount_run(struct um_req *q, int *err)
 	if (pfd < 0)
 		return UM_PARENT;
 	st = take_mount(q, pfd, &a);
+	if (st == UM_OK && q->before && (*err = -q->before(q->pv, &a.ref)) != 0)
+		st = UM_BEFORE;
 	if (st == UM_OK)
 		st = remove_mount(q, &a, err);
 	if (a.mfd >= 0)

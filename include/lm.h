@@ -24,6 +24,7 @@
 	X(mnt_fs_get_id) X(mnt_fs_get_parent_id)		\
 	X(mnt_fs_get_target) X(mnt_fs_get_fstype)		\
 	X(mnt_fs_get_root) X(mnt_fs_get_source)			\
+	X(mnt_fs_get_devno)					\
 	X(mnt_fs_get_fs_options) X(mnt_fs_get_vfs_options)	\
 	X(mnt_optstr_get_option)				\
 	X(mnt_new_table_from_file) X(mnt_unref_table)		\

@@ -36,6 +36,27 @@ void mounts_info_free(struct mnt_info *mi);
 bool mounts_is_fuse(const struct mnt_info *mi);
 /* FUSE mounts in this namespace: all of them, and those of uid. */
 int mounts_count_fuse(uid_t uid, long *total, long *of_uid);
+/* One FUSE mount (fuse or fuseblk) as the kernel reports it.  The
+ * strings are valid only while the callback runs. */
+struct fuse_mount {
+	struct mnt_ref ref;
+	const char *target;	/* mount point, raw bytes */
+	const char *type;	/* "fuse" or "fuseblk" */
+	const char *subtype;	/* "" when none */
+	const char *source;	/* "" when none */
+	bool has_user_id, has_group_id, allow_other;
+	uid_t user_id;
+	gid_t group_id;
+	unsigned int dev_major, dev_minor;	/* the superblock's device */
+};
+/* Non-zero stops the walk and is returned. */
+typedef int (*fuse_mount_fn)(void *arg, const struct fuse_mount *m);
+/* Every FUSE mount in this namespace, in mount order: listmount and
+ * statmount, or mountinfo (old IDs) where statmount cannot tell all. */
+int mounts_each_fuse(fuse_mount_fn fn, void *arg);
+/* The one mount ref: fn's verdict, -EINVAL when it is not FUSE, -ENOENT
+ * when it is gone, -errno. */
+int mounts_fuse_at(const struct mnt_ref *ref, fuse_mount_fn fn, void *arg);
 /* Every mount of this namespace as the kernel names it (statmount, or
  * mountinfo before Linux 6.11): no path is walked, no FUSE request sent. */
 struct mnt_entry {

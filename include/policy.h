@@ -33,6 +33,13 @@ struct conf_entry {
 	int line;
 };
 
+/* What goes to syslog (the log key); see log.h. */
+enum conf_log {
+	CONF_LOG_ALL = 0,	/* every mount, unmount and refusal (default) */
+	CONF_LOG_REFUSALS,	/* refusals and failures only */
+	CONF_LOG_OFF,		/* nothing */
+};
+
 struct fuse_conf {
 	bool user_allow_other;
 	int allow_other_line;		/* 0: not set */
@@ -47,6 +54,8 @@ struct fuse_conf {
 	unsigned long extra_fs[FM_CONF_LIST_MAX];	/* mountpoint_fs */
 	int extra_fs_line[FM_CONF_LIST_MAX];
 	size_t n_extra_fs;
+	enum conf_log log;	/* log */
+	int log_line;
 	int new_key_line;	/* first line using a new key; 0: none */
 	int bad_line;		/* first malformed new-key line; 0: none */
 	const char *bad_why;	/* what is wrong with it (static text) */
@@ -91,6 +100,11 @@ bool conf_file_trusted(uid_t owner, mode_t mode);
 int policy_group_allow_other(const struct fuse_conf *c, const bool *member);
 bool policy_user_max_reached(const struct fuse_conf *c, long mine);
 
+/* The end of the -o option starting at p (a comma or the NUL): the one
+ * tokenizer, so that a backslash-escaped comma in fsname=/subtype= never
+ * ends an option, wherever options are split. */
+const char *opts_token_end(const char *p);
+
 /* Parsed -o string.  Strings are owned and freed by opts_free(). */
 struct mount_opts {
 	unsigned long flags;		/* MS_* bits, NOSUID|NODEV preset */
@@ -103,7 +117,11 @@ struct mount_opts {
 	bool default_permissions;
 	bool blkdev;
 	bool auto_unmount;
+	unsigned int reattach_grace;	/* reattach[=SECONDS]: 0 = off */
 };
+
+#define FM_REATTACH_GRACE_DEFAULT 30	/* seconds, for a bare "reattach" */
+#define FM_REATTACH_GRACE_MAX 3600
 
 enum opt_status {
 	OPT_OK = 0,

@@ -47,6 +47,9 @@ int privs_out_of_reach(const struct privs *p);
 /* Before privs_reduce(), for answers that need nothing: a non-root caller's
  * real ids everywhere and no capability, for good; 0 or -errno. */
 int privs_drop_to_caller(void);
+/* In a forked child: become exactly uid/gid, without supplementary
+ * groups or any capability; 0 or -errno. */
+int privs_become(uid_t uid, gid_t gid);
 /* Gives up every capability for good; 0 or -errno. */
 int privs_drop_all(void);
 /* -EPERM when the process could become root again. */

@@ -99,6 +99,7 @@ enum um_status {
 	UM_LOCK,	/* the unmount lock: not opened (err), or not had
 			 * within its time (err ETIMEDOUT) */
 	UM_NO_PROC,	/* no /proc: a lazy unmount cannot go by identity */
+	UM_BEFORE,	/* q->before refused (err its errno); nothing done */
 };
 
 struct um_req {
@@ -109,6 +110,9 @@ struct um_req {
 	bool lazy;
 	const struct mnt_ref *expect;	/* only this very mount, or NULL */
 	int pfd;			/* the opened parent (watcher), or -1 */
+	/* unmount_run: called with the checked mount, before it is removed
+	 * (--abort: fusectl_abort); 0 or -errno, which stops the unmount */
+	int (*before)(const struct privs *pv, const struct mnt_ref *ref);
 	/* results */
 	char *target;			/* the mount's path as the kernel gave
 					 * it before the unmount (malloc'ed) */
@@ -116,8 +120,8 @@ struct um_req {
 					 * not be removed */
 };
 
-/* Returns a status; *err holds the errno for UM_PARENT, UM_UMOUNT and
- * UM_LOCK.  The caller frees q->target. */
+/* Returns a status; *err holds the errno for UM_PARENT, UM_UMOUNT,
+ * UM_LOCK and UM_BEFORE.  The caller frees q->target. */
 enum um_status unmount_run(struct um_req *q, int *err);
 /* Watcher: unmounts q->expect, found in q->pfd, only if its filesystem
  * is dead. */

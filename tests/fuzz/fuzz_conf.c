@@ -71,6 +71,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fclose(f);
 	CHECK(c.mount_max >= -1);
 	CHECK(c.user_mount_max >= -1);
+	CHECK(c.log >= CONF_LOG_ALL && c.log <= CONF_LOG_OFF);
+	CHECK(!c.log_line || (c.new_key_line && c.new_key_line <= c.log_line &&
+			      c.log_line <= s.lines));
+	if (c.log != CONF_LOG_ALL)
+		CHECK(memmem(data, size, "log", 3) != NULL);
 	CHECK(c.n_mount_dir <= FM_CONF_LIST_MAX && c.n_group <= FM_CONF_LIST_MAX &&
 	      c.n_extra_fs <= FM_CONF_LIST_MAX);
 	CHECK(c.bad_line >= 0 && c.bad_line <= s.lines);

@@ -90,7 +90,7 @@ test_bad_mountpoint_missing() {
 
 test_help() {
 	local usage
-	usage=$(printf '%s: [options] mountpoint\nOptions:\n -h\t\t    print help\n -V\t\t    print version\n -o opt[,opt...]    mount options\n -u\t\t    unmount\n -q\t\t    quiet\n -z\t\t    lazy unmount\n --features\t    print supported features in hexadecimal\n --features=text    print supported feature names' "$FM")
+	usage=$(printf '%s: [options] mountpoint\nOptions:\n -h\t\t    print help\n -V\t\t    print version\n -o opt[,opt...]    mount options\n -u\t\t    unmount\n -q\t\t    quiet\n -z\t\t    lazy unmount\n --features\t    print supported features in hexadecimal\n --features=text    print supported feature names\n --list [--json]    list your FUSE mounts and whether they answer\n --abort\t    abort the connection of a hung mount, detach it' "$FM")
 	assert_exit 1 as_user "$FM" -h
 	assert_eq "$usage" "$OUT" "usage on stdout"
 	assert_eq "" "$ERR" "stderr"

@@ -12,7 +12,7 @@ FEATURES_TEXT="FUSERMOUNT_FEATURE_NEW_MOUNT_API FUSERMOUNT_FEATURE_SYNC_INIT"
 WORD_RE='(^|[[:space:]])--features([[:space:]]|$)'
 
 usage_text() { # PROGNAME
-	printf '%s: [options] mountpoint\nOptions:\n -h\t\t    print help\n -V\t\t    print version\n -o opt[,opt...]    mount options\n -u\t\t    unmount\n -q\t\t    quiet\n -z\t\t    lazy unmount\n --features\t    print supported features in hexadecimal\n --features=text    print supported feature names' "$1"
+	printf '%s: [options] mountpoint\nOptions:\n -h\t\t    print help\n -V\t\t    print version\n -o opt[,opt...]    mount options\n -u\t\t    unmount\n -q\t\t    quiet\n -z\t\t    lazy unmount\n --features\t    print supported features in hexadecimal\n --features=text    print supported feature names\n --list [--json]    list your FUSE mounts and whether they answer\n --abort\t    abort the connection of a hung mount, detach it' "$1"
 }
 # the bytes of the last assert_exit's stdout, one hex pair per byte
 out_bytes() { od -An -tx1 -v "$T/.out" | tr -s ' \n' ' ' | sed 's/^ //; s/ $//'; }

@@ -100,3 +100,18 @@ test_unmount_symlink_refused() {
 	assert_mounted "$H/mnt"
 	unmount_client c "$H/mnt"
 }
+
+# root unmounts a user's mount made without allow_other, which FUSE does
+# not let root look into (statx of anything but nothing gives EACCES)
+test_unmount_by_root() {
+	u_mkdir "$H/mnt" "$H/mnt2"
+	start_client c --mode classic "$H/mnt"
+	assert_exit 0 "$FM" -u "$H/mnt"
+	assert_eq "" "$ERR" "stderr of root's -u"
+	assert_not_mounted "$H/mnt"
+	assert_utab_lacks "$H/mnt"
+	wait_exit c 5
+	start_client c2 --mode sync-init "$H/mnt2"
+	assert_exit 0 "$FM" -u -z "$H/mnt2"
+	assert_not_mounted "$H/mnt2"
+}

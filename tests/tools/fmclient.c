@@ -35,10 +35,11 @@
 #define LINGER_MS 2000	/* close-after-fd keeps running this long */
 
 enum mode {
-	MODE_CLASSIC, MODE_SYNC, MODE_AUTO, MODE_DIRECT, MODE_LIBFUSE, MODE_COUNT
+	MODE_CLASSIC, MODE_SYNC, MODE_AUTO, MODE_DIRECT, MODE_LIBFUSE,
+	MODE_REATTACH, MODE_COUNT
 };
 static const char *const mode_names[MODE_COUNT] = {
-	"classic", "sync-init", "auto-unmount", "direct", "libfuse",
+	"classic", "sync-init", "auto-unmount", "direct", "libfuse", "reattach",
 };
 
 /* the helper's --features bits libfuse (after 3.18) needs for --sync-init */
@@ -91,7 +92,7 @@ enum {
 	OPT_HELPER = 256, OPT_MODE, OPT_SYNC_IOCTL, OPT_INIT_DELAY,
 	OPT_INIT_ERROR, OPT_CONTENT, OPT_ROOT_FILE, OPT_FAULT, OPT_READY,
 	OPT_TIMEOUT, OPT_VERBOSE, OPT_NO_FALLBACK, OPT_EXPECT_PATH,
-	OPT_STALL_LOOKUP, OPT_STALL_OPEN,
+	OPT_STALL_LOOKUP, OPT_STALL_OPEN, OPT_STALL_ON, OPT_STALL_READ,
 };
 
 static const struct option long_opts[] = {
@@ -110,6 +111,8 @@ static const struct option long_opts[] = {
 	{ "no-fallback", no_argument, NULL, OPT_NO_FALLBACK },
 	{ "expect-path", required_argument, NULL, OPT_EXPECT_PATH },
 	{ "stall-open", no_argument, NULL, OPT_STALL_OPEN },
+	{ "stall-on", required_argument, NULL, OPT_STALL_ON },
+	{ "stall-read", no_argument, NULL, OPT_STALL_READ },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -134,7 +137,8 @@ static void usage(FILE *f)
 		"usage: fmclient [options] MOUNTPOINT\n"
 		"  --helper PATH        helper (default $FMCLIENT_HELPER or "
 		DEFAULT_HELPER ")\n"
-		"  --mode MODE          classic|sync-init|auto-unmount|direct|libfuse\n"
+		"  --mode MODE          classic|sync-init|auto-unmount|direct|libfuse|\n"
+		"                       reattach\n"
 		"  -o OPTS              mount options, passed verbatim\n"
 		"  --sync-ioctl         FUSE_DEV_IOC_SYNC_INIT on the fd\n"
 		"  --init-delay-ms N    delay the FUSE_INIT answer\n"
@@ -151,7 +155,9 @@ static void usage(FILE *f)
 		"chose PATH\n"
 		"                       (classic|sync-init)\n"
 		"  --stall-lookup NAME  never answer a LOOKUP of NAME\n"
-		"  --stall-open         never answer OPEN/OPENDIR\n");
+		"  --stall-open         never answer OPEN/OPENDIR\n"
+		"  --stall-on NAME      stop answering once NAME is looked up\n"
+		"  --stall-read         never answer READ\n");
 }
 
 /* ---- signals --------------------------------------------------------- */
@@ -242,12 +248,14 @@ static int parse_one(struct opts *o, int c, const char *arg)
 	case OPT_READY: o->ready_file = arg; return 0;
 	case OPT_VERBOSE: o->srv.verbose = 1; return 0;
 	case OPT_STALL_LOOKUP: o->srv.stall_lookup = arg; return 0;
+	case OPT_STALL_ON: o->srv.stall_on = arg; return 0;
 	case OPT_NO_FALLBACK: o->no_fallback = 1; return 0;
 	case OPT_EXPECT_PATH:
 		v = parse_name(arg, path_names, PATH_COUNT);
 		o->expect_path = (enum path)v;
 		return v;
 	case OPT_STALL_OPEN: o->srv.stall_open = 1; return 0;
+	case OPT_STALL_READ: o->srv.stall_read = 1; return 0;
 	case OPT_INIT_DELAY:
 		return parse_num(arg, 0, 3600000, &o->srv.init_delay_ms);
 	case OPT_INIT_ERROR:
@@ -667,6 +675,29 @@ static int run_with_helper(struct run *r)
 	return serve(r);
 }
 
+/*
+ * A restarted server: `fusermount3 --reattach -- MNT` sends the kept fd
+ * as a mount does; the socket stays open (the watcher's sign of life),
+ * the helper is reaped; the server asks for a resend, then serves.
+ */
+static int run_reattach(struct run *r)
+{
+	const char *argv[] = { "fusermount3", "--reattach", "--", r->o.mnt,
+			       NULL };
+	int rc;
+
+	r->auto_unmount = 1;
+	r->o.srv.resend = 1;
+	rc = spawn_helper(r, argv);
+	if (!rc)
+		rc = get_fuse_fd(r);
+	if (!rc)
+		rc = start_server(r);
+	if (rc)
+		return rc;
+	return serve(r);
+}
+
 /* ---- libfuse after 3.18: ask the helper, then mount ------------------ */
 
 /* word as a whole word of text: between start/space and space/end */
@@ -872,6 +903,8 @@ int main(int argc, char **argv)
 		return run_auto(&r);
 	case MODE_LIBFUSE:
 		return run_libfuse(&r);
+	case MODE_REATTACH:
+		return run_reattach(&r);
 	default:
 		return run_with_helper(&r);
 	}

@@ -173,6 +173,14 @@ static int op_lookup(struct srv *s, const struct req *q)
 		fprintf(stderr, "fmclient: server: LOOKUP %s stalled\n", q->arg);
 		return SRV_RUNNING;	/* pending until the connection ends */
 	}
+	if (memchr(q->arg, '\0', q->len) && s->conf.stall_on &&
+	    strcmp(q->arg, s->conf.stall_on) == 0) {
+		/* from now on the server reads requests and answers none:
+		 * like a network filesystem whose peer went away */
+		atomic_store(&s->stalled, 1);
+		fprintf(stderr, "fmclient: server: stalled\n");
+		return SRV_RUNNING;
+	}
 	if (!memchr(q->arg, '\0', q->len) || strcmp(q->arg, HELLO_NAME))
 		return reply_err(s, q, ENOENT);
 	memset(&out, 0, sizeof(out));
@@ -293,7 +301,8 @@ static int op_destroy(struct srv *s, const struct req *q)
  * "stalled=open" or "stalled=opendir" on stdout tells the test. */
 static int stall(const struct req *q)
 {
-	printf("stalled=%s\n", q->h.opcode == FUSE_OPENDIR ? "opendir" : "open");
+	printf("stalled=%s\n", q->h.opcode == FUSE_OPENDIR ? "opendir" :
+	       q->h.opcode == FUSE_READ ? "read" : "open");
 	fflush(stdout);
 	return SRV_RUNNING;
 }
@@ -302,6 +311,8 @@ static int dispatch(struct srv *s, const struct req *q)
 {
 	if (s->conf.stall_open &&
 	    (q->h.opcode == FUSE_OPEN || q->h.opcode == FUSE_OPENDIR))
+		return stall(q);
+	if (s->conf.stall_read && q->h.opcode == FUSE_READ)
 		return stall(q);
 	switch (q->h.opcode) {
 	case FUSE_INIT:
@@ -352,7 +363,27 @@ static int handle(struct srv *s, size_t n)
 			"nodeid %llu len %zu\n", q.h.opcode,
 			(unsigned long long)q.h.unique,
 			(unsigned long long)q.h.nodeid, n);
+	if (atomic_load(&s->stalled))
+		return SRV_RUNNING;	/* read, never answered */
 	return dispatch(s, &q);
+}
+
+/* A reattached server: the connection is initialised already; ask the
+ * kernel for every request the old server read but did not answer. */
+static int resend(struct srv *s)
+{
+	struct fuse_out_header out = { .len = sizeof(out),
+				       .error = SRV_NOTIFY_RESEND };
+
+	atomic_store(&s->got_init, 1);
+	if (write(s->fd, &out, sizeof(out)) != (ssize_t)sizeof(out)) {
+		fprintf(stderr, "fmclient: server: FUSE_NOTIFY_RESEND: %s\n",
+			strerror(errno));
+		return SRV_FAILED;
+	}
+	printf("resent\n");
+	fflush(stdout);
+	return SRV_RUNNING;
 }
 
 static enum srv_end serve_loop(struct srv *s)
@@ -360,6 +391,8 @@ static enum srv_end serve_loop(struct srv *s)
 	ssize_t n;
 	int rc;
 
+	if (s->conf.resend && resend(s) != SRV_RUNNING)
+		return SRV_FAILED;
 	for (;;) {
 		if (atomic_load(&s->stop))
 			return SRV_STOPPED;
@@ -424,6 +457,7 @@ static void srv_init(struct srv *s, int fd, const struct srv_conf *conf,
 	atomic_init(&s->stop, 0);
 	atomic_init(&s->end, SRV_RUNNING);
 	atomic_init(&s->got_init, 0);
+	atomic_init(&s->stalled, 0);
 }
 
 int srv_start(struct srv *s, int fd, const struct srv_conf *conf,

@@ -22,6 +22,9 @@
 #endif
 _Static_assert(FUSE_DEV_IOC_SYNC_INIT == 0xe503, "FUSE_DEV_IOC_SYNC_INIT");
 
+/* Linux 6.9 (protocol 7.40); the 6.1 uapi header lacks it. */
+#define SRV_NOTIFY_RESEND 7
+
 struct srv_conf {
 	const char *content;	/* data of "hello", or of the root file */
 	int root_file;		/* serve the root inode as a regular file */
@@ -30,6 +33,10 @@ struct srv_conf {
 	int verbose;		/* log every request to stderr */
 	const char *stall_lookup; /* never answer a LOOKUP of this name */
 	int stall_open;		/* never answer OPEN/OPENDIR; print stalled= */
+	const char *stall_on;	/* LOOKUP of this name in the root is never
+				 * answered, nor is any request after it */
+	int stall_read;		/* never answer READ; print stalled=read */
+	int resend;		/* reattached: no INIT; FUSE_NOTIFY_RESEND first */
 };
 
 /* Why the server thread ended. */
@@ -56,6 +63,7 @@ struct srv {
 	atomic_int stop;
 	atomic_int end;		/* enum srv_end */
 	atomic_int got_init;
+	atomic_int stalled;	/* stall_on was looked up: answer nothing */
 };
 
 /* Start the server thread on fd; returns 0 or a positive errno. */

@@ -345,6 +345,7 @@ static void test_conf_read_error(void **state)
 #define W_UMAX	"user_mount_max takes a number from 0 to 2147483647"
 #define W_FS	"mountpoint_fs names an unknown filesystem type or one " \
 		"that may never be mounted over"
+#define W_LOG	"log takes one of all, refusals, off"
 #define W_MANY	"too many entries for this key"
 #define W_LOST	"policy line too long or without final newline"
 
@@ -379,6 +380,7 @@ sum_add(struct summary *b, const char *fmt, ...)
  *   mm=N@L       mount_max          umm=N@L   user_mount_max
  *   dir=V@L      each mount_dir     grp=V@L   each allow_other_group
  *   fs=NAME@L    each mountpoint_fs (by the name of its magic)
+ *   log=WORD@L   log (log=all@L when set to the default)
  *   new@L        new_key_line       bad@L     bad_line
  */
 static const char *conf_summary(const struct fuse_conf *c, struct summary *b)
@@ -407,6 +409,12 @@ static const char *conf_summary(const struct fuse_conf *c, struct summary *b)
 			sum_add(b, "fs=%s@%d", name, c->extra_fs_line[i]);
 		else
 			sum_add(b, "fs=%#lx@%d", c->extra_fs[i], c->extra_fs_line[i]);
+	}
+	if (c->log != CONF_LOG_ALL || c->log_line) {
+		static const char *const words[] = { "all", "refusals", "off" };
+
+		assert_true(c->log >= CONF_LOG_ALL && c->log <= CONF_LOG_OFF);
+		sum_add(b, "log=%s@%d", words[c->log], c->log_line);
 	}
 	if (c->new_key_line)
 		sum_add(b, "new@%d", c->new_key_line);
@@ -681,6 +689,32 @@ static const struct key_case key_cases[] = {
 	{ "mountpoint_fs = fuseblk (not a table name)", "mountpoint_fs = fuseblk\n", 0,
 	  "new@1 bad@1", W_FS, BADKEY(1, W_FS) },
 
+	/* ---- log */
+	{ "log = all", "log = all\n", 0, "log=all@1 new@1", NULL, NODIAG },
+	{ "log = refusals", "log = refusals\n", 0, "log=refusals@1 new@1", NULL, NODIAG },
+	{ "log=off", "log=off\n", 0, "log=off@1 new@1", NULL, NODIAG },
+	{ "log = off # comment", "log = off # no log\n", 0, "log=off@1 new@1", NULL,
+	  NODIAG },
+	{ "log: last one wins", "log = off\nlog = refusals\n", 0,
+	  "log=refusals@2 new@1", NULL, NODIAG },
+	{ "log: a bad line keeps the last good one", "log = off\nlog = none\n", 0,
+	  "log=off@1 new@1 bad@2", W_LOG, BADKEY(2, W_LOG) },
+	/* malformed: fails closed like every policy key */
+	{ "log alone", "log\n", 0, "new@1 bad@1", W_KV, BADKEY(1, W_KV) },
+	{ "log off", "log off\n", 0, "new@1 bad@1", W_KV, BADKEY(1, W_KV) },
+	{ "log =", "log =\n", 0, "new@1 bad@1", W_EMPTY, BADKEY(1, W_EMPTY) },
+	{ "log = OFF (case)", "log = OFF\n", 0, "new@1 bad@1", W_LOG, BADKEY(1, W_LOG) },
+	{ "log = no", "log = no\n", 0, "new@1 bad@1", W_LOG, BADKEY(1, W_LOG) },
+	{ "log = 0", "log = 0\n", 0, "new@1 bad@1", W_LOG, BADKEY(1, W_LOG) },
+	{ "log = off all", "log = off all\n", 0, "new@1 bad@1", W_LOG,
+	  BADKEY(1, W_LOG) },
+	{ "log = off,all", "log = off,all\n", 0, "new@1 bad@1", W_LOG,
+	  BADKEY(1, W_LOG) },
+	{ "log = refusal (no s)", "log = refusal\n", 0, "new@1 bad@1", W_LOG,
+	  BADKEY(1, W_LOG) },
+	{ "log = offf", "log = offf\n", 0, "new@1 bad@1", W_LOG, BADKEY(1, W_LOG) },
+	{ "log == off", "log == off\n", 0, "new@1 bad@1", W_LOG, BADKEY(1, W_LOG) },
+
 	/* ---- keys are whole words: anything else is the classic unknown key */
 	{ "mount_dirs", "mount_dirs = /x\n", 0, "", NULL, UNKNOWN(1, "mount_dirs = /x") },
 	{ "mount_dir_x", "mount_dir_x=/x\n", 0, "", NULL, UNKNOWN(1, "mount_dir_x=/x") },
@@ -696,13 +730,19 @@ static const struct key_case key_cases[] = {
 	  UNKNOWN(1, "mountpoint_fs2 = 9p") },
 	{ "mountpoint_fs:", "mountpoint_fs: 9p\n", 0, "", NULL,
 	  UNKNOWN(1, "mountpoint_fs: 9p") },
+	{ "logs", "logs = off\n", 0, "", NULL, UNKNOWN(1, "logs = off") },
+	{ "log_level", "log_level = off\n", 0, "", NULL, UNKNOWN(1, "log_level = off") },
+	{ "syslog", "syslog = off\n", 0, "", NULL, UNKNOWN(1, "syslog = off") },
+	{ "Log", "Log = off\n", 0, "", NULL, UNKNOWN(1, "Log = off") },
+	{ "log:", "log: off\n", 0, "", NULL, UNKNOWN(1, "log: off") },
 	{ "commented out", "# mount_dir = /x\n#user_mount_max=1\n", 0, "", NULL, NODIAG },
 
 	/* ---- combinations */
 	{ "every key, with line numbers",
 	  "# policy\nuser_allow_other\nmount_max = 20\n\nmount_dir = /srv/$USER\n"
-	  "allow_other_group = fuse\nuser_mount_max = 2\nmountpoint_fs = 9p\n", 0,
-	  "ao@2 mm=20@3 umm=2@7 dir=/srv/$USER@5 grp=fuse@6 fs=9p@8 new@5",
+	  "allow_other_group = fuse\nuser_mount_max = 2\nmountpoint_fs = 9p\n"
+	  "log = refusals\n", 0,
+	  "ao@2 mm=20@3 umm=2@7 dir=/srv/$USER@5 grp=fuse@6 fs=9p@8 log=refusals@9 new@5",
 	  NULL, NODIAG },
 	{ "new keys first, classic after",
 	  "mountpoint_fs = afs\nmount_max=3\nuser_allow_other\n", 0,
@@ -781,7 +821,7 @@ static void test_conf_classic_sets_no_policy(void **state)
 					    &c, &ds), 0);
 		if (c.new_key_line || c.bad_line || c.bad_why || c.n_mount_dir ||
 		    c.n_group || c.n_extra_fs || c.user_mount_max != -1 ||
-		    c.user_mount_max_line)
+		    c.user_mount_max_line || c.log != CONF_LOG_ALL || c.log_line)
 			fail_msg("%s: policy fields set (new %d, bad %d)", k->name,
 				 c.new_key_line, c.bad_line);
 		for (int j = 0; j < ds.n; j++)
@@ -802,6 +842,8 @@ static void test_conf_defaults_policy(void **state)
 	assert_int_equal(c.user_mount_max, -1);
 	assert_null(c.bad_why);
 	assert_int_equal(c.n_mount_dir + c.n_group + c.n_extra_fs, 0);
+	assert_int_equal(c.log, CONF_LOG_ALL);
+	assert_int_equal(c.log_line, 0);
 }
 
 /* ---- lines built from a head, a run of one character, and a tail */
@@ -835,6 +877,8 @@ static const struct padded_case padded_cases[] = {
 	  2, { { CONF_LINE_TOO_LONG, 1, NULL }, { CONF_BAD_NEW_KEY, 2, W_FS } } },
 	{ "long line without final newline", "user_mount_max = 1", 300, '1', "",
 	  "new@1 bad@1", W_LOST, 1, { { CONF_NO_FINAL_NEWLINE, 1, NULL } } },
+	{ "log = off with long trailing blanks", "log = off", 300, ' ', "\n",
+	  "new@1 bad@1", W_LOST, TOO_LONG(1) },
 	/* new keys behind leading blanks are still new keys */
 	{ "250 blanks, then mount_dir", "", 250, ' ', "mount_dir = /srv\n",
 	  "new@1 bad@1", W_LOST, TOO_LONG(1) },
@@ -1642,6 +1686,7 @@ struct value_case {
 	unsigned long add;		/* flags = NN | add */
 	const char *fsname, *subtype, *max_read, *blksize, *x_opts;
 	bool allow_other, default_permissions, blkdev, auto_unmount;
+	unsigned int reattach;
 };
 
 static const struct value_case value_cases[] = {
@@ -1673,6 +1718,11 @@ static const struct value_case value_cases[] = {
 	  .x_opts = "x-gvfs-hide,x-systemd.automount" },
 	{ .in = "default_permissions", .default_permissions = true },
 	{ .in = "auto_unmount", .auto_unmount = true },
+	{ .in = "reattach", .reattach = FM_REATTACH_GRACE_DEFAULT },
+	{ .in = "auto_unmount,reattach=1", .auto_unmount = true, .reattach = 1 },
+	{ .in = "reattach=3600", .reattach = 3600 },
+	{ .in = "reattach=0007", .reattach = 7 },
+	{ .in = "reattach=5,reattach", .reattach = FM_REATTACH_GRACE_DEFAULT },
 	{ .in = "allow_other", .may_ao = true, .allow_other = true },
 	{ .in = "allow_other", .root = true, .allow_other = true },
 	{ .in = "blkdev", .root = true, .blkdev = true },
@@ -1738,6 +1788,9 @@ static void test_opts_values(void **state)
 			   k->default_permissions);
 		check_bool(k->in, "blkdev", o.blkdev, k->blkdev);
 		check_bool(k->in, "auto_unmount", o.auto_unmount, k->auto_unmount);
+		if (o.reattach_grace != k->reattach)
+			fail_msg("\"%s\": reattach_grace %u, want %u", k->in,
+				 o.reattach_grace, k->reattach);
 		opts_free(&o);
 	}
 }
@@ -1752,6 +1805,14 @@ struct err_case {
 };
 
 static const struct err_case err_cases[] = {
+	/* reattach=SECONDS: 1 to 3600, digits only */
+	{ "reattach=0", false, false, OPT_BAD_VALUE, 0, 10 },
+	{ "reattach=3601", false, false, OPT_BAD_VALUE, 0, 13 },
+	{ "reattach=", false, false, OPT_BAD_VALUE, 0, 9 },
+	{ "reattach=-1", false, false, OPT_BAD_VALUE, 0, 11 },
+	{ "ro,reattach=9999999999", false, false, OPT_BAD_VALUE, 3, 19 },
+	{ "reattach=1x", false, false, OPT_BAD_VALUE, 0, 11 },
+	{ "reattachx", false, false, OPT_UNKNOWN, 0, 9 },
 	/* allow_other / allow_root */
 	{ "allow_other", false, false, OPT_NEED_ALLOW_OTHER, 0, 11 },
 	{ "ro,allow_other", false, false, OPT_NEED_ALLOW_OTHER, 3, 11 },
