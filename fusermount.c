@@ -983,14 +983,27 @@ static void unsafe_option(void *arg, const char *opt)
 	msg("unsafe option %s ignored", opt);
 }
 
-static void check_reattach(const struct mctx *c)
+static void check_reattach(struct mctx *c)
 {
+	enum grace_verdict v;
+
 	if (!c->o.reattach_grace)
 		return;
 	if (!c->o.auto_unmount)
 		die("option reattach needs auto_unmount");
 	if (!c->pv->can_fsroot)
 		die("option reattach needs the helper to hold CAP_SETUID and CAP_SETGID");
+	if (c->pv->root)
+		return;
+	v = policy_reattach_grace(&c->conf, &c->o);
+	decided_line = c->conf.reattach_grace_max_line;
+	if (v == GRACE_OFF)
+		die("option reattach is not allowed: reattach_grace_max=0 is set in %s",
+		    FUSE_CONF);
+	if (v == GRACE_OVER)
+		die("option reattach=%u is more than reattach_grace_max=%d set in %s",
+		    c->o.reattach_grace, c->conf.reattach_grace_max, FUSE_CONF);
+	decided_line = 0;
 }
 
 static void parse_options(struct mctx *c)
@@ -1923,6 +1936,8 @@ static int cmd_check(struct mctx *c)
 	print_decided(c->mount_dir_line);
 	if (c->o.allow_other)
 		print_decided(c->allow_other_line);
+	if (c->o.reattach_grace && !c->pv->root)
+		print_decided(c->conf.reattach_grace_max_line);
 	return EXIT_SUCCESS;
 }
 
