@@ -1658,7 +1658,17 @@ struct watcher {
 	int grace_ms;
 	enum wstate st;
 	long long deadline;	/* ORPHANED: CLOCK_MONOTONIC ms */
+	int mark;		/* ORPHANED: the waiting name, or -1 */
 };
+
+/* Leaving ORPHANED drops the waiting name that --list looks for. */
+static void set_state(struct watcher *w, enum wstate st)
+{
+	if (w->mark >= 0)
+		close(w->mark);
+	w->mark = st == W_ORPHANED ? reattach_mark_waiting(w->ref) : -1;
+	w->st = st;
+}
 
 static long long mono_ms(void)
 {
@@ -1687,7 +1697,7 @@ static void take_request(struct watcher *w)
 		reattach_reply(conn, -EBUSY, -1);
 	} else if (reattach_reply(conn, 0, WATCH_DEV) == 0 &&
 		   dup3(comm, WATCH_SOCK, O_CLOEXEC) == WATCH_SOCK) {
-		w->st = W_ATTACHED;
+		set_state(w, W_ATTACHED);
 	}
 	close(comm);
 	close(conn);
@@ -1707,7 +1717,7 @@ static void watch_step(struct watcher *w)
 		long long left = w->deadline - mono_ms();
 
 		if (left <= 0) {
-			w->st = W_GONE;
+			set_state(w, W_GONE);
 			return;
 		}
 		timeout = left > INT_MAX ? INT_MAX : (int)left;
@@ -1717,11 +1727,11 @@ static void watch_step(struct watcher *w)
 	if (poll(p, 2, timeout) <= 0)
 		return;		/* EINTR, or the deadline: looked at above */
 	if (w->st == W_ORPHANED && p[1].revents) {
-		w->st = W_GONE;
+		set_state(w, W_GONE);
 		return;
 	}
 	if (p[1].revents && server_gone()) {
-		w->st = W_ORPHANED;
+		set_state(w, W_ORPHANED);
 		w->deadline = mono_ms() + w->grace_ms;
 	}
 	if (p[0].revents)
@@ -1732,7 +1742,8 @@ static void keep_connection(const struct privs *pv, const struct mnt_ref *ref,
 			    unsigned int grace)
 {
 	struct watcher w = { .owner = pv->uid, .ref = ref,
-			     .grace_ms = (int)grace * 1000, .st = W_ATTACHED };
+			     .grace_ms = (int)grace * 1000, .st = W_ATTACHED,
+			     .mark = -1 };
 
 	while (w.st != W_GONE)
 		watch_step(&w);
