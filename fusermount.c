@@ -992,14 +992,27 @@ static void unsafe_option(void *arg, const char *opt)
 	msg("unsafe option %s ignored", opt);
 }
 
-static void check_reattach(const struct mctx *c)
+static void check_reattach(struct mctx *c)
 {
+	enum grace_verdict v;
+
 	if (!c->o.reattach_grace)
 		return;
 	if (!c->o.auto_unmount)
 		die("option reattach needs auto_unmount");
 	if (!c->pv->can_fsroot)
 		die("option reattach needs the helper to hold CAP_SETUID and CAP_SETGID");
+	if (c->pv->root)
+		return;
+	v = policy_reattach_grace(&c->conf, &c->o);
+	decided_line = c->conf.reattach_grace_max_line;
+	if (v == GRACE_OFF)
+		die("option reattach is not allowed: reattach_grace_max=0 is set in %s",
+		    FUSE_CONF);
+	if (v == GRACE_OVER)
+		die("option reattach=%u is more than reattach_grace_max=%d set in %s",
+		    c->o.reattach_grace, c->conf.reattach_grace_max, FUSE_CONF);
+	decided_line = 0;
 }
 
 static void parse_options(struct mctx *c)
@@ -1654,7 +1667,17 @@ struct watcher {
 	int grace_ms;
 	enum wstate st;
 	long long deadline;	/* ORPHANED: CLOCK_MONOTONIC ms */
+	int mark;		/* ORPHANED: the waiting name, or -1 */
 };
+
+/* Leaving ORPHANED drops the waiting name that --list looks for. */
+static void set_state(struct watcher *w, enum wstate st)
+{
+	if (w->mark >= 0)
+		close(w->mark);
+	w->mark = st == W_ORPHANED ? reattach_mark_waiting(w->ref) : -1;
+	w->st = st;
+}
 
 static long long mono_ms(void)
 {
@@ -1683,7 +1706,7 @@ static void take_request(struct watcher *w)
 		reattach_reply(conn, -EBUSY, -1);
 	} else if (reattach_reply(conn, 0, WATCH_DEV) == 0 &&
 		   dup3(comm, WATCH_SOCK, O_CLOEXEC) == WATCH_SOCK) {
-		w->st = W_ATTACHED;
+		set_state(w, W_ATTACHED);
 	}
 	close(comm);
 	close(conn);
@@ -1703,7 +1726,7 @@ static void watch_step(struct watcher *w)
 		long long left = w->deadline - mono_ms();
 
 		if (left <= 0) {
-			w->st = W_GONE;
+			set_state(w, W_GONE);
 			return;
 		}
 		timeout = left > INT_MAX ? INT_MAX : (int)left;
@@ -1713,11 +1736,11 @@ static void watch_step(struct watcher *w)
 	if (poll(p, 2, timeout) <= 0)
 		return;		/* EINTR, or the deadline: looked at above */
 	if (w->st == W_ORPHANED && p[1].revents) {
-		w->st = W_GONE;
+		set_state(w, W_GONE);
 		return;
 	}
 	if (p[1].revents && server_gone()) {
-		w->st = W_ORPHANED;
+		set_state(w, W_ORPHANED);
 		w->deadline = mono_ms() + w->grace_ms;
 	}
 	if (p[0].revents)
@@ -1728,7 +1751,8 @@ static void keep_connection(const struct privs *pv, const struct mnt_ref *ref,
 			    unsigned int grace)
 {
 	struct watcher w = { .owner = pv->uid, .ref = ref,
-			     .grace_ms = (int)grace * 1000, .st = W_ATTACHED };
+			     .grace_ms = (int)grace * 1000, .st = W_ATTACHED,
+			     .mark = -1 };
 
 	while (w.st != W_GONE)
 		watch_step(&w);
@@ -1932,6 +1956,8 @@ static int cmd_check(struct mctx *c)
 	print_decided(c->mount_dir_line);
 	if (c->o.allow_other)
 		print_decided(c->allow_other_line);
+	if (c->o.reattach_grace && !c->pv->root)
+		print_decided(c->conf.reattach_grace_max_line);
 	return EXIT_SUCCESS;
 }
 

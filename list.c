@@ -18,6 +18,7 @@
 
 #include "esc.h"
 #include "list.h"
+#include "reattach.h"
 
 #ifndef STATX_MNT_ID
 #define STATX_MNT_ID 0x1000U
@@ -260,6 +261,39 @@ static bool collect_answers(struct list *l, struct run *run, size_t *active,
 	return true;
 }
 
+/* The path column of a /proc/net/unix line is its last field; abstract
+ * names are shown with '@' for their leading NUL. */
+static bool line_names(const char *line, const char *name)
+{
+	const char *sp = strrchr(line, ' ');
+
+	return sp && sp[1] == '@' && strcmp(sp + 2, name) == 0;
+}
+
+/* A mount that does not answer while its watcher holds the waiting name
+ * (reattach.h) is waiting for its server: one read of /proc/net/unix. */
+static void mark_waiting(struct list *l)
+{
+	FILE *f = fopen("/proc/net/unix", "re");
+	char *line = NULL, name[64];
+	size_t cap = 0;
+	ssize_t n;
+
+	if (!f)
+		return;
+	while ((n = getline(&line, &cap, f)) > 0) {
+		if (line[n - 1] == '\n')
+			line[n - 1] = '\0';
+		for (size_t i = 0; i < l->n; i++)
+			if (l->v[i].state == LS_HUNG &&
+			    reattach_wait_name(&l->v[i].ref, name, sizeof(name)) > 0 &&
+			    line_names(line, name))
+				l->v[i].state = LS_WAITING;
+	}
+	free(line);
+	fclose(f);
+}
+
 void list_probe(const struct privs *pv, struct list *l, int timeout_ms)
 {
 	struct run run[FM_LIST_PARALLEL];
@@ -284,6 +318,7 @@ void list_probe(const struct privs *pv, struct list *l, int timeout_ms)
 		close(nullfd);
 	while (waitpid(-1, NULL, WNOHANG) > 0)
 		;
+	mark_waiting(l);
 }
 
 /* -------------------------------------------------------------- print */
@@ -294,6 +329,7 @@ const char *list_state_name(enum list_state s)
 	case LS_ALIVE: return "alive";
 	case LS_DEAD: return "dead";
 	case LS_HUNG: return "not answering";
+	case LS_WAITING: return "waiting for server";
 	case LS_UNKNOWN: break;
 	}
 	return "unknown";
@@ -319,7 +355,7 @@ static int put_esc(FILE *out, const char *s, enum esc_mode m)
 }
 
 /* MOUNTPOINT TYPE SOURCE ID OWNER STATE; the state is last, as it may
- * hold a space ("not answering"). */
+ * hold spaces ("not answering", "waiting for server"). */
 static int print_line(FILE *out, const struct list_entry *e)
 {
 	const char *name = owner_name(e);

@@ -40,6 +40,7 @@ void conf_defaults(struct fuse_conf *c)
 	c->user_allow_other = false;
 	c->mount_max = FM_MOUNT_MAX_DEFAULT;
 	c->user_mount_max = -1;
+	c->reattach_grace_max = -1;
 }
 
 enum line_kind { LINE_OK, LINE_EOF, LINE_TOO_LONG, LINE_NO_NEWLINE };
@@ -116,7 +117,8 @@ static int parse_mount_max(const char *s, long *out, const char **val)
 
 /* ------------------------------------------------------ new conf keys */
 
-enum new_key { NK_MOUNT_DIR, NK_GROUP, NK_USER_MAX, NK_FS, NK_LOG, NK_NONE };
+enum new_key { NK_MOUNT_DIR, NK_GROUP, NK_USER_MAX, NK_FS, NK_LOG, NK_GRACE,
+	       NK_NONE };
 
 static const char *const new_keys[] = {
 	[NK_MOUNT_DIR] = "mount_dir",
@@ -124,6 +126,7 @@ static const char *const new_keys[] = {
 	[NK_USER_MAX] = "user_mount_max",
 	[NK_FS] = "mountpoint_fs",
 	[NK_LOG] = "log",
+	[NK_GRACE] = "reattach_grace_max",
 };
 
 /* Which new key s starts with (a whole word), and where its text ends. */
@@ -179,18 +182,38 @@ static const char *set_group(struct fuse_conf *c, const char *v, int line)
 	return add_entry(c->group, &c->n_group, v, line);
 }
 
+/* Decimal digits only, at most max: 0 and *n, or -1. */
+static int conf_number(const char *v, long max, long *n)
+{
+	*n = 0;
+	for (const char *p = v; *p; p++) {
+		/* n * 10 + digit stays within max, even where long is int */
+		if (!isdigit((unsigned char)*p) || *n > (max - (*p - '0')) / 10)
+			return -1;
+		*n = *n * 10 + (*p - '0');
+	}
+	return 0;
+}
+
 static const char *set_user_max(struct fuse_conf *c, const char *v, int line)
 {
-	long n = 0;
+	long n;
 
-	for (const char *p = v; *p; p++) {
-		/* n * 10 + digit stays within INT_MAX, even where long is int */
-		if (!isdigit((unsigned char)*p) || n > (INT_MAX - (*p - '0')) / 10)
-			return "user_mount_max takes a number from 0 to 2147483647";
-		n = n * 10 + (*p - '0');
-	}
+	if (conf_number(v, INT_MAX, &n))
+		return "user_mount_max takes a number from 0 to 2147483647";
 	c->user_mount_max = (int)n;
 	c->user_mount_max_line = line;
+	return NULL;
+}
+
+static const char *set_grace_max(struct fuse_conf *c, const char *v, int line)
+{
+	long n;
+
+	if (conf_number(v, FM_REATTACH_GRACE_MAX, &n))
+		return "reattach_grace_max takes a number of seconds from 0 to 3600";
+	c->reattach_grace_max = (int)n;
+	c->reattach_grace_max_line = line;
 	return NULL;
 }
 
@@ -246,6 +269,7 @@ static const char *new_key_line(struct fuse_conf *c, enum new_key k,
 	case NK_USER_MAX:  return set_user_max(c, rest, line);
 	case NK_FS:	   return set_fs(c, rest, line);
 	case NK_LOG:	   return set_log(c, rest, line);
+	case NK_GRACE:	   return set_grace_max(c, rest, line);
 	case NK_NONE:	   break;
 	}
 	return "unknown key";
@@ -648,6 +672,7 @@ static enum opt_status reattach_grace(const struct token *t, struct mount_opts *
 	if (n < 1 || n > FM_REATTACH_GRACE_MAX)
 		return OPT_BAD_VALUE;
 	o->reattach_grace = (unsigned int)n;
+	o->reattach_default = false;
 	return OPT_OK;
 }
 
@@ -692,6 +717,7 @@ static enum opt_status one_option(const struct token *t,
 	}
 	if (tok_is(t, "reattach")) {
 		o->reattach_grace = FM_REATTACH_GRACE_DEFAULT;
+		o->reattach_default = true;
 		return OPT_OK;
 	}
 	if (tok_has_prefix(t, "reattach="))
@@ -924,6 +950,24 @@ enum mp_status policy_mountpoint(const struct mp_facts *f)
 	    never_by_name(f->fs_name))
 		return MP_FSTYPE;
 	return MP_OK;
+}
+
+enum grace_verdict policy_reattach_grace(const struct fuse_conf *c,
+					 struct mount_opts *o)
+{
+	unsigned int cap;
+
+	if (!o->reattach_grace || c->reattach_grace_max < 0)
+		return GRACE_OK;
+	if (c->reattach_grace_max == 0)
+		return GRACE_OFF;
+	cap = (unsigned int)c->reattach_grace_max;
+	if (o->reattach_grace <= cap)
+		return GRACE_OK;
+	if (!o->reattach_default)
+		return GRACE_OVER;
+	o->reattach_grace = cap;	/* a bare "reattach" asked for no number */
+	return GRACE_OK;
 }
 
 bool policy_mount_max_reached(const struct fuse_conf *c, long count)

@@ -35,6 +35,34 @@ static socklen_t sock_name(const struct mnt_ref *ref, struct sockaddr_un *a)
 	return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + (size_t)n);
 }
 
+int reattach_wait_name(const struct mnt_ref *ref, char *buf, size_t n)
+{
+	int r = snprintf(buf, n, "fusermount3-reattach-wait-%c%llx",
+			 ref->unique ? 'u' : 'o', (unsigned long long)ref->id);
+
+	return r < 0 || (size_t)r >= n ? -ENAMETOOLONG : r;
+}
+
+int reattach_mark_waiting(const struct mnt_ref *ref)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	int n = reattach_wait_name(ref, a.sun_path + 1, sizeof(a.sun_path) - 1);
+	int s;
+
+	if (n < 0)
+		return n;
+	s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return -errno;
+	if (bind(s, (const struct sockaddr *)&a,
+		 (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + (size_t)n))) {
+		n = -errno;
+		close(s);
+		return n;
+	}
+	return s;
+}
+
 /* The peer made its connect() or listen() with effective uid 0. */
 static int peer_is_root(int s)
 {

@@ -31,6 +31,8 @@ enum list_state {
 	LS_ALIVE,	/* the server answered */
 	LS_DEAD,	/* the kernel answered ENOTCONN: the server is gone */
 	LS_HUNG,	/* no answer in time: "not answering" */
+	LS_WAITING,	/* LS_HUNG, and its reattach watcher waits for a
+			 * server: "waiting for server" (reattach.h) */
 };
 
 struct list_entry {

@@ -56,6 +56,8 @@ struct fuse_conf {
 	size_t n_extra_fs;
 	enum conf_log log;	/* log */
 	int log_line;
+	int reattach_grace_max;	/* seconds, 0: no reattach; -1: no cap */
+	int reattach_grace_max_line;
 	int new_key_line;	/* first line using a new key; 0: none */
 	int bad_line;		/* first malformed new-key line; 0: none */
 	const char *bad_why;	/* what is wrong with it (static text) */
@@ -118,6 +120,7 @@ struct mount_opts {
 	bool blkdev;
 	bool auto_unmount;
 	unsigned int reattach_grace;	/* reattach[=SECONDS]: 0 = off */
+	bool reattach_default;		/* bare "reattach": no number given */
 };
 
 #define FM_REATTACH_GRACE_DEFAULT 30	/* seconds, for a bare "reattach" */
@@ -178,6 +181,20 @@ unsigned long policy_fstype_by_name(const char *name);
 /* Human name of a filesystem magic, or NULL when unknown. */
 const char *policy_fstype_name(unsigned long fs_type);
 bool policy_mount_max_reached(const struct fuse_conf *c, long count);
+
+/*
+ * reattach_grace_max, for a non-root caller: a grace period above the cap
+ * is refused, except for a bare "reattach" (no number asked), whose
+ * default is lowered to the cap; a cap of 0 refuses reattach.
+ */
+enum grace_verdict {
+	GRACE_OK,	/* o->reattach_grace may have been lowered */
+	GRACE_OFF,	/* reattach_grace_max = 0 */
+	GRACE_OVER,	/* reattach=N with N above the cap */
+};
+
+enum grace_verdict policy_reattach_grace(const struct fuse_conf *c,
+					 struct mount_opts *o);
 
 /*
  * The count at attach time, under the limits lock: FUSE mounts in the

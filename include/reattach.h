@@ -26,6 +26,13 @@
  * only make that mount unreattachable (its watcher then behaves as plain
  * auto_unmount); nobody but root can pose as a watcher.  Every exchange is
  * bounded (FM_REATTACH_IO_MS per step).
+ *
+ * While no server is attached, the watcher also holds a second abstract
+ * socket, bound and never listening, named
+ *     "\0fusermount3-reattach-wait-<u|o><id in hex>"
+ * which `--list` looks for in /proc/net/unix to show "waiting for server"
+ * for a mount that is not answering.  Anyone may bind that name too, so
+ * it is a hint for the listing only; nothing is decided by it.
  */
 #ifndef FM_REATTACH_H
 #define FM_REATTACH_H
@@ -52,5 +59,11 @@ int reattach_reply(int conn, int32_t status, int devfd);
  * -EBUSY a server is attached, -EPERM the peer is not a watcher. */
 int reattach_request(const struct privs *pv, const struct mnt_ref *ref,
 		     int commfd, int *devfd);
+
+/* The waiting name of ref, without its leading NUL: length or -errno. */
+int reattach_wait_name(const struct mnt_ref *ref, char *buf, size_t n);
+/* Watcher: binds the waiting name; the socket (close it once a server
+ * is attached again) or -errno. */
+int reattach_mark_waiting(const struct mnt_ref *ref);
 
 #endif

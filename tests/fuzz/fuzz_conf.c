@@ -71,6 +71,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fclose(f);
 	CHECK(c.mount_max >= -1);
 	CHECK(c.user_mount_max >= -1);
+	CHECK(c.reattach_grace_max >= -1 &&
+	      c.reattach_grace_max <= FM_REATTACH_GRACE_MAX);
+	if (c.reattach_grace_max >= 0)
+		CHECK(memmem(data, size, "reattach_grace_max", 18) != NULL);
 	CHECK(c.log >= CONF_LOG_ALL && c.log <= CONF_LOG_OFF);
 	CHECK(!c.log_line || (c.new_key_line && c.new_key_line <= c.log_line &&
 			      c.log_line <= s.lines));

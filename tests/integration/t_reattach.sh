@@ -16,13 +16,15 @@ test_reattach_reader_survives_kill9() {
 	wait_exit c 5
 	assert_user_fuse_mount "$H/mnt"
 	# the orphaned watcher waits with nothing effective; it keeps 5 fds
-	# (null 0-2, socket, parent, device, listening socket)
+	# (null 0-2, socket, parent, device, listening socket) and the
+	# waiting name for --list
 	local pid
 	pid=$(helper_pids)
 	[ "$(grep -c . <<<"$pid")" = 1 ] || fail "expected one watcher, got '$pid'"
 	assert_match "$(cat "/proc/$pid/status")" '^CapEff:[[:space:]]+0+$' "the watcher's status"
-	assert_eq "0 1 2 3 4 5 6" "$(find "/proc/$pid/fd" -mindepth 1 -printf '%f\n' | sort -n | tr '\n' ' ' | sed 's/ $//')" "the watcher's fds"
+	assert_eq "0 1 2 3 4 5 6 7" "$(find "/proc/$pid/fd" -mindepth 1 -printf '%f\n' | sort -n | tr '\n' ' ' | sed 's/ $//')" "the watcher's fds"
 	assert_eq /dev/fuse "$(readlink "/proc/$pid/fd/5")" "the kept fd"
+	assert_match "$(readlink "/proc/$pid/fd/7")" '^socket:' "the waiting name"
 	start_client d --mode reattach "$H/mnt"
 	wait_exit r 10
 	assert_eq 0 "$BG_RC" "exit status of the blocked reader ($(bg_log r))"
@@ -138,5 +140,91 @@ test_reattach_socket_direct_refused() {
 	done
 	start_client d --mode reattach "$H/mnt"
 	assert_eq "hello world" "$(as_user cat "$H/mnt/hello")" "the reattached server serves"
+	unmount_client d "$H/mnt"
+}
+
+# ------------------------------------------------ fuse.conf reattach_grace_max
+
+# reattach=N above the admin's cap is refused, at or below it allowed;
+# --check names the line that decided
+test_reattach_grace_cap_refuses() {
+	set_fuse_conf 'reattach_grace_max = 5'
+	u_mkdir "$H/mnt"
+	assert_exit 1 as_user "$FM" --check -o auto_unmount,reattach=6 "$H/mnt"
+	assert_eq "deny: option reattach=6 is more than reattach_grace_max=5 set in /etc/fuse.conf"$'\n'"decided by /etc/fuse.conf line 1" "$OUT" "--check"
+	assert_exit 0 as_user "$FM" --check -o auto_unmount,reattach=5 "$H/mnt"
+	assert_eq "allow: $H/mnt"$'\n'"decided by /etc/fuse.conf line 1" "$OUT" "--check"
+	run_client --mode classic -o auto_unmount,reattach=6 "$H/mnt"
+	assert_client_failed
+	assert_match "$ERR" "$(msg_re "option reattach=6 is more than reattach_grace_max=5 set in /etc/fuse.conf")" "stderr"
+	assert_not_mounted "$H/mnt"
+	start_client c --mode classic -o auto_unmount,reattach=5 "$H/mnt"
+	assert_user_fuse_mount "$H/mnt"
+	unmount_client c "$H/mnt"
+}
+
+# a cap of 0: no reattach for non-root mounts; plain auto_unmount is fine
+test_reattach_grace_cap_zero() {
+	set_fuse_conf 'reattach_grace_max = 0'
+	u_mkdir "$H/mnt"
+	run_client --mode classic -o auto_unmount,reattach "$H/mnt"
+	assert_client_failed
+	assert_match "$ERR" "$(msg_re "option reattach is not allowed: reattach_grace_max=0 is set in /etc/fuse.conf")" "stderr"
+	assert_not_mounted "$H/mnt"
+	start_client c --mode classic -o auto_unmount "$H/mnt"
+	assert_user_fuse_mount "$H/mnt"
+	unmount_client c "$H/mnt"
+}
+
+# a bare "reattach" (30 s) gets the cap: with a cap of 2 the orphaned mount
+# is gone well before 30 s, as in test_reattach_grace_expires
+test_reattach_grace_cap_lowers_default() {
+	set_fuse_conf 'reattach_grace_max = 2'
+	u_mkdir "$H/mnt"
+	start_client c --mode classic -o auto_unmount,reattach "$H/mnt"
+	assert_user_fuse_mount "$H/mnt"
+	kill -KILL "${BG[c]}"
+	wait_exit c 5
+	wait_unmounted "$H/mnt" 15
+	assert_utab_lacks "$H/mnt"
+	poll_until 5 no_helpers || fail "watcher still running: $(helper_pids)"
+}
+
+# a malformed cap fails closed like every policy key
+test_reattach_grace_cap_malformed() {
+	set_fuse_conf 'reattach_grace_max = 5s'
+	u_mkdir "$H/mnt"
+	run_client --mode classic -o auto_unmount "$H/mnt"
+	assert_client_failed
+	assert_match "$ERR" "$(msg_re "/etc/fuse.conf line 1: reattach_grace_max takes a number of seconds from 0 to 3600; non-root mounts are refused")" "stderr"
+	assert_not_mounted "$H/mnt"
+}
+
+# ------------------------------------------------------------------ --list
+
+# the state --list gives MOUNTPOINT, text and JSON
+reattach_list_state() { # MOUNTPOINT WANT
+	FM_CMD_TIMEOUT=10 assert_exit 0 as_user "$FM" --list
+	assert_eq "$2" "$(P=$1 awk '$1 == ENVIRON["P"] { $1 = $2 = $3 = $4 = $5 = ""; sub(/^ +/, ""); print }' <<<"$OUT")" "--list state of $1"
+	FM_CMD_TIMEOUT=10 assert_exit 0 as_user "$FM" --list --json
+	assert_match "$OUT" "\"mountpoint\": \"$1\".*\"state\": \"$2\"" "--list --json"
+}
+
+# orphaned: "waiting for server"; reattached: alive again; a stalled
+# server that is attached stays "not answering"
+test_reattach_list_waiting() {
+	u_mkdir "$H/mnt" "$H/hung"
+	start_client c --mode classic -o auto_unmount,reattach=20 "$H/mnt"
+	reattach_list_state "$H/mnt" alive
+	kill -KILL "${BG[c]}"
+	wait_exit c 5
+	reattach_list_state "$H/mnt" "waiting for server"
+	start_client d --mode reattach "$H/mnt"
+	assert_eq "hello world" "$(as_user cat "$H/mnt/hello")" "the reattached server serves"
+	reattach_list_state "$H/mnt" alive
+	start_client h --mode classic -o auto_unmount,reattach=20 --stall-on hang "$H/hung"
+	bg hr as_user cat "$H/hung/hang"
+	poll_until 5 grep -q 'server: stalled' "$T/h.err" || fail "server did not stall; $(bg_log h)"
+	reattach_list_state "$H/hung" "not answering"
 	unmount_client d "$H/mnt"
 }

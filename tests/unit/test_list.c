@@ -127,6 +127,7 @@ static void test_state_names(void **state)
 	assert_string_equal(list_state_name(LS_ALIVE), "alive");
 	assert_string_equal(list_state_name(LS_DEAD), "dead");
 	assert_string_equal(list_state_name(LS_HUNG), "not answering");
+	assert_string_equal(list_state_name(LS_WAITING), "waiting for server");
 	assert_string_equal(list_state_name(LS_UNKNOWN), "unknown");
 }
 

@@ -346,6 +346,7 @@ static void test_conf_read_error(void **state)
 #define W_FS	"mountpoint_fs names an unknown filesystem type or one " \
 		"that may never be mounted over"
 #define W_LOG	"log takes one of all, refusals, off"
+#define W_GRACE	"reattach_grace_max takes a number of seconds from 0 to 3600"
 #define W_MANY	"too many entries for this key"
 #define W_LOST	"policy line too long or without final newline"
 
@@ -381,6 +382,7 @@ sum_add(struct summary *b, const char *fmt, ...)
  *   dir=V@L      each mount_dir     grp=V@L   each allow_other_group
  *   fs=NAME@L    each mountpoint_fs (by the name of its magic)
  *   log=WORD@L   log (log=all@L when set to the default)
+ *   rgm=N@L      reattach_grace_max
  *   new@L        new_key_line       bad@L     bad_line
  */
 static const char *conf_summary(const struct fuse_conf *c, struct summary *b)
@@ -416,6 +418,8 @@ static const char *conf_summary(const struct fuse_conf *c, struct summary *b)
 		assert_true(c->log >= CONF_LOG_ALL && c->log <= CONF_LOG_OFF);
 		sum_add(b, "log=%s@%d", words[c->log], c->log_line);
 	}
+	if (c->reattach_grace_max != -1 || c->reattach_grace_max_line)
+		sum_add(b, "rgm=%d@%d", c->reattach_grace_max, c->reattach_grace_max_line);
 	if (c->new_key_line)
 		sum_add(b, "new@%d", c->new_key_line);
 	if (c->bad_line)
@@ -714,6 +718,48 @@ static const struct key_case key_cases[] = {
 	  BADKEY(1, W_LOG) },
 	{ "log = offf", "log = offf\n", 0, "new@1 bad@1", W_LOG, BADKEY(1, W_LOG) },
 	{ "log == off", "log == off\n", 0, "new@1 bad@1", W_LOG, BADKEY(1, W_LOG) },
+
+	/* ---- reattach_grace_max: like user_mount_max, 0 to 3600 */
+	{ "reattach_grace_max", "reattach_grace_max = 10\n", 0,
+	  "rgm=10@1 new@1", NULL, NODIAG },
+	{ "reattach_grace_max = 0", "reattach_grace_max = 0\n", 0,
+	  "rgm=0@1 new@1", NULL, NODIAG },
+	{ "reattach_grace_max=3600 # c", "reattach_grace_max=3600 # c\n", 0,
+	  "rgm=3600@1 new@1", NULL, NODIAG },
+	{ "reattach_grace_max = 010 is decimal", "reattach_grace_max = 010\n", 0,
+	  "rgm=10@1 new@1", NULL, NODIAG },
+	{ "reattach_grace_max: last one wins",
+	  "reattach_grace_max = 5\nreattach_grace_max = 7\n", 0,
+	  "rgm=7@2 new@1", NULL, NODIAG },
+	{ "reattach_grace_max: a bad line keeps the last good one",
+	  "reattach_grace_max = 5\nreattach_grace_max = x\n", 0,
+	  "rgm=5@1 new@1 bad@2", W_GRACE, BADKEY(2, W_GRACE) },
+	/* malformed: fails closed like every policy key */
+	{ "reattach_grace_max alone", "reattach_grace_max\n", 0,
+	  "new@1 bad@1", W_KV, BADKEY(1, W_KV) },
+	{ "reattach_grace_max 5", "reattach_grace_max 5\n", 0,
+	  "new@1 bad@1", W_KV, BADKEY(1, W_KV) },
+	{ "reattach_grace_max =", "reattach_grace_max =\n", 0,
+	  "new@1 bad@1", W_EMPTY, BADKEY(1, W_EMPTY) },
+	{ "reattach_grace_max = 3601", "reattach_grace_max = 3601\n", 0,
+	  "new@1 bad@1", W_GRACE, BADKEY(1, W_GRACE) },
+	{ "reattach_grace_max = -1", "reattach_grace_max = -1\n", 0,
+	  "new@1 bad@1", W_GRACE, BADKEY(1, W_GRACE) },
+	{ "reattach_grace_max = +5", "reattach_grace_max = +5\n", 0,
+	  "new@1 bad@1", W_GRACE, BADKEY(1, W_GRACE) },
+	{ "reattach_grace_max = 0x10", "reattach_grace_max = 0x10\n", 0,
+	  "new@1 bad@1", W_GRACE, BADKEY(1, W_GRACE) },
+	{ "reattach_grace_max = 5s", "reattach_grace_max = 5s\n", 0,
+	  "new@1 bad@1", W_GRACE, BADKEY(1, W_GRACE) },
+	{ "reattach_grace_max = 5 6", "reattach_grace_max = 5 6\n", 0,
+	  "new@1 bad@1", W_GRACE, BADKEY(1, W_GRACE) },
+	{ "reattach_grace_max = 2^64 + 1",
+	  "reattach_grace_max = 18446744073709551617\n", 0,
+	  "new@1 bad@1", W_GRACE, BADKEY(1, W_GRACE) },
+	{ "reattach_grace", "reattach_grace = 5\n", 0, "", NULL,
+	  UNKNOWN(1, "reattach_grace = 5") },
+	{ "reattach_grace_maximum", "reattach_grace_maximum = 5\n", 0, "", NULL,
+	  UNKNOWN(1, "reattach_grace_maximum = 5") },
 
 	/* ---- keys are whole words: anything else is the classic unknown key */
 	{ "mount_dirs", "mount_dirs = /x\n", 0, "", NULL, UNKNOWN(1, "mount_dirs = /x") },
@@ -2432,6 +2478,48 @@ static void test_mount_max(void **state)
 	}
 }
 
+/* reattach_grace_max against reattach[=N] */
+static void test_reattach_grace_cap(void **state)
+{
+	static const struct {
+		int cap;
+		const char *opts;
+		enum grace_verdict v;
+		unsigned int grace;
+	} rows[] = {
+		{ -1, "reattach", GRACE_OK, FM_REATTACH_GRACE_DEFAULT },
+		{ -1, "reattach=3600", GRACE_OK, 3600 },
+		{ -1, "ro", GRACE_OK, 0 },
+		{ 0, "ro", GRACE_OK, 0 },
+		{ 0, "reattach", GRACE_OFF, FM_REATTACH_GRACE_DEFAULT },
+		{ 0, "reattach=1", GRACE_OFF, 1 },
+		{ 10, "reattach=10", GRACE_OK, 10 },
+		{ 10, "reattach=9", GRACE_OK, 9 },
+		{ 10, "reattach=11", GRACE_OVER, 11 },
+		{ 10, "reattach", GRACE_OK, 10 },	/* the default is lowered */
+		{ 10, "reattach=5,reattach", GRACE_OK, 10 },
+		{ 10, "reattach,reattach=20", GRACE_OVER, 20 },
+		{ 60, "reattach", GRACE_OK, FM_REATTACH_GRACE_DEFAULT },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_LEN(rows); i++) {
+		struct fuse_conf c = { .reattach_grace_max = rows[i].cap };
+		struct opt_ctx ctx = { 0 };
+		struct mount_opts o;
+		struct opt_error e;
+		enum grace_verdict v;
+
+		assert_int_equal(opts_parse(rows[i].opts, &ctx, &o, &e), 0);
+		v = policy_reattach_grace(&c, &o);
+		if (v != rows[i].v || o.reattach_grace != rows[i].grace)
+			fail_msg("cap %d, \"%s\": verdict %d grace %u, want %d %u",
+				 rows[i].cap, rows[i].opts, v, o.reattach_grace,
+				 rows[i].v, rows[i].grace);
+		opts_free(&o);
+	}
+}
+
 /* ======================================================= policy_limits */
 
 /* Mounts alone refuse; the attaches in flight only make it "wait". */
@@ -2610,6 +2698,7 @@ int main(void)
 		cmocka_unit_test(test_mountpoint_never_overrides_conf),
 		cmocka_unit_test(test_mountpoint_devtmpfs_by_name),
 		cmocka_unit_test(test_mount_max),
+		cmocka_unit_test(test_reattach_grace_cap),
 		cmocka_unit_test(test_parse_user_id),
 	};
 

@@ -14,7 +14,7 @@ UNIT_SRCS_test_esc := esc.c
 # the log goes to a socket the test binds in its own temp dir
 UNIT_SRCS_test_log := log.c esc.c policy.c
 UNIT_WRAPS_test_log := -DFM_LOG_SOCKET='"fm-test-log.sock"'
-UNIT_SRCS_test_list := list.c esc.c mounts.c privs.c libmount_dl.c
+UNIT_SRCS_test_list := list.c esc.c mounts.c privs.c reattach.c proto.c libmount_dl.c
 
 # utab.c: the line scanner of the pruning (libmount through dlopen, as in the helper)
 UNIT_SRCS_test_utab := utab.c mounts.c privs.c lockfile.c libmount_dl.c
