@@ -13,9 +13,10 @@ FUSE_CONF  ?= $(SYSCONFDIR)/fuse.conf
 VERSION    := 3.19.0
 
 CC      ?= cc
-PKGS    := mount libcap-ng
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# libcap-ng is linked; libmount is not: libmount_dl.c loads it when needed
+# (include/lm.h), only its header is used at build time
+PKG_CFLAGS := $(shell pkg-config --cflags mount libcap-ng 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs libcap-ng 2>/dev/null)
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wformat=2 -Wformat-nonliteral \
 	   -Wpointer-arith -Wcast-qual -Wwrite-strings -Wundef -Wvla
@@ -25,12 +26,12 @@ CPPFLAGS += -D_GNU_SOURCE -D_FORTIFY_SOURCE=2 -Iinclude \
 ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -fstack-protector-strong -fPIE $(PKG_CFLAGS)
 LDFLAGS ?=
 ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(LDFLAGS)
-LIBS    := $(PKG_LIBS) -pthread
+LIBS    := $(PKG_LIBS) -ldl -pthread
 
 # B: where objects and test binaries go (build/asan for the sanitizer run)
 B       ?= build
 SRCS    := fusermount.c policy.c proto.c privs.c mounts.c utab.c mountdir.c unmount.c lockfile.c reattach.c \
-	   mount_fsmount.c mount_legacy.c list.c log.c esc.c fusectl.c
+	   mount_fsmount.c mount_legacy.c list.c log.c esc.c fusectl.c libmount_dl.c
 HDRS    := $(wildcard include/*.h)
 OBJS    := $(SRCS:%.c=$(B)/%.o)
 LEGACY_OBJS := $(SRCS:%.c=$(B)/legacy/%.o)
@@ -127,17 +128,19 @@ demo: deps
 # ---------------------------------------------------------------- bench
 # Not part of check: ratios against the packaged helper and the raw floor.
 BENCH_OUT ?= $(CURDIR)/BENCHMARKS.md
-BENCH_BINS := tests/bench/fmbench tests/bench/stub-libc tests/bench/stub-linked tests/bench/stub-capng
+BENCH_BINS := tests/bench/fmbench tests/bench/stub-libc tests/bench/stub-capng \
+	      tests/bench/stub-linked
 tests/bench/fmbench: tests/bench/fmbench.c
 	$(CC) -std=gnu11 -D_GNU_SOURCE $(WARN) -O2 -g -o $@ $<
 # reference points: an empty program linked like the packaged helper (libc),
-# like ours, and with libcap-ng only; built with our flags
+# one linked like ours (libc, libcap-ng) and one linked with libmount (as
+# ours was before it loaded it on demand); built with our flags
 tests/bench/stub-libc: tests/bench/stub.c
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
-tests/bench/stub-linked: tests/bench/stub.c
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -Wl,--no-as-needed $(LIBS)
 tests/bench/stub-capng: tests/bench/stub.c
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -Wl,--no-as-needed -lcap-ng
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -Wl,--no-as-needed $(PKG_LIBS)
+tests/bench/stub-linked: tests/bench/stub.c
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -Wl,--no-as-needed -lmount
 
 bench: deps
 	$(MAKE) fusermount3 tests/tools/fmclient $(BENCH_BINS)

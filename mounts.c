@@ -2,7 +2,6 @@
 /* mounts.c - mount IDs, statmount/listmount, libmount fallback. */
 #include <errno.h>
 #include <fcntl.h>
-#include <libmount.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -11,6 +10,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "lm.h"
 #include "mounts.h"
 
 #ifndef STATX_MNT_ID
@@ -239,34 +239,39 @@ static int info_statmount(uint64_t id, struct mnt_info *mi)
 
 static void info_from_fs(struct libmnt_fs *fs, struct mnt_info *mi)
 {
-	const char *type = mnt_fs_get_fstype(fs);
-	const char *opts = mnt_fs_get_fs_options(fs);
-	const char *vfs = mnt_fs_get_vfs_options(fs);
+	const char *type = lm.mnt_fs_get_fstype(fs);
+	const char *opts = lm.mnt_fs_get_fs_options(fs);
+	const char *vfs = lm.mnt_fs_get_vfs_options(fs);
 	size_t n = type ? strcspn(type, ".") : 0;
 
-	mi->parent.id = (uint64_t)mnt_fs_get_parent_id(fs);
+	mi->parent.id = (uint64_t)lm.mnt_fs_get_parent_id(fs);
 	mi->parent.unique = false;
 	snprintf(mi->fstype, sizeof(mi->fstype), "%.*s", (int)n, type ? type : "");
 	mi->has_user_id = opts && mounts_parse_user_id(opts, &mi->user_id);
-	mi->nosuid = vfs && mnt_optstr_get_option(vfs, "nosuid", NULL, NULL) == 0;
-	mi->nodev = vfs && mnt_optstr_get_option(vfs, "nodev", NULL, NULL) == 0;
-	mi->target = strdup(mnt_fs_get_target(fs) ? mnt_fs_get_target(fs) : "");
+	mi->nosuid = vfs && lm.mnt_optstr_get_option(vfs, "nosuid", NULL, NULL) == 0;
+	mi->nodev = vfs && lm.mnt_optstr_get_option(vfs, "nodev", NULL, NULL) == 0;
+	mi->target = strdup(lm.mnt_fs_get_target(fs) ? lm.mnt_fs_get_target(fs) : "");
 }
 
 static struct libmnt_table *mountinfo(void)
 {
-	return mnt_new_table_from_file("/proc/self/mountinfo");
+	return lm.mnt_new_table_from_file("/proc/self/mountinfo");
 }
 
 static int info_libmount(uint64_t id, struct mnt_info *mi)
 {
-	struct libmnt_table *tb = mountinfo();
-	struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
+	struct libmnt_table *tb;
+	struct libmnt_iter *it;
 	struct libmnt_fs *fs;
-	int e = -ENOENT;
+	int e = lm_load();
 
-	while (tb && it && mnt_table_next_fs(tb, it, &fs) == 0) {
-		if ((uint64_t)mnt_fs_get_id(fs) != id)
+	if (e)
+		return e;	/* fails closed: no mount is taken as checked */
+	tb = mountinfo();
+	it = lm.mnt_new_iter(MNT_ITER_FORWARD);
+	e = -ENOENT;
+	while (tb && it && lm.mnt_table_next_fs(tb, it, &fs) == 0) {
+		if ((uint64_t)lm.mnt_fs_get_id(fs) != id)
 			continue;
 		info_from_fs(fs, mi);
 		e = mi->target ? 0 : -ENOMEM;
@@ -274,8 +279,8 @@ static int info_libmount(uint64_t id, struct mnt_info *mi)
 	}
 	if (!tb || !it)
 		e = -ENOMEM;
-	mnt_free_iter(it);
-	mnt_unref_table(tb);
+	lm.mnt_free_iter(it);
+	lm.mnt_unref_table(tb);
 	return e;
 }
 
@@ -399,12 +404,18 @@ static int count_listmount(uid_t uid, long *total, long *mine)
 
 static int count_libmount(uid_t uid, long *total, long *mine)
 {
-	struct libmnt_table *tb = mountinfo();
-	struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
+	struct libmnt_table *tb;
+	struct libmnt_iter *it;
 	struct libmnt_fs *fs;
-	int e = (tb && it) ? 0 : -ENOMEM;
+	int e = lm_load();
 
-	while (!e && mnt_table_next_fs(tb, it, &fs) == 0) {
+	if (e)
+		return e;	/* fails closed: the mount is refused */
+	tb = mountinfo();
+	it = lm.mnt_new_iter(MNT_ITER_FORWARD);
+	e = (tb && it) ? 0 : -ENOMEM;
+
+	while (!e && lm.mnt_table_next_fs(tb, it, &fs) == 0) {
 		struct mnt_info mi;
 
 		memset(&mi, 0, sizeof(mi));
@@ -415,8 +426,8 @@ static int count_libmount(uid_t uid, long *total, long *mine)
 		}
 		mounts_info_free(&mi);
 	}
-	mnt_free_iter(it);
-	mnt_unref_table(tb);
+	lm.mnt_free_iter(it);
+	lm.mnt_unref_table(tb);
 	return e;
 }
 
@@ -530,10 +541,10 @@ static int each_listmount(fuse_mount_fn fn, void *arg)
 static int fuse_by_libmount(struct libmnt_fs *fs, fuse_mount_fn fn, void *arg,
 			    int *r)
 {
-	const char *t = mnt_fs_get_fstype(fs), *dot;
+	const char *t = lm.mnt_fs_get_fstype(fs), *dot;
 	char type[16];
 	struct fuse_mount m;
-	dev_t dev = mnt_fs_get_devno(fs);
+	dev_t dev = lm.mnt_fs_get_devno(fs);
 
 	if (!t)
 		return 0;
@@ -542,15 +553,15 @@ static int fuse_by_libmount(struct libmnt_fs *fs, fuse_mount_fn fn, void *arg,
 	if (strcmp(type, "fuse") != 0 && strcmp(type, "fuseblk") != 0)
 		return 0;
 	memset(&m, 0, sizeof(m));
-	m.ref.id = (uint64_t)mnt_fs_get_id(fs);
+	m.ref.id = (uint64_t)lm.mnt_fs_get_id(fs);
 	m.ref.unique = false;
-	m.target = mnt_fs_get_target(fs) ? mnt_fs_get_target(fs) : "";
+	m.target = lm.mnt_fs_get_target(fs) ? lm.mnt_fs_get_target(fs) : "";
 	m.type = type;
 	m.subtype = dot ? dot + 1 : "";
-	m.source = mnt_fs_get_source(fs) ? mnt_fs_get_source(fs) : "";
+	m.source = lm.mnt_fs_get_source(fs) ? lm.mnt_fs_get_source(fs) : "";
 	m.dev_major = major(dev);
 	m.dev_minor = minor(dev);
-	fuse_opts(mnt_fs_get_fs_options(fs), &m);
+	fuse_opts(lm.mnt_fs_get_fs_options(fs), &m);
 	*r = fn(arg, &m);
 	return 1;
 }
@@ -559,20 +570,26 @@ static int fuse_by_libmount(struct libmnt_fs *fs, fuse_mount_fn fn, void *arg,
 static int each_libmount(fuse_mount_fn fn, void *arg, bool want_all,
 			 uint64_t want)
 {
-	struct libmnt_table *tb = mountinfo();
-	struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
+	struct libmnt_table *tb;
+	struct libmnt_iter *it;
 	struct libmnt_fs *fs;
-	int r = 0, e = (tb && it) ? (want_all ? 0 : -ENOENT) : -ENOMEM;
+	int r = 0, e = lm_load();
 
-	while (tb && it && !r && mnt_table_next_fs(tb, it, &fs) == 0) {
-		if (!want_all && (uint64_t)mnt_fs_get_id(fs) != want)
+	if (e)
+		return e;	/* fails closed: no mount is found */
+	tb = mountinfo();
+	it = lm.mnt_new_iter(MNT_ITER_FORWARD);
+	e = (tb && it) ? (want_all ? 0 : -ENOENT) : -ENOMEM;
+
+	while (tb && it && !r && lm.mnt_table_next_fs(tb, it, &fs) == 0) {
+		if (!want_all && (uint64_t)lm.mnt_fs_get_id(fs) != want)
 			continue;
 		e = fuse_by_libmount(fs, fn, arg, &r) ? 0 : -EINVAL;
 		if (!want_all)
 			break;
 	}
-	mnt_free_iter(it);
-	mnt_unref_table(tb);
+	lm.mnt_free_iter(it);
+	lm.mnt_unref_table(tb);
 	return r ? r : e;
 }
 
@@ -651,18 +668,24 @@ static int entry_one(uint64_t id, void *arg)
 
 static int list_libmount(struct mnt_list *l)
 {
-	struct libmnt_table *tb = mountinfo();
-	struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
+	struct libmnt_table *tb;
+	struct libmnt_iter *it;
 	struct libmnt_fs *fs;
-	int e = (tb && it) ? 0 : -ENOMEM;
+	int e = lm_load();
 
-	while (!e && mnt_table_next_fs(tb, it, &fs) == 0)
-		if (mnt_fs_get_target(fs))
-			e = list_push(l, mnt_fs_get_target(fs), mnt_fs_get_root(fs),
-				      mnt_fs_get_source(fs),
-				      (uint64_t)mnt_fs_get_id(fs), false);
-	mnt_free_iter(it);
-	mnt_unref_table(tb);
+	if (e)
+		return e;	/* fails closed: no record looks stale */
+	tb = mountinfo();
+	it = lm.mnt_new_iter(MNT_ITER_FORWARD);
+	e = (tb && it) ? 0 : -ENOMEM;
+
+	while (!e && lm.mnt_table_next_fs(tb, it, &fs) == 0)
+		if (lm.mnt_fs_get_target(fs))
+			e = list_push(l, lm.mnt_fs_get_target(fs), lm.mnt_fs_get_root(fs),
+				      lm.mnt_fs_get_source(fs),
+				      (uint64_t)lm.mnt_fs_get_id(fs), false);
+	lm.mnt_free_iter(it);
+	lm.mnt_unref_table(tb);
 	return e;
 }
 

@@ -1,5 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* privs.c - see include/privs.h for the model. */
+/*
+ * privs.c - see include/privs.h for the model.
+ *
+ * libcap-ng holds and applies the capability sets.  Its state is always
+ * built from what this file knows (capng_clear, capng_update, then
+ * capng_apply(CAPNG_SELECT_CAPS): one capset(2)), never read back from the
+ * process: in libcap-ng 0.8 capng_get_caps_process() reads
+ * /proc/PID/status twice, and capng_apply(CAPNG_SELECT_BOUNDS) calls it
+ * (and, without CAP_SETPCAP, also writes to syslog).  So the bounding set
+ * is emptied with PR_CAPBSET_DROP here, and the process is asked what it
+ * holds only when a root caller, a file-capability install or one without
+ * any privilege does not hold everything this file wants to keep.
+ */
 #include <cap-ng.h>
 #include <errno.h>
 #include <grp.h>
@@ -10,12 +22,16 @@
 
 #include "privs.h"
 
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
 /* Kept effective for a root caller so it can reach any path, as root. */
 static const int root_base[] = { CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH };
 static const int needed[] = { CAP_SYS_ADMIN, CAP_SETUID, CAP_SETGID };
-static bool base_effective;
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
+/* What privs_reduce() left: the permitted set is kept[] (and root_base
+ * when base_effective), the effective set root_base or nothing. */
+static bool kept[N(needed)];
+static bool base_effective;
 
 static void add_all(capng_type_t t, const int *caps, size_t n)
 {
@@ -23,52 +39,98 @@ static void add_all(capng_type_t t, const int *caps, size_t n)
 		capng_update(CAPNG_ADD, t, (unsigned int)caps[i]);
 }
 
-static bool held(int cap)
+static void keep_all(bool yes)
 {
-	return capng_have_capability(CAPNG_PERMITTED, (unsigned int)cap);
+	for (size_t i = 0; i < N(needed); i++)
+		kept[i] = yes;
+}
+
+static bool is_kept(int cap)
+{
+	for (size_t i = 0; i < N(needed); i++)
+		if (needed[i] == cap)
+			return kept[i];
+	return false;
+}
+
+/* libcap-ng's state := the reduced sets, nothing raised (not applied).
+ * Also right after a fork: libcap-ng forgets its state in a child. */
+static void load_reduced(void)
+{
+	capng_clear(CAPNG_SELECT_CAPS);
+	for (size_t i = 0; i < N(needed); i++)
+		if (kept[i])
+			capng_update(CAPNG_ADD, CAPNG_PERMITTED, (unsigned int)needed[i]);
+	if (base_effective)
+		add_all(CAPNG_PERMITTED | CAPNG_EFFECTIVE, root_base, N(root_base));
+}
+
+static int apply_reduced(void)
+{
+	load_reduced();
+	return capng_apply(CAPNG_SELECT_CAPS) ? -EPERM : 0;
+}
+
+/* Empties the bounding set: one prctl per capability the kernel knows, up
+ * to the first it does not (EINVAL).  Needs CAP_SETPCAP effective:
+ * -EPERM at the first call without it, nothing changed. */
+static int clear_bounding(void)
+{
+	for (unsigned long cap = 0; cap < 64; cap++)
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0))
+			return errno == EINVAL && cap > CAP_SETFCAP ? 0 : -errno;
+	return 0;
 }
 
 /*
  * setuid root, caller not root: narrow the capability sets and clear the
  * bounding set while still root, then become the caller with KEEPCAPS so
  * the permitted set survives the uid change (the kernel empties the
- * effective set).  capng_change_id() is not used: it would drop
- * CAP_SETUID/CAP_SETGID, which the utab update needs.
+ * effective set), and apply the reduced sets once more: from here on what
+ * libcap-ng holds is what the process holds.  capng_change_id() is not
+ * used: it would drop CAP_SETUID/CAP_SETGID, which the utab update needs.
  */
 static int reduce_setuid(const struct privs *p)
 {
-	capng_clear(CAPNG_SELECT_BOTH);
+	if (clear_bounding())
+		return -EPERM;
+	capng_clear(CAPNG_SELECT_CAPS);
 	add_all(CAPNG_PERMITTED, needed, N(needed));
 	capng_update(CAPNG_ADD, CAPNG_EFFECTIVE, CAP_SETUID);
 	capng_update(CAPNG_ADD, CAPNG_EFFECTIVE, CAP_SETGID);
-	if (capng_apply(CAPNG_SELECT_BOTH))
+	if (capng_apply(CAPNG_SELECT_CAPS))
 		return -EPERM;
 	if (prctl(PR_SET_KEEPCAPS, 1) || setresgid(p->gid, p->gid, p->gid) ||
 	    setresuid(p->uid, p->uid, p->uid) || prctl(PR_SET_KEEPCAPS, 0))
 		return -errno;
-	return 0;
+	keep_all(true);
+	return apply_reduced();
 }
 
-/* root caller, or file capabilities: keep what is held of `needed`. */
+/*
+ * Root caller, file capabilities, or no privilege at all: keep what is
+ * held of `needed` (and the root base for root).  Usually that is all of
+ * it, and the first capset says so; only when it is refused does
+ * libcap-ng read what the process holds (capng_get_caps_process), to
+ * keep just that.  The
+ * bounding set is emptied where CAP_SETPCAP allows (root); a file-
+ * capability install without it keeps the caller's.
+ */
 static int reduce_in_place(const struct privs *p)
 {
-	bool have[N(needed)];
-	bool setpcap;
+	int e = clear_bounding();
 
-	capng_get_caps_process();
-	setpcap = capng_have_capability(CAPNG_EFFECTIVE, CAP_SETPCAP);
+	if (e && e != -EPERM)
+		return -EPERM;
+	base_effective = p->root;
+	keep_all(true);
+	if (apply_reduced() == 0)
+		return 0;
+	if (capng_get_caps_process())
+		return -EPERM;
 	for (size_t i = 0; i < N(needed); i++)
-		have[i] = held(needed[i]);
-	capng_clear(setpcap ? CAPNG_SELECT_BOTH : CAPNG_SELECT_CAPS);
-	for (size_t i = 0; i < N(needed); i++)
-		if (have[i])
-			capng_update(CAPNG_ADD, CAPNG_PERMITTED, (unsigned int)needed[i]);
-	if (p->root) {
-		add_all(CAPNG_PERMITTED, root_base, N(root_base));
-		add_all(CAPNG_EFFECTIVE, root_base, N(root_base));
-		base_effective = true;
-	}
-	return capng_apply(setpcap ? CAPNG_SELECT_BOTH : CAPNG_SELECT_CAPS) ? -EPERM : 0;
+		kept[i] = capng_have_capability(CAPNG_PERMITTED, (unsigned int)needed[i]) == 1;
+	return apply_reduced();
 }
 
 int privs_reduce(struct privs *p)
@@ -86,16 +148,23 @@ int privs_reduce(struct privs *p)
 		return e;
 	if (prctl(PR_SET_DUMPABLE, 0) || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		return -errno;
-	capng_get_caps_process();
-	p->can_mount = held(CAP_SYS_ADMIN);
-	p->can_fsroot = p->root || (held(CAP_SETUID) && held(CAP_SETGID));
+	p->can_mount = is_kept(CAP_SYS_ADMIN);
+	p->can_fsroot = p->root || (is_kept(CAP_SETUID) && is_kept(CAP_SETGID));
 	return privs_verify(p);
 }
 
 int privs_raise(int cap)
 {
-	capng_update(CAPNG_ADD, CAPNG_EFFECTIVE, (unsigned int)cap);
+	if (capng_update(CAPNG_ADD, CAPNG_EFFECTIVE, (unsigned int)cap))
+		return -EPERM;
 	return capng_apply(CAPNG_SELECT_CAPS) ? -EPERM : 0;
+}
+
+/* CAP_SETUID, then CAP_SETGID: one capset(2) each, so that a failure of
+ * either leaves a known state (tests/ATTACKS.md T21 fails each in turn) */
+static int raise_setid(void)
+{
+	return privs_raise(CAP_SETUID) || privs_raise(CAP_SETGID) ? -EPERM : 0;
 }
 
 void privs_lower(void)
@@ -119,7 +188,7 @@ int privs_fsroot_begin(const struct privs *p)
 		return 0;
 	if (!p->can_fsroot)
 		return -EPERM;
-	if (privs_raise(CAP_SETUID) || privs_raise(CAP_SETGID)) {
+	if (raise_setid()) {
 		privs_lower();
 		return -EPERM;	/* nothing changed (all dropped: --check) */
 	}
@@ -149,8 +218,8 @@ void privs_fsroot_end(const struct privs *p)
 		return;
 	/* gid first, while CAP_SETGID is usable; KEEPCAPS so that leaving
 	 * euid 0 does not empty the permitted set */
-	if (prctl(PR_SET_KEEPCAPS, 1) || privs_raise(CAP_SETUID) ||
-	    privs_raise(CAP_SETGID) || setresgid((gid_t)-1, p->gid, (gid_t)-1) ||
+	if (prctl(PR_SET_KEEPCAPS, 1) || raise_setid() ||
+	    setresgid((gid_t)-1, p->gid, (gid_t)-1) ||
 	    setresuid((uid_t)-1, p->uid, (uid_t)-1) || prctl(PR_SET_KEEPCAPS, 0))
 		abort();
 	privs_lower();
@@ -158,11 +227,22 @@ void privs_fsroot_end(const struct privs *p)
 		abort();	/* never continue with any root identity */
 }
 
+/* Not capng_get_caps_process(): the child holds what the parent held,
+ * the reduced sets, and libcap-ng is told so (capng_have_capabilities
+ * only reads /proc when libcap-ng has no state at all). */
+int privs_forked(void)
+{
+	load_reduced();
+	return capng_have_capabilities(CAPNG_SELECT_CAPS) == CAPNG_FAIL ? -EPERM : 0;
+}
+
 /*
  * For the short-lived utab child only, in fsroot mode (euid 0): real and
  * saved uid 0 as well, so the caller can no longer stop it (SIGSTOP) or
  * signal it while it holds libmount's utab lock.  Its capabilities stay
- * as they are.  0 or -errno.
+ * as they are: the reduced sets, which is what privs_fsroot_begin() left
+ * (libcap-ng resets its state in a forked child; it is set again from
+ * kept[], not read from /proc).  0 or -errno.
  */
 int privs_unreachable(void)
 {
@@ -172,18 +252,12 @@ int privs_unreachable(void)
 		return -EPERM;
 	if (getuid() == 0)
 		return 0;
-	/* libcap-ng forgets its state in a forked child: read it again */
-	if (capng_get_caps_process())
+	if (privs_forked())
 		return -EPERM;
 	if (privs_raise(CAP_SETUID) || setresuid(0, 0, 0))
 		e = -EPERM;
 	privs_lower();
 	return e;
-}
-
-int privs_forked(void)
-{
-	return capng_get_caps_process() ? -EPERM : 0;
 }
 
 int privs_out_of_reach(const struct privs *p)
@@ -224,22 +298,23 @@ int privs_drop_to_caller(void)
 /*
  * For a forked child that only probes a mount: exactly uid/gid, no
  * supplementary groups, no capability in any set but the bounding one.
- * Needs CAP_SETUID and CAP_SETGID (a root caller's helper).  0 or -errno.
+ * Needs CAP_SETUID and CAP_SETGID (a root caller's helper).  libcap-ng's
+ * state is set from what privs_reduce() kept, not read (privs_forked),
+ * and the empty sets are applied last: a capset that succeeds leaves
+ * exactly those.  0 or -errno.
  */
 int privs_become(uid_t uid, gid_t gid)
 {
 	int e = 0;
 
-	/* libcap-ng forgets its state in a forked child: read it again */
-	if (capng_get_caps_process() || privs_raise(CAP_SETUID) ||
-	    privs_raise(CAP_SETGID))
+	if (privs_forked() || privs_raise(CAP_SETUID) || privs_raise(CAP_SETGID))
 		return -EPERM;
 	if (setgroups(0, NULL) || setresgid(gid, gid, gid) ||
 	    setresuid(uid, uid, uid))
 		e = -errno;
-	capng_clear(CAPNG_SELECT_CAPS);
-	if (capng_apply(CAPNG_SELECT_CAPS) || capng_get_caps_process() ||
-	    capng_have_capabilities(CAPNG_SELECT_CAPS) != CAPNG_NONE)
+	keep_all(false);
+	base_effective = false;
+	if (apply_reduced())
 		return -EPERM;
 	if (!e && (!ids_are(uid, gid) || getgroups(0, NULL) != 0))
 		e = -EPERM;
@@ -248,12 +323,8 @@ int privs_become(uid_t uid, gid_t gid)
 
 int privs_drop_all(void)
 {
-	capng_clear(CAPNG_SELECT_CAPS);
-	if (base_effective) {
-		add_all(CAPNG_PERMITTED, root_base, N(root_base));
-		add_all(CAPNG_EFFECTIVE, root_base, N(root_base));
-	}
-	return capng_apply(CAPNG_SELECT_CAPS) ? -EPERM : 0;
+	keep_all(false);
+	return apply_reduced();
 }
 
 int privs_verify(const struct privs *p)

@@ -2,7 +2,6 @@
 /* utab.c - the libmount utab record of a mount; see include/utab.h. */
 #include <errno.h>
 #include <fcntl.h>
-#include <libmount.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -15,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lm.h"
 #include "lockfile.h"
 #include "mounts.h"
 #include "privs.h"
@@ -29,22 +29,54 @@ bool utab_present(void)
 
 /* ------------------------------------------------------------ libmount */
 
+/*
+ * libmount is loaded (lm.h) only in the child that does the work, never
+ * in the helper itself.  If it cannot be loaded, no change is made and no
+ * line counts as a user's record (nothing is pruned).
+ */
+
 /* One change through libmount, under its lock: add fs, or drop the last
  * record whose target is umount_target. */
-static int lm_update(struct libmnt_fs *fs, const char *umount_target)
+static int update_one(struct libmnt_fs *fs, const char *umount_target)
 {
-	struct libmnt_update *upd = mnt_new_update();
-	int rc;
+	struct libmnt_update *upd;
+	int rc = lm_load();
 
+	if (rc)
+		return rc;
+	upd = lm.mnt_new_update();
 	if (!upd)
 		return -ENOMEM;
-	rc = mnt_update_set_fs(upd, 0, umount_target, fs);
+	rc = lm.mnt_update_set_fs(upd, 0, umount_target, fs);
 	if (rc == 0)
-		rc = mnt_update_table(upd, NULL);
+		rc = lm.mnt_update_table(upd, NULL);
 	else if (rc == 1)	/* nothing for utab in it */
 		rc = 0;
-	mnt_free_update(upd);
+	lm.mnt_free_update(upd);
 	return rc < 0 ? rc : 0;
+}
+
+/* What utab_add records: target is the job's. */
+struct utab_new {
+	const char *source, *type, *opts;
+};
+
+/* Adds the record of target (in the child: libmount's objects are made
+ * here, after it is loaded). */
+static int update_add(const struct utab_new *a, const char *target)
+{
+	struct libmnt_fs *fs;
+	int rc = lm_load();
+
+	if (rc)
+		return rc;
+	fs = lm.mnt_new_fs();
+	rc = -ENOMEM;
+	if (fs && !lm.mnt_fs_set_source(fs, a->source) && !lm.mnt_fs_set_target(fs, target) &&
+	    !lm.mnt_fs_set_fstype(fs, a->type) && !lm.mnt_fs_set_options(fs, a->opts))
+		rc = update_one(fs, NULL);
+	lm.mnt_unref_fs(fs);
+	return rc;
 }
 
 /* -------------------------------------------------------- the records */
@@ -115,7 +147,8 @@ static bool user_opts(const char *opts)
 	char *v = NULL;
 	size_t n = 0;
 
-	return opts && mnt_optstr_get_option(opts, "user", &v, &n) == 0 && n > 0;
+	return opts && lm_load() == 0 &&
+	       lm.mnt_optstr_get_option(opts, "user", &v, &n) == 0 && n > 0;
 }
 
 void utab_rec_free(struct utab_rec *r)
@@ -238,7 +271,7 @@ static int recs_read(struct recs *s)
  * the ones before it (they go when it has gone).
  */
 struct job {
-	struct libmnt_fs *add;		/* record to add, or NULL */
+	const struct utab_new *add;	/* record to add, or NULL */
 	const struct mnt_ref *ref;	/* the mount it describes */
 	const char *target;		/* what the job is about */
 	int dirfd;			/* -u: the directory target is in, or -1 */
@@ -349,7 +382,7 @@ static int trim(struct pruner *p, const size_t *run, size_t n, bool any, bool ga
 			break;		/* it shields the ones before it */
 		if (gated && (p->left <= 0 || !in_time(p) || !lm_lock_free()))
 			break;		/* the next helper goes on */
-		e = lm_update(NULL, last->target);
+		e = update_one(NULL, last->target);
 		if (e)
 			return e;
 		p->left -= gated;
@@ -538,7 +571,7 @@ static int job_main(const struct job *j, struct pruner *p, int model)
 	if (!e && model && !j->add)
 		e = model;
 	if (!e && j->add)
-		e = lm_update(j->add, NULL);
+		e = update_add(j->add, j->target);
 	return e;
 }
 
@@ -686,15 +719,10 @@ static int run_job(struct job *j)
 int utab_add(const struct mnt_ref *ref, const char *source, const char *target,
 	     const char *type, const char *opts)
 {
-	struct libmnt_fs *fs = mnt_new_fs();
-	struct job j = { .add = fs, .ref = ref, .target = target, .dirfd = -1 };
-	int rc = -ENOMEM;
+	struct utab_new a = { source, type, opts };
+	struct job j = { .add = &a, .ref = ref, .target = target, .dirfd = -1 };
 
-	if (fs && !mnt_fs_set_source(fs, source) && !mnt_fs_set_target(fs, target) &&
-	    !mnt_fs_set_fstype(fs, type) && !mnt_fs_set_options(fs, opts))
-		rc = run_job(&j);
-	mnt_unref_fs(fs);
-	return rc;
+	return run_job(&j);
 }
 
 int utab_remove_at(int dirfd, const char *last, const char *target)

@@ -35,7 +35,9 @@ void privs_fsroot_end(const struct privs *p);
  * caller cannot stop it while it holds the utab lock. */
 int privs_unreachable(void);
 /* First thing in a fork()ed child that goes on with privileges: libcap-ng
- * forgets its state there; this reads it again.  0 or -errno. */
+ * forgets its state there; this sets it again to what privs_reduce()
+ * left (read from nothing: the child holds what its parent held).
+ * 0 or -errno. */
 int privs_forked(void);
 /* For the child that holds the unmount lock: real and saved uid 0, so
  * the caller cannot stop or signal it; effective (hence filesystem) uid

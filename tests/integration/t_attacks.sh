@@ -1188,14 +1188,16 @@ test_t21_rlimit_as_nproc_stack() {
 # helper go on in a state it did not choose: it refuses, skips utab with a
 # warning, or aborts; and a faked success of the "regain root" probe stops it.
 # The calls of a sync-init mount, in order (when=N counts each syscall in
-# the helper's process): reduce (setresgid 1, setresuid 1, capset 1), the
-# regain-root probe (setuid 2, setresuid 2); root's file identity for
-# /run/fusermount3.lock, as every mount under a limit (mount_max is 1000
-# by default): begin (capset 2-3 raise, setresgid 2, setresuid 3, capset 4
-# lower), end (capset 5-6, setresgid 3, setresuid 4, capset 7); the mount
-# (capset 8 raise CAP_SYS_ADMIN, 9 lower for the count of the limits, 10
-# raise again, 11 lower); utab: begin (capset 12-13, setresgid 4, setresuid
-# 5, capset 14), end (capset 15-16, setresgid 5, setresuid 6, capset 17).
+# the helper's process): reduce (capset 1, setresgid 1, setresuid 1, capset
+# 2: the reduced sets applied again as the caller), the regain-root probe
+# (setuid 2, setresuid 2); root's file identity for /run/fusermount3.lock,
+# as every mount under a limit (mount_max is 1000 by default): begin
+# (capset 3-4 raise, setresgid 2, setresuid 3, capset 5 lower), end (capset
+# 6-7, setresgid 3, setresuid 4, capset 8); the mount (capset 9 raise
+# CAP_SYS_ADMIN, 10 lower for the count of the limits, 11 raise again, 12
+# lower); utab: begin (capset 13-14, setresgid 4, setresuid 5, capset 15),
+# end (capset 16-17, setresgid 5, setresuid 6, capset 18).  (The utab
+# child's calls count in its own process.)
 # fm-timeout: test_t21_failed_id_changes 90
 test_t21_failed_id_changes() {
 	local spec want
@@ -1241,22 +1243,23 @@ test_t21_failed_id_changes() {
 		capset:error=EPERM:when=1 refuse
 		capset:error=EPERM:when=2 refuse
 		capset:error=EPERM:when=3 refuse
+		capset:error=EPERM:when=4 refuse
 		setresgid:error=EPERM:when=2 refuse
 		setresuid:error=EAGAIN:when=3 refuse
-		capset:error=EPERM:when=10 refuse
+		capset:error=EPERM:when=11 refuse
 		setresgid:error=EPERM:when=4 warn
 		setresuid:error=EAGAIN:when=5 warn
-		capset:error=EPERM:when=12 warn
 		capset:error=EPERM:when=13 warn
-		capset:error=EPERM:when=4 abort
+		capset:error=EPERM:when=14 warn
 		capset:error=EPERM:when=5 abort
-		capset:error=EPERM:when=7 abort
+		capset:error=EPERM:when=6 abort
+		capset:error=EPERM:when=8 abort
 		setresgid:error=EPERM:when=3 abort
 		setresuid:error=EAGAIN:when=4 abort
-		capset:error=EPERM:when=9 abort
-		capset:error=EPERM:when=11 abort
-		capset:error=EPERM:when=14 abort
+		capset:error=EPERM:when=10 abort
+		capset:error=EPERM:when=12 abort
 		capset:error=EPERM:when=15 abort
+		capset:error=EPERM:when=16 abort
 		setresgid:error=EPERM:when=5 abort
 		setresuid:error=EAGAIN:when=6 abort
 	EOF2

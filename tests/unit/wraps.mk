@@ -1,5 +1,5 @@
 # per-test sources and --wrap lists for the cmocka tests
-UNIT_SRCS_test_policy := policy.c mounts.c privs.c
+UNIT_SRCS_test_policy := policy.c mounts.c privs.c libmount_dl.c
 UNIT_SRCS_test_proto := proto.c
 UNIT_SRCS_test_fsmount := mount_fsmount.c
 UNIT_WRAPS_test_fsmount := -Wl,--wrap=fsopen,--wrap=fsconfig,--wrap=fsmount,--wrap=move_mount,--wrap=read,--wrap=__read_chk,--wrap=close
@@ -8,11 +8,13 @@ UNIT_SRCS_test_legacy := mount_legacy.c mount_fsmount.c
 UNIT_WRAPS_test_legacy := -Wl,--wrap=mount
 
 UNIT_SRCS_test_lockfile := lockfile.c
+# libmount through dlopen, and the mountinfo fallback that uses it
+UNIT_SRCS_test_mounts := mounts.c privs.c libmount_dl.c
 UNIT_SRCS_test_esc := esc.c
 # the log goes to a socket the test binds in its own temp dir
 UNIT_SRCS_test_log := log.c esc.c policy.c
 UNIT_WRAPS_test_log := -DFM_LOG_SOCKET='"fm-test-log.sock"'
-UNIT_SRCS_test_list := list.c esc.c mounts.c privs.c reattach.c proto.c
+UNIT_SRCS_test_list := list.c esc.c mounts.c privs.c reattach.c proto.c libmount_dl.c
 
-# utab.c: the line scanner of the pruning (links libmount like the helper)
-UNIT_SRCS_test_utab := utab.c mounts.c privs.c lockfile.c
+# utab.c: the line scanner of the pruning (libmount through dlopen, as in the helper)
+UNIT_SRCS_test_utab := utab.c mounts.c privs.c lockfile.c libmount_dl.c
