@@ -312,6 +312,20 @@ helper_pids() { pgrep --ns $$ --nslist mnt -r R,S,D,T,t -f '^([^ ]*/)?fusermount
 # for poll_until, which must re-evaluate the condition on every try
 no_helpers() { [ -z "$(helper_pids)" ]; }
 some_helpers() { [ -n "$(helper_pids)" ]; }
+# stop_server PID: SIGSTOP, and wait until every thread of PID is stopped
+# (kill returns before a running thread has stopped: a request sent at once
+# could still be answered)
+all_stopped() {
+	local t st
+	for t in /proc/"$1"/task/*/stat; do
+		st=$(sed 's/.*) //' "$t" 2>/dev/null | cut -d' ' -f1)
+		[ "$st" = T ] || [ "$st" = t ] || return 1
+	done
+}
+stop_server() {
+	kill -STOP "$1" || fail "cannot stop $1"
+	poll_until 5 all_stopped "$1" || fail "$1 did not stop"
+}
 
 # ---------------------------------------------------------------- setup/cleanup
 

@@ -1738,7 +1738,7 @@ test_t31_stalled_parent_fs() {
 	u_mkdir "$H/b"
 	start_client s --mode classic "$H/b"
 	atk_snapshot --utab
-	kill -STOP "${BG[s]}"
+	stop_server "${BG[s]}"
 	bg m1 as_user "$FM_CLIENT" --helper "$FM" --mode classic --timeout 50 "$H/b/sub/x"
 	_asserted
 	poll_until 5 some_helpers || fail "no helper started"
@@ -1772,7 +1772,7 @@ test_t31_stalled_parent_fs_bounded() {
 	u_mkdir "$H/b"
 	start_client s --mode classic --timeout 100 "$H/b"
 	atk_snapshot --utab
-	kill -STOP "${BG[s]}"
+	stop_server "${BG[s]}"
 	# elapsed time from /proc/uptime (the boot-time clock, as the helper's
 	# alarm counts): this VM's wall clock may jump
 	t0=$(uptime_s)
@@ -1928,10 +1928,10 @@ caps_per_phase() {
 	# 1. checks before a mount, and -u, held in path lookup (a stopped FUSE
 	#    daemon of A's serves the parent directory)
 	start_client s --mode classic --timeout 100 "$H/b"
-	kill -STOP "${BG[s]}"
+	stop_server "${BG[s]}"
 	bg m1 as_user "$FM_CLIENT" --helper "$FM" --mode sync-init --timeout 30 "$H/b/sub/x"
 	_asserted
-	poll_until 5 some_helpers || fail "no helper"
+	poll_until 5 some_helpers || fail "no helper held in path lookup; $(bg_log m1)"
 	sleep 0.5
 	p=$(helper_pids)
 	caps_phase "mount, checks (held in path lookup)" "$p" "$a" "$CAPS_NONE"
@@ -1961,7 +1961,7 @@ caps_per_phase() {
 	bg i "${AS_USER[@]}" "$FM_CLIENT" --helper "$FM" --mode sync-init --sync-ioctl --init-delay-ms 3000 \
 		--ready-file "$UT/i.ready" --timeout 30 -o auto_unmount "$H/w"
 	_asserted
-	poll_until 5 some_helpers || fail "no helper"
+	poll_until 5 some_helpers || fail "no helper in FUSE_INIT; $(bg_log i)"
 	sleep 1
 	p=$(helper_pids)
 	caps_phase "sync-init, mounting: blocked in FUSE_INIT inside fsconfig(CMD_CREATE)" "$p" "$a" "$CAPS_SYS_ADMIN"
