@@ -295,12 +295,14 @@ static int act_locked_timed(const struct um_act *a, int lockfd)
 	return umount_act(a);
 }
 
-/* ... leaving no alarm behind (it also runs in the helper itself) */
+/* ... leaving the caller's own bound as it was (it also runs in the
+ * helper itself, whose -u and --abort are bounded as a whole) */
 static int act_locked(const struct um_act *a, int lockfd)
 {
+	unsigned int outer = alarm(0);
 	int code = act_locked_timed(a, lockfd);
 
-	alarm(0);
+	alarm(outer);
 	return code;
 }
 
