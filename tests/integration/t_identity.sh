@@ -274,6 +274,74 @@ test_id_lock_wait_bounded() {
 	unmount_client c "$H/mnt"
 }
 
+# ------------------------------------------------ the unmount lock: starvation
+
+# Can one user keep every other user's -u waiting for the lock?  A serves
+# $H/f with allow_other (user_allow_other) and has its own mount on
+# $H/f/hello inside it; A's server never answers ACCESS from a process
+# whose real uid is 0, which is what the locked child asks when it enters
+# $H/f to unmount by name (fchdir: FUSE_ACCESS), after its last look, with
+# the lock held.  A then runs ID_STARVE_N non-lazy -u of $H/f/hello at a
+# time, again and again; meanwhile B unmounts its own mount, ID_STARVE_B
+# times.  Every one of B's must work.
+ID_STARVE_N=8
+# "pid:state" of each helper child with real and saved uid 0 and A's
+# effective uid (the child that takes the unmount lock)
+id_locked_children() {
+	local p
+	for p in $(helper_pids); do
+		grep -qE "^Uid:\s+0\s+$UID1\s+0\s+$UID1$" "/proc/$p/status" 2>/dev/null &&
+			printf '%s:%s ' "$p" "$(sed -n 's/^State:\s*\(.\).*/\1/p' "/proc/$p/status")"
+	done
+}
+ID_STARVE_B=5
+# fm-timeout: test_id_lock_starvation 150
+test_id_lock_starvation() {
+	local i ok=0 t0 ms times=""
+	need_client
+	set_fuse_conf user_allow_other
+	u_mkdir "$H/f"
+	start_client f --mode classic -o allow_other --stall-access-root "$H/f"
+	start_client g --mode classic --root-file "$H/f/hello"
+	assert_user_fuse_mount "$H/f/hello"
+	as_user2 mkdir -p "$H2/m" || fail "mkdir as $U2"
+	# A: ID_STARVE_N -u in flight at all times, for 60 s at most
+	bg atk as_user bash -c '
+		end=$((SECONDS + 60)); r=0
+		while [ $SECONDS -lt $end ] && [ ! -e "$3/atk.stop" ]; do
+			if [ "$(jobs -rp | wc -l)" -lt "$4" ]; then
+				"$1" -u "$2" 2>>"$3/atk.err" &
+				r=$((r + 1))
+			else
+				sleep 0.01
+			fi
+		done
+		echo "started=$r"' sh "$FM" "$H/f/hello" "$UT" "$ID_STARVE_N"
+	_asserted
+	poll_until 10 grep -q '^stalled=access' "$T/f.out" ||
+		fail "A's server was never asked ACCESS by a locked child; $(bg_log f); $(cat "$UT/atk.err" 2>/dev/null | head -3)"
+	echo "A's locked children (uids 0 $UID1 0 $UID1): $(id_locked_children)"
+	for ((i = 0; i < ID_STARVE_B; i++)); do
+		start_client "v$i" --as2 --mode classic "$H2/m"
+		t0=$(date +%s%N)
+		as_user2 "$FM" -u "$H2/m" >"$T/v.out" 2>"$T/v.err" && ok=$((ok + 1))
+		ms=$((($(date +%s%N) - t0) / 1000000))
+		times+="$ms "
+		echo "B's -u #$i: $(cat "$T/v.err") ($ms ms)"
+		if is_mounted "$H2/m"; then
+			abort_fuse "$H2/m"; umount -l "$H2/m"
+		fi
+		wait_exit "v$i" 10
+	done
+	: >"$UT/atk.stop"
+	wait_exit atk 10
+	echo "A: $(cat "$T/atk.out"); stalled ACCESS requests: $(grep -c '^stalled=access' "$T/f.out"); A's -u said: $(sort "$UT/atk.err" | uniq -c | head -5)"
+	echo "B: $ok of $ID_STARVE_B -u worked; ms: $times"
+	echo "A's locked children now: $(id_locked_children)"
+	assert_eq "$ID_STARVE_B" "$ok" "B's -u that worked while A's locked children stalled"
+	assert_user_fuse_mount "$H/f/hello"
+}
+
 # ------------------------------------------------ issue 12: UMOUNT_NOFOLLOW
 
 # Installed without any privilege the helper only asks the kernel, which
