@@ -242,12 +242,14 @@ test_id_lock_holder_out_of_reach() {
 	wait_exit v 5
 }
 
-# The wait for the lock is bounded: with the byte held (here by root), -u
-# fails after 5 s with a clear message and nothing is unmounted.
+# The wait for the lock is bounded: with the user's unmount byte held
+# (here by root), -u fails after 5 s with a clear message and nothing is
+# unmounted.
 ID_HOLD='
 import fcntl, os, sys, time
 fd = os.open("/run/fusermount3.lock", os.O_RDWR | os.O_CREAT, 0o600)
-fcntl.lockf(fd, fcntl.LOCK_EX, 1, 0)   # byte 0: FM_LOCK_UNMOUNT_OFF
+# FM_LOCK_UNMOUNT_UID_OFF (2^33) + the owner of the mounts
+fcntl.lockf(fd, fcntl.LOCK_EX, 1, (1 << 33) + int(sys.argv[2]))
 open(sys.argv[1], "w").close()
 time.sleep(30)
 '
@@ -257,7 +259,7 @@ test_id_lock_wait_bounded() {
 	[ -x /usr/bin/python3 ] || skip_missing "/usr/bin/python3 (holds the lock byte)"
 	u_mkdir "$H/mnt"
 	start_client c --mode classic "$H/mnt"
-	bg hold /usr/bin/python3 -c "$ID_HOLD" "$T/held"
+	bg hold /usr/bin/python3 -c "$ID_HOLD" "$T/held" "$UID1"
 	wait_for_file "$T/held" 5 "$(bg_log hold)"
 	t0=$(date +%s%N)
 	assert_exit 1 as_user "$FM" -u "$H/mnt"
@@ -281,9 +283,11 @@ test_id_lock_wait_bounded() {
 # $H/f/hello inside it; A's server never answers ACCESS from a process
 # whose real uid is 0, which is what the locked child asks when it enters
 # $H/f to unmount by name (fchdir: FUSE_ACCESS), after its last look, with
-# the lock held.  A then runs ID_STARVE_N non-lazy -u of $H/f/hello at a
-# time, again and again; meanwhile B unmounts its own mount, ID_STARVE_B
-# times.  Every one of B's must work.
+# the lock held.  The server has read that request, so the child's
+# SIGALRM cannot end the wait: it stays in D with its lock.  A keeps
+# ID_STARVE_N non-lazy -u of $H/f/hello in flight; once a child of A is
+# in D, B unmounts its own mount ID_STARVE_B times.  Every one of B's must
+# work (the lock is per owner of the mount: A parks only A's unmounts).
 ID_STARVE_N=8
 # "pid:state" of each helper child with real and saved uid 0 and A's
 # effective uid (the child that takes the unmount lock)
@@ -320,6 +324,9 @@ test_id_lock_starvation() {
 	_asserted
 	poll_until 10 grep -q '^stalled=access' "$T/f.out" ||
 		fail "A's server was never asked ACCESS by a locked child; $(bg_log f); $(cat "$UT/atk.err" 2>/dev/null | head -3)"
+	# the child that asked has had its SIGALRM by 2 s: it sits in D
+	poll_until 10 eval '[[ "$(id_locked_children)" == *:D* ]]' ||
+		fail "no locked child of A in D state: $(id_locked_children)"
 	echo "A's locked children (uids 0 $UID1 0 $UID1): $(id_locked_children)"
 	for ((i = 0; i < ID_STARVE_B; i++)); do
 		start_client "v$i" --as2 --mode classic "$H2/m"
