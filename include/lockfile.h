@@ -73,7 +73,6 @@
 #ifndef FM_LOCK_FILE
 #define FM_LOCK_FILE "/run/fusermount3.lock"
 #endif
-#define FM_LOCK_UNMOUNT_OFF ((off_t)0)
 #define FM_LOCK_UTAB_OFF ((off_t)1)
 #define FM_LOCK_USER_OFF ((off_t)1 << 32)
 #define FM_LOCK_UNMOUNT_UID_OFF ((off_t)1 << 33)
