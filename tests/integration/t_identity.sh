@@ -349,6 +349,64 @@ test_id_lock_starvation() {
 	assert_user_fuse_mount "$H/f/hello"
 }
 
+# ------------------------------------------------ the unmount lock: pile-up
+
+# Can one user pile up root's processes that never end?  A's server (with
+# allow_other) gives its entries for 0 s and never answers a LOOKUP from a
+# process whose real uid is 0: the locked child's lookup of the name (the
+# one outside the dcache, looked up again before the lock) waits for ever,
+# and once the server has read it no signal ends the child.  Its real uid
+# is 0, so it does not count against A's RLIMIT_NPROC; A kills each of its
+# own helpers (same uid) as soon as it waits for its child.  With
+# `ulimit -u ID_PILE_NPROC`, A starts ID_PILE_N such -u.  At most one
+# child of A's may be left (the one waiting for the server); on main they
+# piled up, one per -u, beyond A's RLIMIT_NPROC (pid_max is the only
+# bound, for everyone).
+ID_PILE_N=60
+ID_PILE_NPROC=30
+# fm-timeout: test_id_lock_children_pile_up 120
+test_id_lock_children_pile_up() {
+	local n kb0 kb1
+	need_client
+	set_fuse_conf user_allow_other
+	u_mkdir "$H/f"
+	start_client f --mode classic -o allow_other --stall-lookup-root --timeout 110 "$H/f"
+	start_client g --mode classic --root-file "$H/f/hello"
+	assert_user_fuse_mount "$H/f/hello"
+	kb0=$(awk '/^MemAvailable:/ { print $2 }' /proc/meminfo)
+	as_user bash -c '
+		ulimit -u "$4" || exit 9
+		for ((i = 0; i < $3; i++)); do
+			"$1" -u "$2" 2>/dev/null &
+			p=$!
+			# its locked child is there (and asking the server), or
+			# the helper ended
+			for ((k = 0; k < 100; k++)); do
+				[ -n "$(pgrep -P $p)" ] && break
+				kill -0 $p 2>/dev/null || break
+				sleep 0.02
+			done
+			sleep 0.2
+			kill -KILL $p 2>/dev/null
+			wait $p 2>/dev/null
+		done
+		echo "attack loop done"' sh "$FM" "$H/f/hello" "$ID_PILE_N" "$ID_PILE_NPROC" ||
+		fail "the attack loop failed"
+	_asserted
+	# children still waiting for the lock give up after 5 s (A's server
+	# lives on: fmclient's --timeout is longer than this test)
+	poll_until 8 eval '[ "$(id_locked_children | wc -w)" -le 1 ]'
+	n=$(id_locked_children | wc -w)
+	kb1=$(awk '/^MemAvailable:/ { print $2 }' /proc/meminfo)
+	echo "stalled LOOKUPs: $(grep -c '^stalled=lookup' "$T/f.out"); A's root children left: $n" \
+		"(ulimit -u $ID_PILE_NPROC, $ID_PILE_N -u); MemAvailable -$((kb0 - kb1)) kB"
+	abort_fuse "$H/f"
+	poll_until 10 eval '[ -z "$(id_locked_children)" ]' || fail "A's children did not end after the abort: $(id_locked_children)"
+	umount -l "$H/f/hello" 2>/dev/null
+	umount -l "$H/f" 2>/dev/null
+	assert_eq 1 "$((n <= 1))" "A's root children left in the server ($n, A's RLIMIT_NPROC $ID_PILE_NPROC)"
+}
+
 # ------------------------------------------------ issue 12: UMOUNT_NOFOLLOW
 
 # Installed without any privilege the helper only asks the kernel, which
