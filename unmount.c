@@ -267,24 +267,27 @@ static int umount_act(const struct um_act *a)
 /*
  * The locked part: the last look at the name (non-lazy), then umount2,
  * with the lock held from that look on (lockfd -1: no lock).  A name that
- * is not in the dcache is looked up normally first, outside the lock.
+ * is not in the dcache is looked up normally first, under the lock too:
+ * that lookup may ask the parent's filesystem, whose server can keep the
+ * child for good; the lock lets only one child per owner wait there (the
+ * children are root's, not counted in the caller's RLIMIT_NPROC).
  */
 static int act_locked_timed(const struct um_act *a, int lockfd)
 {
 	int e = 0;
 
 	for (int i = 0; i < FM_CACHED_TRIES; i++) {
-		if (a->mfd < 0) {
-			bound(FM_LOOKUP_SEC);
-			e = still_at_name(a, false);
-			if (e)
-				return e == -EACCES ? UMC_PRIVATE : UMC_GONE;
-		}
 		if (lockfd >= 0) {
 			e = lock_take(lockfd, lock_unmount_off(a->owner), 1,
 				      lock_deadline(FM_LOCK_TIMEOUT_MS));
 			if (e)
 				return e == -ETIMEDOUT ? UMC_LOCK_TIMEOUT : -e;
+		}
+		if (a->mfd < 0) {
+			bound(FM_LOOKUP_SEC);
+			e = still_at_name(a, false);
+			if (e)	/* the child's end lets its lock go */
+				return e == -EACCES ? UMC_PRIVATE : UMC_GONE;
 		}
 		bound(FM_LOCK_HOLD_SEC);
 		e = a->mfd >= 0 ? 0 : still_at_name(a, true);
