@@ -349,6 +349,81 @@ test_id_lock_starvation() {
 	assert_user_fuse_mount "$H/f/hello"
 }
 
+# ------------------------------------------------ the unmount lock: a stack
+
+# Two users' mounts stacked on a mount of root's.  Root's tmpfs (its root
+# 0777, not sticky: a shared scratch mount) on $H/x; B's FUSE mount with
+# allow_other and a 0777 root on it; A's FUSE mount on top of B's.  B runs
+# -u -z twice; each checks B's mount while it is the top one and is held
+# (B stops its own helper: here strace, at the lock file) before it
+# detaches it.  A mounts on top meanwhile, and A's -u checks A's mount and
+# is held in umount2 (strace, 1.5 s, within the 2 s its child may hold the
+# lock).  B's two -u -z go on.  umount2("/proc/self/fd/N") does not act on
+# the mount N is open on but on the top of what is stacked on that
+# mount's root (the kernel follows the mounts on the last component of an
+# unmount, also after /proc's link): B's first -u -z removed A's mount,
+# B's second its own, and A's -u, under A's byte only, then root's tmpfs.
+# Every mount must stay with its owner: B's detach finds A's mount on its
+# own and leaves it; A's -u removes A's mount; B's and root's stay.
+ID_STACK_HOLD_US=1500000
+# fm-timeout: test_id_lock_stack_detach_on_top 60
+test_id_lock_stack_detach_on_top() {
+	local p bpids="" child="" k
+	need_cmd strace
+	need_client
+	set_fuse_conf user_allow_other
+	u_mkdir "$H/x"
+	mount -t tmpfs -o size=1m,mode=0777 fmtest-rt "$H/x" || fail "cannot mount a tmpfs on $H/x"
+	at_cleanup umount -l "$H/x"
+	start_client b --as2 --mode classic -o allow_other --dir-mode 0777 "$H/x"
+	assert_user_fuse_mount "$H/x" '' "$UID2"
+	# B's -u -z, each stopped after its check, before its child (which
+	# opens the lock file itself)
+	for k in 1 2; do
+		bg "bz$k" strace -qq -o /dev/null -P /run/fusermount3.lock -e trace=openat \
+			-e inject=openat:signal=SIGSTOP:when=1 \
+			"${AS_USER2[@]}" ASAN_OPTIONS=detect_leaks=0 "$FM" -u -z "$H/x"
+	done
+	_asserted
+	poll_until 10 eval '[ "$(for p in $(helper_pids); do grep -lE "^State:\s+[tT]" /proc/$p/status; done 2>/dev/null | wc -l)" -ge 2 ]' ||
+		fail "B's -u -z never stopped after their check; $(bg_log bz1)"
+	for p in $(helper_pids); do
+		grep -qE '^State:\s+[tT]' "/proc/$p/status" 2>/dev/null && bpids+="$p "
+	done
+	start_client a --mode classic "$H/x"
+	assert_user_fuse_mount "$H/x"
+	bg u strace -f -qq -o /dev/null -e trace=umount2 -e inject=umount2:delay_enter=$ID_STACK_HOLD_US \
+		"${AS_USER[@]}" ASAN_OPTIONS=detect_leaks=0 "$FM" -u "$H/x"
+	for _ in $(seq 60); do
+		for p in $(helper_pids); do
+			grep -qE "^Uid:\s+0\s+$UID1\s+0\s+$UID1$" "/proc/$p/status" 2>/dev/null &&
+				grep -qE '^CapEff:\s+0000000000200000$' "/proc/$p/status" && child=$p
+		done
+		[ -n "$child" ] && break
+		sleep 0.05
+	done
+	[ -n "$child" ] || fail "A's -u never reached umount2; $(bg_log u)"
+	echo "stack while A's -u is held: $(id_stack "$H/x")"
+	# shellcheck disable=SC2086
+	kill -CONT $bpids
+	wait_exit bz1 10
+	echo "B's first -u -z: exit $BG_RC: $(cat "$T/bz1.err")"
+	wait_exit bz2 10
+	echo "B's second -u -z: exit $BG_RC: $(cat "$T/bz2.err")"
+	echo "stack after B's: $(id_stack "$H/x")"
+	wait_exit u 10
+	echo "A's held -u: exit $BG_RC: $(cat "$T/u.err")"
+	echo "stack at the end: $(id_stack "$H/x")"
+	assert_root_tmpfs "$H/x"
+	assert_eq "tmpfs fmtest-rt;fuse /dev/fuse;" "$(id_stack "$H/x")" "mounts on $H/x (root's tmpfs, B's mount)"
+	assert_user_fuse_mount "$H/x" '' "$UID2"
+	while is_mounted "$H/x" && [ "$(id_stack "$H/x")" != "tmpfs fmtest-rt;" ]; do
+		abort_fuse "$H/x"; umount -l "$H/x" || break
+	done
+	wait_exit a 5
+	wait_exit b 5
+}
+
 # ------------------------------------------------ the unmount lock: pile-up
 
 # Can one user pile up root's processes that never end?  A's server (with

@@ -100,7 +100,7 @@ static void fill_attr(const struct srv *s, uint64_t id, struct fuse_attr *a)
 	a->atime = a->mtime = a->ctime = (uint64_t)s->t0;
 	a->blksize = 4096;
 	if (node_kind(s, id) == K_DIR) {
-		a->mode = S_IFDIR | 0755;
+		a->mode = S_IFDIR | (s->conf.dir_mode ? (unsigned int)s->conf.dir_mode : 0755);
 		a->nlink = 2;
 		a->size = 4096;
 		a->blocks = 8;
