@@ -183,6 +183,33 @@ static int still_at_name(const struct um_act *a, bool cached)
 	return e ? -ESTALE : 0;
 }
 
+/*
+ * Is nothing mounted on the root of the checked mount (a->ref)?  0, or
+ * -EBUSY, or -errno.  umount2 of /proc/self/fd/N does not remove the mount
+ * N is open on but the top of what is stacked on that mount's root (the
+ * kernel follows the mounts on the last component of an unmount, after
+ * /proc's link too): someone else's mount, or, once that is gone, what
+ * another user's -u checked.  Without statmount's unique IDs (before
+ * Linux 6.8) this cannot be told and is not asked (-ENOSYS is 0).
+ */
+static int nothing_on_top(const struct um_act *a)
+{
+	struct mnt_list down = { 0 }, up = { 0 };
+	struct mnt_info mi = { .target = NULL };
+	int e = mounts_info(&a->ref, &mi);
+
+	if (!e)
+		e = mounts_list_stack(&a->ref, mi.target, false, &down);
+	if (!e)
+		e = mounts_list_stack(&a->ref, mi.target, true, &up);
+	if (!e && up.n != down.n)
+		e = -EBUSY;
+	mounts_list_free(&up);
+	mounts_list_free(&down);
+	mounts_info_free(&mi);
+	return e == -ENOSYS ? 0 : e;
+}
+
 /* ----------------------------------------------------------- the lock */
 
 /*
@@ -297,6 +324,8 @@ static int act_locked_timed(const struct um_act *a, int lockfd)
 		if (lockfd >= 0)
 			lock_release(lockfd, lock_unmount_off(a->owner), 1);
 	}
+	if (!e && a->mfd >= 0)
+		e = nothing_on_top(a) ? -ESTALE : 0;
 	if (e)
 		return e == -EAGAIN ? UMC_AGAIN : UMC_GONE;
 	return umount_act(a);
