@@ -482,6 +482,50 @@ test_id_lock_children_pile_up() {
 	assert_eq 1 "$((n <= 1))" "A's root children left in the server ($n, A's RLIMIT_NPROC $ID_PILE_NPROC)"
 }
 
+# The utab child (all uids 0) after A's -u -z looks the name up again in
+# the directory it was in, holding the helpers' utab lock (byte 1, one for
+# all users).  A's server, as above, never answers a LOOKUP from real uid
+# 0: that child then waits for good with the lock.  B's mount and -u
+# elsewhere must still record and forget their utab entries, without a
+# warning; A's -u -z itself has done its unmount.
+# fm-timeout: test_id_utab_child_parked 90
+test_id_utab_child_parked() {
+	local p n=0
+	need_client
+	set_fuse_conf user_allow_other
+	[ -e /run/mount/utab ] || skip "no /run/mount/utab"
+	u_mkdir "$H/f"
+	as_user2 mkdir -p "$H2/m" || fail "mkdir as $U2"
+	start_client f --mode classic -o allow_other --stall-lookup-root --timeout 80 "$H/f"
+	# A's server mount without its record (as after a utab update that
+	# timed out, t29_utab_lock_held_by_a_user; /run is the test's own):
+	# then A's -u -z of the mount in it is the only user record, and its
+	# utab child looks the name up
+	: >/run/mount/utab
+	start_client g --mode classic --root-file "$H/f/hello"
+	assert_user_fuse_mount "$H/f/hello"
+	bg az as_user "$FM" -u -z "$H/f/hello"
+	poll_until 5 grep -q '^stalled=lookup' "$T/f.out" ||
+		fail "no LOOKUP of a real-uid-0 process reached A's server (utab: $(cat /run/mount/utab))"
+	sleep 2	# the utab child's 1.5 s are over
+	echo "A's -u -z still running: $(alive az && echo yes || echo no); mounts on $H/f/hello: $(id_stack "$H/f/hello")"
+	for p in $(helper_pids); do
+		grep -qE "^Uid:\s+0\s+0\s+0\s+0$" "/proc/$p/status" 2>/dev/null && n=$((n + 1))
+	done
+	echo "helper processes with all uids 0 left: $n"
+	start_client v --as2 --mode classic "$H2/m"
+	echo "B's mount: $(cat "$T/v.err")"
+	assert_utab_user "$H2/m" "$U2"
+	assert_exit 0 as_user2 "$FM" -u "$H2/m"
+	assert_eq "" "$ERR" "stderr of B's -u"
+	assert_utab_lacks "$H2/m"
+	wait_exit v 5
+	abort_fuse "$H/f"
+	wait_exit az 10
+	echo "A's -u -z after the abort: exit $BG_RC: $(cat "$T/az.err")"
+	umount -l "$H/f" 2>/dev/null
+}
+
 # ------------------------------------------------ issue 12: UMOUNT_NOFOLLOW
 
 # Installed without any privilege the helper only asks the kernel, which
