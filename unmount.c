@@ -189,25 +189,27 @@ static int still_at_name(const struct um_act *a, bool cached)
  * N is open on but the top of what is stacked on that mount's root (the
  * kernel follows the mounts on the last component of an unmount, after
  * /proc's link too): someone else's mount, or, once that is gone, what
- * another user's -u checked.  Without statmount's unique IDs (before
- * Linux 6.8) this cannot be told and is not asked (-ENOSYS is 0).
+ * another user's -u checked.  What cannot be told (no statmount's unique
+ * IDs before Linux 6.8, the mount gone) is left to umount2, as before.
  */
 static int nothing_on_top(const struct um_act *a)
 {
 	struct mnt_list down = { 0 }, up = { 0 };
 	struct mnt_info mi = { .target = NULL };
 	int e = mounts_info(&a->ref, &mi);
+	size_t up_n, down_n;
 
 	if (!e)
 		e = mounts_list_stack(&a->ref, mi.target, false, &down);
 	if (!e)
 		e = mounts_list_stack(&a->ref, mi.target, true, &up);
-	if (!e && up.n != down.n)
-		e = -EBUSY;
+	up_n = up.n;
+	down_n = down.n;
 	mounts_list_free(&up);
 	mounts_list_free(&down);
 	mounts_info_free(&mi);
-	return e == -ENOSYS ? 0 : e;
+	/* anything else it cannot tell: umount2 decides, as before */
+	return !e && up_n != down_n ? -EBUSY : 0;
 }
 
 /* ----------------------------------------------------------- the lock */
