@@ -1773,6 +1773,7 @@ static int watch_keep(const struct privs *pv, const struct mpath *p,
 
 	if (detach(fds, n))
 		return EXIT_FAILURE;
+	utab_settle();		/* the record's child, if it went on alone */
 	privs_unload();		/* small while it waits: back when it unmounts */
 	malloc_trim(0);
 	if (grace)

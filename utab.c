@@ -277,6 +277,7 @@ struct job {
 	int dirfd;			/* -u: the directory target is in, or -1 */
 	const char *last;		/* ... and its name there */
 	bool any;			/* root's -u: its target's records need no user= */
+	bool early;			/* add: say UTAB_PENDING once it is ordered */
 };
 
 struct pruner {
@@ -575,11 +576,40 @@ static int job_main(const struct job *j, struct pruner *p, int model)
 	return e;
 }
 
+#define UTAB_PENDING 1	/* a child's first word: the record is on its way */
+
 static void report(int fd, int rc)
 {
+	if (fd < 0)
+		return;		/* said UTAB_PENDING already: nobody listens */
 	if (write(fd, &rc, sizeof(rc)) != (ssize_t)sizeof(rc))
 		_exit(EIO);
 	close(fd);
+}
+
+/*
+ * An early add: with the helpers' lock held (byte 1), the mount still
+ * where the record will say, and libmount's own lock free right now, the
+ * helper is told UTAB_PENDING and goes on (sends the fd) while this child
+ * loads libmount and writes the record.  Whatever changes utab next waits
+ * for byte 1, so a -u right after the mount finds the record, or (the
+ * mount gone before it was written) finds that none was written.  With
+ * libmount's lock taken by someone, the helper waits for the result as
+ * before (and warns).  -1 when the helper was told, else resfd.
+ */
+static int tell_pending(const struct job *j, int resfd, int *rc)
+{
+	int v = UTAB_PENDING;
+
+	if (!j->add || !j->early)
+		return resfd;
+	*rc = still_at(j->ref, j->target);
+	if (*rc || !lm_lock_free())
+		return resfd;
+	if (write(resfd, &v, sizeof(v)) != (ssize_t)sizeof(v))
+		_exit(EIO);
+	close(resfd);
+	return -1;
 }
 
 /* In the child: the job's own change, its result reported at once, then
@@ -589,6 +619,8 @@ static int job_run(const struct job *j, int resfd)
 	struct pruner p;
 	int lk = lock_helpers(), model = 0, rc = lk < 0 ? lk : 0;
 
+	if (!rc)
+		resfd = tell_pending(j, resfd, &rc);
 	if (!rc) {
 		model = pruner_init(&p, j);
 		rc = job_main(j, &p, model);
@@ -613,6 +645,8 @@ static int child_status(pid_t pid)
 	while (waitpid(pid, &st, 0) == -1)
 		if (errno != EINTR)
 			return -errno;
+	if (WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL)
+		return -ETIMEDOUT;	/* its own timer, or our kill */
 	if (!WIFEXITED(st))
 		return -EINTR;
 	return -WEXITSTATUS(st);
@@ -671,6 +705,52 @@ static bool child_result(int fd, int *rc)
 	return true;
 }
 
+/* Waits at most timeout_ms for the child's first word: 1 there (or the
+ * pipe closed: it ended), 0 not yet. */
+static int child_said(int fd, int timeout_ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	int r;
+
+	while ((r = poll(&p, 1, timeout_ms)) == -1 && errno == EINTR)
+		;
+	return r != 0;
+}
+
+/*
+ * The child's own bound: SIGKILL after FM_UTAB_TIMEOUT_MS from a POSIX
+ * timer, which no blocked signal mask stops (libmount blocks them all
+ * while it waits for its lock).  It is what ends a record's child that
+ * goes on alone after the helper has gone; otherwise the helper's kill
+ * comes at the same time.
+ */
+static void bound_child(void)
+{
+	struct sigevent ev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGKILL };
+	struct itimerspec its = { .it_value = { FM_UTAB_TIMEOUT_MS / 1000,
+						(FM_UTAB_TIMEOUT_MS % 1000) * 1000000L } };
+	timer_t t;
+
+	if (timer_create(CLOCK_MONOTONIC, &ev, &t) || timer_settime(t, 0, &its, NULL))
+		_exit(ETIME);	/* unbounded: do nothing */
+}
+
+static pid_t pending;	/* the record's child that went on alone, or 0 */
+
+/* Ends the child pid (already killed, or ending within timeout_ms). */
+static int child_reap(pid_t pid, int fd, int timeout_ms)
+{
+	bool killed = !child_ended(pid, timeout_ms);
+	int rc;
+
+	if (killed)
+		kill(pid, SIGKILL);
+	rc = child_status(pid);
+	if (!child_result(fd, &rc) && killed)
+		rc = -ETIMEDOUT;	/* killed before it could tell */
+	return rc;
+}
+
 /*
  * libmount waits for the utab lock without a limit and with every signal
  * blocked, and any user can hold that lock: the lock file is world-
@@ -686,8 +766,7 @@ static bool child_result(int fd, int *rc)
  */
 static int run_job(struct job *j)
 {
-	int fds[2], rc;
-	bool killed;
+	int fds[2], rc, first;
 	pid_t pid;
 
 	if (pipe2(fds, O_CLOEXEC))
@@ -701,26 +780,45 @@ static int run_job(struct job *j)
 	}
 	if (pid == 0) {
 		close(fds[0]);
+		bound_child();
 		privs_unreachable();	/* best effort: the wait is bounded */
 		rc = job_run(j, keep_fds(fds[1], j));
 		_exit(rc >= 0 ? 0 : (rc < -255 ? 255 : -rc));
 	}
 	close(fds[1]);
-	killed = !child_ended(pid, FM_UTAB_TIMEOUT_MS);
-	if (killed)
-		kill(pid, SIGKILL);
-	rc = child_status(pid);
-	if (!child_result(fds[0], &rc) && killed)
-		rc = -ETIMEDOUT;	/* killed before it could tell */
+	if (!j->early) {
+		rc = child_reap(pid, fds[0], FM_UTAB_TIMEOUT_MS);
+	} else if (!child_said(fds[0], FM_UTAB_TIMEOUT_MS)) {
+		rc = child_reap(pid, fds[0], 0);	/* time is up */
+	} else if (!child_result(fds[0], &first)) {
+		rc = child_status(pid);	/* it ended without a word */
+	} else if (first == UTAB_PENDING) {
+		pending = pid;
+		rc = 0;
+	} else {
+		child_status(pid);	/* its own timer bounds the pruning */
+		rc = first;
+	}
 	close(fds[0]);
 	return rc;
+}
+
+void utab_settle(void)
+{
+	if (!pending)
+		return;
+	if (!child_ended(pending, FM_UTAB_TIMEOUT_MS))
+		kill(pending, SIGKILL);
+	child_status(pending);
+	pending = 0;
 }
 
 int utab_add(const struct mnt_ref *ref, const char *source, const char *target,
 	     const char *type, const char *opts)
 {
 	struct utab_new a = { source, type, opts };
-	struct job j = { .add = &a, .ref = ref, .target = target, .dirfd = -1 };
+	struct job j = { .add = &a, .ref = ref, .target = target, .dirfd = -1,
+			 .early = true };
 
 	return run_job(&j);
 }

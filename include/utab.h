@@ -30,6 +30,11 @@ bool utab_present(void);
  */
 int utab_add(const struct mnt_ref *ref, const char *source, const char *target,
 	     const char *type, const char *opts);
+/* utab_add may return 0 with the record still being written by its child
+ * (ordered: it holds byte 1 of the lock file, which every later utab
+ * change waits for; bounded: it ends itself after FM_UTAB_TIMEOUT_MS).
+ * A process that goes on living (the watcher) waits for it here. */
+void utab_settle(void);
 int utab_remove(const char *target);
 /* The same, with the directory target was in and its name there (a pinned
  * fd): only the mounts on target are read, unless users' records of other
