@@ -375,14 +375,38 @@ static enum um_status verdict(int code, const struct um_act *a, int *err)
 	}
 }
 
-/* Removes the record of the mount just removed, by its kernel path. */
-static void forget_in_utab(struct um_req *q, const struct um_act *a)
+/* Does the checked mount have a utab record to remove afterwards?  (No
+ * CAP_SETUID/CAP_SETGID: nothing was recorded either.) */
+static bool utab_wanted(const struct um_req *q)
+{
+	return q->target && q->pv->can_fsroot && utab_present();
+}
+
+/* Starts the child that will remove the record, before the unmount, so
+ * that it loads libmount meanwhile (utab.h); true when it runs. */
+static bool forget_begin(const struct um_req *q, const struct um_act *a)
+{
+	bool started = false;
+
+	if (!utab_wanted(q) || privs_fsroot_begin(q->pv))
+		return false;
+	started = utab_remove_begin(a->pfd, a->last, q->target) == 0;
+	privs_fsroot_end(q->pv);
+	return started;
+}
+
+/* Removes the record of the mount just removed, by its kernel path:
+ * through the child started before, or (none could be) a new one. */
+static void forget_in_utab(struct um_req *q, const struct um_act *a, bool started)
 {
 	int e;
 
 	q->utab_err = 0;
-	/* no CAP_SETUID/CAP_SETGID: nothing was recorded either */
-	if (!q->target || !utab_present() || !q->pv->can_fsroot)
+	if (started) {
+		q->utab_err = utab_remove_end(true);
+		return;
+	}
+	if (!utab_wanted(q))
 		return;
 	e = privs_fsroot_begin(q->pv);
 	if (!e) {
@@ -427,7 +451,7 @@ static enum um_status remove_mount(struct um_req *q, const struct um_act *a,
 				   int *err)
 {
 	enum um_status st;
-	bool lock;
+	bool lock, started;
 	int e;
 
 	if (a->mfd >= 0 && !proc_usable())
@@ -437,9 +461,12 @@ static enum um_status remove_mount(struct um_req *q, const struct um_act *a,
 		*err = -e;
 		return UM_LOCK;
 	}
+	started = forget_begin(q, a);
 	st = verdict(act(a, q->pv, lock), a, err);
 	if (st == UM_OK)
-		forget_in_utab(q, a);
+		forget_in_utab(q, a, started);
+	else if (started)
+		utab_remove_end(false);
 	return st;
 }
 

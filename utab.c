@@ -835,3 +835,103 @@ int utab_remove(const char *target)
 {
 	return utab_remove_at(-1, NULL, target);
 }
+
+/* ------------------------------------------------- -u: started early */
+
+/*
+ * -u starts the child that removes the record as soon as the mount has
+ * passed its checks, so that its loading of libmount (most of its cost)
+ * runs on another CPU while the unmount is made.  Until it is told to go
+ * it holds no lock and changes nothing: it waits (FM_UTAB_EARLY_WAIT_MS
+ * at most, or until the helper is gone: end of file) for one byte, 'g'
+ * once the mount is gone.  Its FM_UTAB_TIMEOUT_MS begin then.
+ */
+#define FM_UTAB_EARLY_WAIT_MS 10000	/* > the unmount's own bounds (5 s + 2 s) */
+
+static struct {
+	pid_t pid;		/* 0: none started */
+	int res, go;		/* its result pipe, the go pipe */
+} early;
+
+/* In the early child: nothing of the caller's stays open but fds 3 (the
+ * result), 4 (the job's directory) and 5 (go); copies first, above them. */
+static void keep_early(int res, int go, struct job *j)
+{
+	int r = fcntl(res, F_DUPFD_CLOEXEC, 10), g = fcntl(go, F_DUPFD_CLOEXEC, 10);
+	int d = j->dirfd >= 0 ? fcntl(j->dirfd, F_DUPFD_CLOEXEC, 10) : -1;
+
+	if (r < 0 || g < 0 || dup2(r, 3) != 3 || dup2(g, 5) != 5)
+		_exit(EBADF);
+	j->dirfd = d >= 0 && dup2(d, 4) == 4 ? 4 : -1;
+	close_range(6, ~0U, 0);
+}
+
+/* ... then, with libmount loaded, waits for 'g'; anything else: done. */
+static void early_wait(void)
+{
+	struct pollfd p = { .fd = 5, .events = POLLIN };
+	char c = 0;
+	int r;
+
+	while ((r = poll(&p, 1, FM_UTAB_EARLY_WAIT_MS)) == -1 && errno == EINTR)
+		;
+	if (r != 1 || read(5, &c, 1) != 1 || c != 'g')
+		_exit(0);	/* not to be done: nothing changed */
+	close(5);
+}
+
+int utab_remove_begin(int dirfd, const char *last, const char *target)
+{
+	struct job j = { .target = target, .dirfd = dirfd, .last = last,
+			 .any = getuid() == 0 };
+	int res[2], go[2], rc;
+	pid_t pid;
+
+	if (early.pid || pipe2(res, O_CLOEXEC))
+		return -EBUSY;
+	if (pipe2(go, O_CLOEXEC)) {
+		close(res[0]);
+		close(res[1]);
+		return -EMFILE;
+	}
+	pid = fork();
+	if (pid == 0) {
+		keep_early(res[1], go[0], &j);
+		privs_unreachable();
+		lm_load();	/* a failure is met again in the job */
+		early_wait();
+		bound_child();
+		rc = job_run(&j, 3);
+		_exit(rc >= 0 ? 0 : (rc < -255 ? 255 : -rc));
+	}
+	close(res[1]);
+	close(go[0]);
+	if (pid < 0) {
+		rc = -errno;
+		close(res[0]);
+		close(go[1]);
+		return rc;
+	}
+	early.pid = pid;
+	early.res = res[0];
+	early.go = go[1];
+	return 0;
+}
+
+int utab_remove_end(bool go)
+{
+	int rc = 0;
+
+	if (!early.pid)
+		return 0;
+	if (go && write(early.go, "g", 1) != 1)
+		go = false;
+	close(early.go);	/* not go: it ends at end of file */
+	if (go)
+		rc = child_reap(early.pid, early.res, FM_UTAB_TIMEOUT_MS);
+	else
+		child_status(early.pid);
+	close(early.res);
+	early.pid = 0;
+	return rc;
+}
