@@ -4,12 +4,14 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -764,9 +766,32 @@ static int child_reap(pid_t pid, int fd, int timeout_ms)
  * the pruning after that only runs while half the time is left, so the
  * kill meets it, if ever, waiting for a lock, not halfway through a write.
  */
+/* The helper's side of a job whose child runs: its result (an early add:
+ * 0 once the child said UTAB_PENDING); closes res. */
+static int await_job(pid_t pid, int res, bool early)
+{
+	int rc, first;
+
+	if (!early) {
+		rc = child_reap(pid, res, FM_UTAB_TIMEOUT_MS);
+	} else if (!child_said(res, FM_UTAB_TIMEOUT_MS)) {
+		rc = child_reap(pid, res, 0);	/* time is up */
+	} else if (!child_result(res, &first)) {
+		rc = child_status(pid);	/* it ended without a word */
+	} else if (first == UTAB_PENDING) {
+		pending = pid;
+		rc = 0;
+	} else {
+		child_status(pid);	/* its own timer bounds the pruning */
+		rc = first;
+	}
+	close(res);
+	return rc;
+}
+
 static int run_job(struct job *j)
 {
-	int fds[2], rc, first;
+	int fds[2], rc;
 	pid_t pid;
 
 	if (pipe2(fds, O_CLOEXEC))
@@ -786,21 +811,7 @@ static int run_job(struct job *j)
 		_exit(rc >= 0 ? 0 : (rc < -255 ? 255 : -rc));
 	}
 	close(fds[1]);
-	if (!j->early) {
-		rc = child_reap(pid, fds[0], FM_UTAB_TIMEOUT_MS);
-	} else if (!child_said(fds[0], FM_UTAB_TIMEOUT_MS)) {
-		rc = child_reap(pid, fds[0], 0);	/* time is up */
-	} else if (!child_result(fds[0], &first)) {
-		rc = child_status(pid);	/* it ended without a word */
-	} else if (first == UTAB_PENDING) {
-		pending = pid;
-		rc = 0;
-	} else {
-		child_status(pid);	/* its own timer bounds the pruning */
-		rc = first;
-	}
-	close(fds[0]);
-	return rc;
+	return await_job(pid, fds[0], j->early);
 }
 
 void utab_settle(void)
@@ -813,45 +824,28 @@ void utab_settle(void)
 	pending = 0;
 }
 
-int utab_add(const struct mnt_ref *ref, const char *source, const char *target,
-	     const char *type, const char *opts)
-{
-	struct utab_new a = { source, type, opts };
-	struct job j = { .add = &a, .ref = ref, .target = target, .dirfd = -1,
-			 .early = true };
-
-	return run_job(&j);
-}
-
-int utab_remove_at(int dirfd, const char *last, const char *target)
-{
-	struct job j = { .target = target, .dirfd = dirfd, .last = last,
-			 .any = getuid() == 0 };
-
-	return run_job(&j);
-}
-
-int utab_remove(const char *target)
-{
-	return utab_remove_at(-1, NULL, target);
-}
-
-/* ------------------------------------------------- -u: started early */
+/* ---------------------------------------------------- started early */
 
 /*
- * -u starts the child that removes the record as soon as the mount has
- * passed its checks, so that its loading of libmount (most of its cost)
- * runs on another CPU while the unmount is made.  Until it is told to go
- * it holds no lock and changes nothing: it waits (FM_UTAB_EARLY_WAIT_MS
- * at most, or until the helper is gone: end of file) for one byte, 'g'
- * once the mount is gone.  Its FM_UTAB_TIMEOUT_MS begin then.
+ * The child of a job can be started before the job is known: -u starts it
+ * once the mount has passed its checks, and it loads libmount (most of its
+ * cost) on another CPU while the helper unmounts; a mount starts it before
+ * it mounts (after prepare), so that the fork is not on the way from the
+ * mount to the fd; it loads libmount only once it has said UTAB_PENDING
+ * (a mount refused at its attach never loads it).  Until it is told the
+ * job it holds no lock and changes nothing:
+ * it waits (FM_UTAB_EARLY_WAIT_MS at most, or until the helper is gone:
+ * end of file) on its go pipe, and its FM_UTAB_TIMEOUT_MS begin once it
+ * has the job.  -u tells it one byte, 'g'; a mount the job itself (the
+ * mount's ID, then source, target, type and options).
  */
-#define FM_UTAB_EARLY_WAIT_MS 10000	/* > the unmount's own bounds (5 s + 2 s) */
+#define FM_UTAB_EARLY_WAIT_MS 40000	/* > a mount's or unmount's own bounds */
 
-static struct {
+struct early {
 	pid_t pid;		/* 0: none started */
 	int res, go;		/* its result pipe, the go pipe */
-} early;
+};
+static struct early early_rm, early_add;
 
 /* In the early child: nothing of the caller's stays open but fds 3 (the
  * result), 4 (the job's directory) and 5 (go); copies first, above them. */
@@ -866,28 +860,67 @@ static void keep_early(int res, int go, struct job *j)
 	close_range(6, ~0U, 0);
 }
 
-/* ... then, with libmount loaded, waits for 'g'; anything else: done. */
-static void early_wait(void)
+/* n bytes from the go pipe; anything less: not to be done, nothing
+ * changed. */
+static void go_read(void *buf, size_t n)
 {
 	struct pollfd p = { .fd = 5, .events = POLLIN };
-	char c = 0;
-	int r;
+	char *b = buf;
+	ssize_t r;
 
-	while ((r = poll(&p, 1, FM_UTAB_EARLY_WAIT_MS)) == -1 && errno == EINTR)
-		;
-	if (r != 1 || read(5, &c, 1) != 1 || c != 'g')
-		_exit(0);	/* not to be done: nothing changed */
-	close(5);
+	while (n > 0) {
+		if (poll(&p, 1, FM_UTAB_EARLY_WAIT_MS) != 1)
+			_exit(0);
+		r = read(5, b, n);
+		if (r <= 0 && !(r == -1 && errno == EINTR))
+			_exit(0);
+		if (r > 0) {
+			b += r;
+			n -= (size_t)r;
+		}
+	}
 }
 
-int utab_remove_begin(int dirfd, const char *last, const char *target)
+/* What a mount's early child is told. */
+struct add_wire {
+	uint64_t id;
+	uint8_t unique;
+	uint32_t len[4];	/* source, target, type, opts, without NUL */
+};
+
+/* In a mount's early child: the job, read from the go pipe. */
+static void add_job_read(struct job *j, struct utab_new *a, struct mnt_ref *ref)
 {
-	struct job j = { .target = target, .dirfd = dirfd, .last = last,
-			 .any = getuid() == 0 };
+	struct add_wire w;
+	char *str[4];
+
+	go_read(&w, sizeof(w));
+	for (int i = 0; i < 4; i++) {
+		if (w.len[i] > 65536 || !(str[i] = malloc(w.len[i] + 1)))
+			_exit(ENOMEM);
+		go_read(str[i], w.len[i]);
+		str[i][w.len[i]] = '\0';
+	}
+	ref->id = w.id;
+	ref->unique = w.unique;
+	*a = (struct utab_new){ str[0], str[2], str[3] };
+	j->add = a;
+	j->ref = ref;
+	j->target = str[1];
+	j->early = true;
+}
+
+/* Forks e's child (the caller's fsuid switched to root); j->add NULL: a
+ * removal.  0 or -errno (then nothing was started). */
+static int early_start(struct early *e, struct job *j)
+{
 	int res[2], go[2], rc;
+	struct utab_new a;
+	struct mnt_ref ref;
+	char c = 0;
 	pid_t pid;
 
-	if (early.pid || pipe2(res, O_CLOEXEC))
+	if (e->pid || pipe2(res, O_CLOEXEC))
 		return -EBUSY;
 	if (pipe2(go, O_CLOEXEC)) {
 		close(res[0]);
@@ -896,12 +929,22 @@ int utab_remove_begin(int dirfd, const char *last, const char *target)
 	}
 	pid = fork();
 	if (pid == 0) {
-		keep_early(res[1], go[0], &j);
+		bool add = j->add != NULL;
+
+		keep_early(res[1], go[0], j);
 		privs_unreachable();
-		lm_load();	/* a failure is met again in the job */
-		early_wait();
+		if (add) {	/* libmount after UTAB_PENDING: never for a
+				 * mount refused at its attach */
+			add_job_read(j, &a, &ref);
+		} else {
+			lm_load();	/* a failure is met again in the job */
+			go_read(&c, 1);
+			if (c != 'g')
+				_exit(0);
+		}
+		close(5);
 		bound_child();
-		rc = job_run(&j, 3);
+		rc = job_run(j, 3);
 		_exit(rc >= 0 ? 0 : (rc < -255 ? 255 : -rc));
 	}
 	close(res[1]);
@@ -912,26 +955,106 @@ int utab_remove_begin(int dirfd, const char *last, const char *target)
 		close(go[1]);
 		return rc;
 	}
-	early.pid = pid;
-	early.res = res[0];
-	early.go = go[1];
+	*e = (struct early){ pid, res[0], go[1] };
 	return 0;
+}
+
+/* Not to be done: the child ends at end of file, nothing changed. */
+static void early_cancel(struct early *e)
+{
+	if (!e->pid)
+		return;
+	close(e->go);
+	child_status(e->pid);
+	close(e->res);
+	e->pid = 0;
+}
+
+int utab_remove_begin(int dirfd, const char *last, const char *target)
+{
+	struct job j = { .target = target, .dirfd = dirfd, .last = last,
+			 .any = getuid() == 0 };
+
+	return early_start(&early_rm, &j);
 }
 
 int utab_remove_end(bool go)
 {
-	int rc = 0;
+	struct early e = early_rm;
 
-	if (!early.pid)
+	if (!e.pid)
 		return 0;
-	if (go && write(early.go, "g", 1) != 1)
-		go = false;
-	close(early.go);	/* not go: it ends at end of file */
-	if (go)
-		rc = child_reap(early.pid, early.res, FM_UTAB_TIMEOUT_MS);
-	else
-		child_status(early.pid);
-	close(early.res);
-	early.pid = 0;
-	return rc;
+	if (!go || write(e.go, "g", 1) != 1) {
+		early_cancel(&early_rm);
+		return 0;
+	}
+	close(e.go);
+	early_rm.pid = 0;
+	return await_job(e.pid, e.res, false);
+}
+
+int utab_add_begin(void)
+{
+	struct utab_new none = { NULL, NULL, NULL };
+	struct job j = { .add = &none, .dirfd = -1 };
+
+	return early_start(&early_add, &j);
+}
+
+void utab_add_cancel(void)
+{
+	early_cancel(&early_add);
+}
+
+/* The job to the mount's early child: 0, or -errno (then it is ended). */
+static int add_job_send(const struct mnt_ref *ref, const char *const str[4])
+{
+	struct add_wire w = { .id = ref->id, .unique = ref->unique };
+	struct iovec v[5] = { { &w, sizeof(w) } };
+	size_t total = sizeof(w);
+	ssize_t n;
+
+	for (int i = 0; i < 4; i++) {
+		w.len[i] = (uint32_t)strlen(str[i]);
+		v[i + 1] = (struct iovec){ (void *)(uintptr_t)str[i], w.len[i] };
+		total += w.len[i];
+	}
+	n = writev(early_add.go, v, 5);	/* a pipe: all of it, or an error */
+	if (n != (ssize_t)total) {
+		early_cancel(&early_add);
+		return -EIO;
+	}
+	close(early_add.go);
+	return 0;
+}
+
+/* ------------------------------------------------------------ the API */
+
+int utab_add(const struct mnt_ref *ref, const char *source, const char *target,
+	     const char *type, const char *opts)
+{
+	struct utab_new a = { source, type, opts };
+	struct job j = { .add = &a, .ref = ref, .target = target, .dirfd = -1,
+			 .early = true };
+	const char *const str[4] = { source, target, type, opts };
+	struct early e = early_add;
+
+	if (e.pid && add_job_send(ref, str) == 0) {
+		early_add.pid = 0;
+		return await_job(e.pid, e.res, true);
+	}
+	return run_job(&j);
+}
+
+int utab_remove_at(int dirfd, const char *last, const char *target)
+{
+	struct job j = { .target = target, .dirfd = dirfd, .last = last,
+			 .any = getuid() == 0 };
+
+	return run_job(&j);
+}
+
+int utab_remove(const char *target)
+{
+	return utab_remove_at(-1, NULL, target);
 }

@@ -48,11 +48,15 @@ assert_bounded() { # START-MS WHAT
 		fail "$2 took $ms ms (bound $UTAB_BOUND_MS ms + $UTAB_SLACK_MS ms slack)"
 }
 
-# the helper of a running mount: parent (the caller's uid) and utab child (all 0)
+# the helper of a running mount: parent (the caller's uid) and utab child
+# (all 0), this one waiting for the helpers' utab lock (fcntl F_OFD_SETLKW:
+# the child is started before the mount is made and waits for its job
+# first, holding nothing)
 helper_with_uid0() {
 	local p
 	for p in $(helper_pids); do
-		grep -qE '^Uid:\s+0\s+0\s+0\s+0$' "/proc/$p/status" 2>/dev/null && echo "$p"
+		grep -qE '^Uid:\s+0\s+0\s+0\s+0$' "/proc/$p/status" 2>/dev/null &&
+			[ "$(cat "/proc/$p/wchan" 2>/dev/null)" = fcntl_setlk ] && echo "$p"
 	done
 }
 has_utab_child() { [ -n "$(helper_with_uid0)" ]; }
