@@ -1444,19 +1444,6 @@ static char *utab_options(const struct mctx *c)
 	return s;
 }
 
-/* The record's child, started before the mount (utab.h), where a record
- * will be written: utab exists, CAP_SETUID/CAP_SETGID, a user= (or root's
- * x- options) to record. */
-static void record_begin(const struct mctx *c)
-{
-	if (!utab_present() || !c->pv->can_fsroot || (c->pv->root && !c->o.x_opts))
-		return;
-	if (privs_fsroot_begin(c->pv) == 0) {
-		utab_add_begin();
-		privs_fsroot_end(c->pv);
-	}
-}
-
 /*
  * Bookkeeping for mount(8) and friends: the record names the mount point
  * the kernel gives for the new mount's ID.  A failure to write it only
@@ -1594,8 +1581,6 @@ static int finish(struct mctx *c, int guard_sock_fd)
 {
 	int err = limits_open(c);
 
-	if (!err)
-		record_begin(c);	/* before the guard thread */
 	if (!err && guard_sock_fd >= 0)
 		guard_start(guard_sock_fd);
 	if (!err)
@@ -1605,7 +1590,6 @@ static int finish(struct mctx *c, int guard_sock_fd)
 		err = listen_for_reattach(c);
 	if (!err)
 		err = record_utab(c);
-	utab_add_cancel();	/* none was written: its child ends */
 	return err;
 }
 

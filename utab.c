@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -611,6 +612,9 @@ static int tell_pending(const struct job *j, int resfd, int *rc)
 	if (write(resfd, &v, sizeof(v)) != (ssize_t)sizeof(v))
 		_exit(EIO);
 	close(resfd);
+	/* from here on only the next utab change waits for it: the helper
+	 * and the library it answers go first on a CPU they share with it */
+	setpriority(PRIO_PROCESS, 0, 19);
 	return -1;
 }
 
@@ -827,25 +831,24 @@ void utab_settle(void)
 /* ---------------------------------------------------- started early */
 
 /*
- * The child of a job can be started before the job is known: -u starts it
- * once the mount has passed its checks, and it loads libmount (most of its
- * cost) on another CPU while the helper unmounts; a mount starts it before
- * it mounts (after prepare), so that the fork is not on the way from the
- * mount to the fd; it loads libmount only once it has said UTAB_PENDING
- * (a mount refused at its attach never loads it).  Until it is told the
- * job it holds no lock and changes nothing:
- * it waits (FM_UTAB_EARLY_WAIT_MS at most, or until the helper is gone:
- * end of file) on its go pipe, and its FM_UTAB_TIMEOUT_MS begin once it
- * has the job.  -u tells it one byte, 'g'; a mount the job itself (the
- * mount's ID, then source, target, type and options).
+ * -u starts the child that removes the record once the mount has passed
+ * its checks (a refusal never loads libmount), and the child loads
+ * libmount, most of its cost, on another CPU while the helper unmounts
+ * (at nice 10: on a CPU they share, the unmount goes first).  Until it is
+ * told to go it holds no lock and changes nothing: it waits
+ * (FM_UTAB_EARLY_WAIT_MS at most, or until the helper is gone: end of
+ * file) for one byte on its go pipe, 'g' once the mount is gone; its
+ * FM_UTAB_TIMEOUT_MS begin then.  (A mount's child is not started early:
+ * forked before the mount, it made every page the helper then wrote a
+ * copy-on-write fault, and the helper's run longer by about 0.2 ms.)
  */
-#define FM_UTAB_EARLY_WAIT_MS 40000	/* > a mount's or unmount's own bounds */
+#define FM_UTAB_EARLY_WAIT_MS 10000	/* > the unmount's own bounds (5 s + 2 s) */
 
 struct early {
 	pid_t pid;		/* 0: none started */
 	int res, go;		/* its result pipe, the go pipe */
 };
-static struct early early_rm, early_add;
+static struct early early_rm;
 
 /* In the early child: nothing of the caller's stays open but fds 3 (the
  * result), 4 (the job's directory) and 5 (go); copies first, above them. */
@@ -881,42 +884,11 @@ static void go_read(void *buf, size_t n)
 	}
 }
 
-/* What a mount's early child is told. */
-struct add_wire {
-	uint64_t id;
-	uint8_t unique;
-	uint32_t len[4];	/* source, target, type, opts, without NUL */
-};
-
-/* In a mount's early child: the job, read from the go pipe. */
-static void add_job_read(struct job *j, struct utab_new *a, struct mnt_ref *ref)
-{
-	struct add_wire w;
-	char *str[4];
-
-	go_read(&w, sizeof(w));
-	for (int i = 0; i < 4; i++) {
-		if (w.len[i] > 65536 || !(str[i] = malloc(w.len[i] + 1)))
-			_exit(ENOMEM);
-		go_read(str[i], w.len[i]);
-		str[i][w.len[i]] = '\0';
-	}
-	ref->id = w.id;
-	ref->unique = w.unique;
-	*a = (struct utab_new){ str[0], str[2], str[3] };
-	j->add = a;
-	j->ref = ref;
-	j->target = str[1];
-	j->early = true;
-}
-
-/* Forks e's child (the caller's fsuid switched to root); j->add NULL: a
- * removal.  0 or -errno (then nothing was started). */
+/* Forks e's child (the caller's fsuid switched to root) for the removal
+ * j.  0 or -errno (then nothing was started). */
 static int early_start(struct early *e, struct job *j)
 {
 	int res[2], go[2], rc;
-	struct utab_new a;
-	struct mnt_ref ref;
 	char c = 0;
 	pid_t pid;
 
@@ -929,19 +901,14 @@ static int early_start(struct early *e, struct job *j)
 	}
 	pid = fork();
 	if (pid == 0) {
-		bool add = j->add != NULL;
-
 		keep_early(res[1], go[0], j);
 		privs_unreachable();
-		if (add) {	/* libmount after UTAB_PENDING: never for a
-				 * mount refused at its attach */
-			add_job_read(j, &a, &ref);
-		} else {
-			lm_load();	/* a failure is met again in the job */
-			go_read(&c, 1);
-			if (c != 'g')
-				_exit(0);
-		}
+		/* below the helper: it goes first on a CPU they share */
+		setpriority(PRIO_PROCESS, 0, 10);
+		lm_load();	/* a failure is met again in the job */
+		go_read(&c, 1);
+		if (c != 'g')
+			_exit(0);
 		close(5);
 		bound_child();
 		rc = job_run(j, 3);
@@ -993,41 +960,6 @@ int utab_remove_end(bool go)
 	return await_job(e.pid, e.res, false);
 }
 
-int utab_add_begin(void)
-{
-	struct utab_new none = { NULL, NULL, NULL };
-	struct job j = { .add = &none, .dirfd = -1 };
-
-	return early_start(&early_add, &j);
-}
-
-void utab_add_cancel(void)
-{
-	early_cancel(&early_add);
-}
-
-/* The job to the mount's early child: 0, or -errno (then it is ended). */
-static int add_job_send(const struct mnt_ref *ref, const char *const str[4])
-{
-	struct add_wire w = { .id = ref->id, .unique = ref->unique };
-	struct iovec v[5] = { { &w, sizeof(w) } };
-	size_t total = sizeof(w);
-	ssize_t n;
-
-	for (int i = 0; i < 4; i++) {
-		w.len[i] = (uint32_t)strlen(str[i]);
-		v[i + 1] = (struct iovec){ (void *)(uintptr_t)str[i], w.len[i] };
-		total += w.len[i];
-	}
-	n = writev(early_add.go, v, 5);	/* a pipe: all of it, or an error */
-	if (n != (ssize_t)total) {
-		early_cancel(&early_add);
-		return -EIO;
-	}
-	close(early_add.go);
-	return 0;
-}
-
 /* ------------------------------------------------------------ the API */
 
 int utab_add(const struct mnt_ref *ref, const char *source, const char *target,
@@ -1036,13 +968,6 @@ int utab_add(const struct mnt_ref *ref, const char *source, const char *target,
 	struct utab_new a = { source, type, opts };
 	struct job j = { .add = &a, .ref = ref, .target = target, .dirfd = -1,
 			 .early = true };
-	const char *const str[4] = { source, target, type, opts };
-	struct early e = early_add;
-
-	if (e.pid && add_job_send(ref, str) == 0) {
-		early_add.pid = 0;
-		return await_job(e.pid, e.res, true);
-	}
 	return run_job(&j);
 }
 

@@ -49,12 +49,7 @@ int utab_remove_at(int dirfd, const char *last, const char *target);
  * -errno (then nothing was started). */
 int utab_remove_begin(int dirfd, const char *last, const char *target);
 int utab_remove_end(bool go);
-/* A mount: the child of utab_add started before the mount is made (with
- * the caller's fsuid switched to root); utab_add then tells it the job.
- * utab_add_cancel ends it with nothing done if utab_add was not called
- * (nothing happens if it was).  0 or -errno (nothing started). */
-int utab_add_begin(void);
-void utab_add_cancel(void);
+
 
 /* How the pruning reads one line of utab (exposed for the unit tests):
  * 1 and *r when it names a target, 0 when it names none, -errno. */
