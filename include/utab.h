@@ -3,7 +3,9 @@
  * utab.h - the record of a mount in libmount's /run/mount/utab.
  *
  * libmount owns the file's format and its lock; every change goes through
- * it, in a short-lived child that is killed when it takes too long.  Each
+ * it, in a short-lived child that is killed when it takes too long (a
+ * mount's child may finish after the helper has handed the mount over,
+ * ordered by byte 1 of the lock file; see utab_settle).  Each
  * helper that changes utab also drops stale records: users' records
  * (user=NAME) that describe no mount of the helper's mount namespace.
  */
