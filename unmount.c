@@ -404,7 +404,9 @@ static void forget_in_utab(struct um_req *q, const struct um_act *a, bool starte
 	q->utab_err = 0;
 	if (started) {
 		q->utab_err = utab_remove_end(true);
-		return;
+		if (q->utab_err != -ECHILD)
+			return;	/* else its wait ran out: a new one */
+		q->utab_err = 0;
 	}
 	if (!utab_wanted(q))
 		return;

@@ -597,9 +597,23 @@ static void report(int fd, int rc)
  * loads libmount and writes the record.  Whatever changes utab next waits
  * for byte 1, so a -u right after the mount finds the record, or (the
  * mount gone before it was written) finds that none was written.  With
- * libmount's lock taken by someone, the helper waits for the result as
- * before (and warns).  -1 when the helper was told, else resfd.
+ * libmount's lock taken by someone, or resource limits that could make
+ * libmount fail, the helper waits for the result as before (and warns).
+ * -1 when the helper was told, else resfd.
  */
+/* The caller's resource limits, which the child inherits, leave libmount
+ * room (a file size limit makes its write fail, a small one on fds or
+ * memory its loading): else the helper waits, and warns as before. */
+static bool limits_usual(void)
+{
+	struct rlimit f, n, as, d;
+
+	return !getrlimit(RLIMIT_FSIZE, &f) && f.rlim_cur == RLIM_INFINITY &&
+	       !getrlimit(RLIMIT_NOFILE, &n) && n.rlim_cur >= 64 &&
+	       !getrlimit(RLIMIT_AS, &as) && as.rlim_cur == RLIM_INFINITY &&
+	       !getrlimit(RLIMIT_DATA, &d) && d.rlim_cur == RLIM_INFINITY;
+}
+
 static int tell_pending(const struct job *j, int resfd, int *rc)
 {
 	int v = UTAB_PENDING;
@@ -607,7 +621,7 @@ static int tell_pending(const struct job *j, int resfd, int *rc)
 	if (!j->add || !j->early)
 		return resfd;
 	*rc = still_at(j->ref, j->target);
-	if (*rc || !lm_lock_free())
+	if (*rc || !lm_lock_free() || !limits_usual())
 		return resfd;
 	if (write(resfd, &v, sizeof(v)) != (ssize_t)sizeof(v))
 		_exit(EIO);
@@ -757,19 +771,6 @@ static int child_reap(pid_t pid, int fd, int timeout_ms)
 	return rc;
 }
 
-/*
- * libmount waits for the utab lock without a limit and with every signal
- * blocked, and any user can hold that lock: the lock file is world-
- * readable and flock(2) needs only a read-only fd.  So the work runs in
- * a child that is killed after FM_UTAB_TIMEOUT_MS.  A missing utab record
- * is only a warning (and the next helper's pruning heals a stale one); a
- * helper stuck for good after mounting (or holding the caller's fresh
- * mount with its fd never sent) is not.  The child is out of the caller's
- * reach (all uids 0), so the caller cannot stop it while it holds a lock.
- * It reports the job's own result through a pipe as soon as it has it;
- * the pruning after that only runs while half the time is left, so the
- * kill meets it, if ever, waiting for a lock, not halfway through a write.
- */
 /* The helper's side of a job whose child runs: its result (an early add:
  * 0 once the child said UTAB_PENDING); closes res. */
 static int await_job(pid_t pid, int res, bool early)
@@ -793,6 +794,19 @@ static int await_job(pid_t pid, int res, bool early)
 	return rc;
 }
 
+/*
+ * libmount waits for the utab lock without a limit and with every signal
+ * blocked, and any user can hold that lock: the lock file is world-
+ * readable and flock(2) needs only a read-only fd.  So the work runs in
+ * a child that is killed after FM_UTAB_TIMEOUT_MS.  A missing utab record
+ * is only a warning (and the next helper's pruning heals a stale one); a
+ * helper stuck for good after mounting (or holding the caller's fresh
+ * mount with its fd never sent) is not.  The child is out of the caller's
+ * reach (all uids 0), so the caller cannot stop it while it holds a lock.
+ * It reports the job's own result through a pipe as soon as it has it;
+ * the pruning after that only runs while half the time is left, so the
+ * kill meets it, if ever, waiting for a lock, not halfway through a write.
+ */
 static int run_job(struct job *j)
 {
 	int fds[2], rc;
@@ -951,9 +965,13 @@ int utab_remove_end(bool go)
 
 	if (!e.pid)
 		return 0;
-	if (!go || write(e.go, "g", 1) != 1) {
+	if (!go) {
 		early_cancel(&early_rm);
 		return 0;
+	}
+	if (write(e.go, "g", 1) != 1) {	/* its wait ran out: it is gone */
+		early_cancel(&early_rm);
+		return -ECHILD;
 	}
 	close(e.go);
 	early_rm.pid = 0;
