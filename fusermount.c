@@ -59,6 +59,36 @@
 #endif
 #define FM_PREPARE_TIMEOUT 60	/* seconds; a hung path lookup or stat */
 #define FM_FINISH_TIMEOUT 30	/* seconds; a daemon that never INITs */
+#define FM_EXIT_TIMEOUT 5	/* seconds; from a decision to the exit */
+
+static volatile sig_atomic_t decided_status;
+
+static void exit_decided(int sig)
+{
+	(void)sig;
+	_exit(decided_status);
+}
+
+/*
+ * The outcome is decided (status): what is left, the message, the log
+ * record and the exit (with the sanitizers, their check at exit too),
+ * gets FM_EXIT_TIMEOUT seconds, no longer than a bound already running;
+ * then the helper ends with that status, not killed by SIGALRM.  Nothing
+ * left waits for a FUSE server but a write to a stderr on FUSE, which no
+ * signal ends once the server has read the request.
+ */
+static void finishing(int status)
+{
+	struct sigaction sa = { .sa_handler = exit_decided };
+	unsigned int left;
+
+	decided_status = status;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL);
+	left = alarm(FM_EXIT_TIMEOUT);
+	if (left && left < FM_EXIT_TIMEOUT)
+		alarm(left);
+}
 
 static const char *progname = "fusermount3";
 
@@ -131,6 +161,7 @@ refuse(const char *fmt, ...)
 	va_list ap;
 	char *text;
 
+	finishing(EXIT_FAILURE);
 	va_start(ap, fmt);
 	text = say(checking ? stdout : stderr, checking, false, fmt, ap);
 	va_end(ap);
@@ -534,6 +565,7 @@ static int cmd_unmount(const struct privs *pv, const struct mpath *p,
 
 	alarm(FM_PREPARE_TIMEOUT);	/* the parent may sit on a hung fs */
 	st = unmount_run(&q, &err);
+	finishing(st == UM_OK ? EXIT_SUCCESS : EXIT_FAILURE);
 	return unmount_said(st, err, &q, p, a);
 }
 
@@ -562,6 +594,7 @@ static int cmd_abort(const struct privs *pv, const struct mpath *p,
 	}
 	alarm(FM_PREPARE_TIMEOUT);
 	st = unmount_run(&q, &err);
+	finishing(st == UM_OK ? EXIT_SUCCESS : EXIT_FAILURE);
 	if (st == UM_BEFORE && err == EINVAL)
 		msg("%s is not a FUSE mount", p->abs);
 	else if (st == UM_BEFORE)
@@ -2035,6 +2068,7 @@ int main(int argc, char **argv)
 		e = cmd_unmount(&pv, &c.path, &a);
 	else
 		e = cmd_mount(&c);
+	finishing(e);
 	log_end(e);
 	mctx_free(&c);
 	env_free(&env);
