@@ -381,40 +381,14 @@ static enum um_status verdict(int code, const struct um_act *a, int *err)
 	}
 }
 
-/* Does the checked mount have a utab record to remove afterwards?  (No
- * CAP_SETUID/CAP_SETGID: nothing was recorded either.) */
-static bool utab_wanted(const struct um_req *q)
-{
-	return q->target && q->pv->can_fsroot && utab_present();
-}
-
-/* Starts the child that will remove the record, before the unmount, so
- * that it loads libmount meanwhile (utab.h); true when it runs. */
-static bool forget_begin(const struct um_req *q, const struct um_act *a)
-{
-	bool started = false;
-
-	if (!utab_wanted(q) || privs_fsroot_begin(q->pv))
-		return false;
-	started = utab_remove_begin(a->pfd, a->last, q->target) == 0;
-	privs_fsroot_end(q->pv);
-	return started;
-}
-
-/* Removes the record of the mount just removed, by its kernel path:
- * through the child started before, or (none could be) a new one. */
-static void forget_in_utab(struct um_req *q, const struct um_act *a, bool started)
+/* Removes the record of the mount just removed, by its kernel path. */
+static void forget_in_utab(struct um_req *q, const struct um_act *a)
 {
 	int e;
 
 	q->utab_err = 0;
-	if (started) {
-		q->utab_err = utab_remove_end(true);
-		if (q->utab_err != -ECHILD)
-			return;	/* else its wait ran out: a new one */
-		q->utab_err = 0;
-	}
-	if (!utab_wanted(q))
+	/* no CAP_SETUID/CAP_SETGID: nothing was recorded either */
+	if (!q->target || !utab_present() || !q->pv->can_fsroot)
 		return;
 	e = privs_fsroot_begin(q->pv);
 	if (!e) {
@@ -459,7 +433,7 @@ static enum um_status remove_mount(struct um_req *q, const struct um_act *a,
 				   int *err)
 {
 	enum um_status st;
-	bool lock, started;
+	bool lock;
 	int e;
 
 	if (a->mfd >= 0 && !proc_usable())
@@ -469,12 +443,9 @@ static enum um_status remove_mount(struct um_req *q, const struct um_act *a,
 		*err = -e;
 		return UM_LOCK;
 	}
-	started = forget_begin(q, a);
 	st = verdict(act(a, q->pv, lock), a, err);
 	if (st == UM_OK)
-		forget_in_utab(q, a, started);
-	else if (started)
-		utab_remove_end(false);
+		forget_in_utab(q, a);
 	return st;
 }
 

@@ -627,8 +627,11 @@ static int tell_pending(const struct job *j, int resfd, int *rc)
 		_exit(EIO);
 	close(resfd);
 	/* from here on only the next utab change waits for it: the helper
-	 * and the library it answers go first on a CPU they share with it */
-	setpriority(PRIO_PROCESS, 0, 19);
+	 * and the library it answers go first on a CPU they share with it.
+	 * Not nice 19: on a machine loaded by dozens of ordinary tasks its
+	 * share could leave it short of its 1.5 s (a record lost unsaid);
+	 * at 10 it still needs only a fraction of that there. */
+	setpriority(PRIO_PROCESS, 0, 10);
 	return -1;
 }
 
@@ -840,142 +843,6 @@ void utab_settle(void)
 		kill(pending, SIGKILL);
 	child_status(pending);
 	pending = 0;
-}
-
-/* ---------------------------------------------------- started early */
-
-/*
- * -u starts the child that removes the record once the mount has passed
- * its checks (a refusal never loads libmount), and the child loads
- * libmount, most of its cost, on another CPU while the helper unmounts
- * (at nice 10: on a CPU they share, the unmount goes first).  Until it is
- * told to go it holds no lock and changes nothing: it waits
- * (FM_UTAB_EARLY_WAIT_MS at most, or until the helper is gone: end of
- * file) for one byte on its go pipe, 'g' once the mount is gone; its
- * FM_UTAB_TIMEOUT_MS begin then.  (A mount's child is not started early:
- * forked before the mount, it made every page the helper then wrote a
- * copy-on-write fault, and the helper's run longer by about 0.2 ms.)
- */
-#define FM_UTAB_EARLY_WAIT_MS 10000	/* > the unmount's own bounds (5 s + 2 s) */
-
-struct early {
-	pid_t pid;		/* 0: none started */
-	int res, go;		/* its result pipe, the go pipe */
-};
-static struct early early_rm;
-
-/* In the early child: nothing of the caller's stays open but fds 3 (the
- * result), 4 (the job's directory) and 5 (go); copies first, above them. */
-static void keep_early(int res, int go, struct job *j)
-{
-	int r = fcntl(res, F_DUPFD_CLOEXEC, 10), g = fcntl(go, F_DUPFD_CLOEXEC, 10);
-	int d = j->dirfd >= 0 ? fcntl(j->dirfd, F_DUPFD_CLOEXEC, 10) : -1;
-
-	if (r < 0 || g < 0 || dup2(r, 3) != 3 || dup2(g, 5) != 5)
-		_exit(EBADF);
-	j->dirfd = d >= 0 && dup2(d, 4) == 4 ? 4 : -1;
-	close_range(6, ~0U, 0);
-}
-
-/* n bytes from the go pipe; anything less: not to be done, nothing
- * changed. */
-static void go_read(void *buf, size_t n)
-{
-	struct pollfd p = { .fd = 5, .events = POLLIN };
-	char *b = buf;
-	ssize_t r;
-
-	while (n > 0) {
-		if (poll(&p, 1, FM_UTAB_EARLY_WAIT_MS) != 1)
-			_exit(0);
-		r = read(5, b, n);
-		if (r <= 0 && !(r == -1 && errno == EINTR))
-			_exit(0);
-		if (r > 0) {
-			b += r;
-			n -= (size_t)r;
-		}
-	}
-}
-
-/* Forks e's child (the caller's fsuid switched to root) for the removal
- * j.  0 or -errno (then nothing was started). */
-static int early_start(struct early *e, struct job *j)
-{
-	int res[2], go[2], rc;
-	char c = 0;
-	pid_t pid;
-
-	if (e->pid || pipe2(res, O_CLOEXEC))
-		return -EBUSY;
-	if (pipe2(go, O_CLOEXEC)) {
-		close(res[0]);
-		close(res[1]);
-		return -EMFILE;
-	}
-	pid = fork();
-	if (pid == 0) {
-		keep_early(res[1], go[0], j);
-		privs_unreachable();
-		/* below the helper: it goes first on a CPU they share */
-		setpriority(PRIO_PROCESS, 0, 10);
-		lm_load();	/* a failure is met again in the job */
-		go_read(&c, 1);
-		if (c != 'g')
-			_exit(0);
-		close(5);
-		bound_child();
-		rc = job_run(j, 3);
-		_exit(rc >= 0 ? 0 : (rc < -255 ? 255 : -rc));
-	}
-	close(res[1]);
-	close(go[0]);
-	if (pid < 0) {
-		rc = -errno;
-		close(res[0]);
-		close(go[1]);
-		return rc;
-	}
-	*e = (struct early){ pid, res[0], go[1] };
-	return 0;
-}
-
-/* Not to be done: the child ends at end of file, nothing changed. */
-static void early_cancel(struct early *e)
-{
-	if (!e->pid)
-		return;
-	close(e->go);
-	child_status(e->pid);
-	close(e->res);
-	e->pid = 0;
-}
-
-int utab_remove_begin(int dirfd, const char *last, const char *target)
-{
-	struct job j = { .target = target, .dirfd = dirfd, .last = last,
-			 .any = getuid() == 0 };
-
-	return early_start(&early_rm, &j);
-}
-
-int utab_remove_end(bool go)
-{
-	struct early e = early_rm;
-
-	if (!e.pid)
-		return 0;
-	if (!go) {
-		early_cancel(&early_rm);
-		return 0;
-	}
-	if (write(e.go, "g", 1) != 1) {	/* its wait ran out: it is gone */
-		early_cancel(&early_rm);
-		return -ECHILD;
-	}
-	close(e.go);
-	early_rm.pid = 0;
-	return await_job(e.pid, e.res, false);
 }
 
 /* ------------------------------------------------------------ the API */

@@ -43,17 +43,6 @@ int utab_remove(const char *target);
  * targets are in utab (then every mount of the namespace). */
 int utab_remove_at(int dirfd, const char *last, const char *target);
 
-/* -u: the same, its child started before the unmount (it loads libmount
- * meanwhile, holds no lock, changes nothing), told to go once the mount is
- * gone: utab_remove_end(true) returns what utab_remove_at would (or
- * -ECHILD: the child's wait ran out before, nothing done);
- * utab_remove_end(false) lets it end with nothing done.  Begin runs with
- * the caller's fsuid switched to root, end needs no privilege.  0 or
- * -errno (then nothing was started). */
-int utab_remove_begin(int dirfd, const char *last, const char *target);
-int utab_remove_end(bool go);
-
-
 /* How the pruning reads one line of utab (exposed for the unit tests):
  * 1 and *r when it names a target, 0 when it names none, -errno. */
 struct utab_rec {

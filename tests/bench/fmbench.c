@@ -990,8 +990,7 @@ int main(int argc, char **argv)
 	       "the same difference for the packaged helper, which writes no utab, is the "
 	       "run's noise: %s): two records (add at the mount, remove at `-u`), each in a "
 	       "child that loads libmount and its three libraries and takes libmount's "
-	       "lock; the mount's is written after the fd is sent and the `-u` one's "
-	       "child loads libmount while the unmount is made, but both still take CPU "
+	       "lock; the mount's is written after the fd is sent, but still takes CPU "
 	       "time the cycle shares.\n", a, b);
 	fmt_us(a, sizeof(a), cycles.mwall[FC]);
 	fmt_us(b, sizeof(b), 2 * stub_libc);
