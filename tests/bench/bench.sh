@@ -238,7 +238,10 @@ the fd, reaps the helper (as libfuse does), answers FUSE_INIT and serves.
   tests/bench/fmbench.c around fork … reap of the measured processes (no
   shell in between); the variants of a row alternate, in an order rotated
   every round (A B, B A, … for two), so a slow spell of the machine hits
-  all alike.  **CPU** is user + system time from \`wait4\`'s rusage.
+  all alike.  **CPU** is user + system time from \`wait4\`'s rusage (of
+  the reaped process and the children it reaped: a mount's utab child,
+  which finishes the record after the helper has exited, is not in it;
+  its work shows in the wall times of the cycle rows).
 * A **cycle** is: start the client, mount, wait until it serves,
   \`fusermount3 -u\` (floor: \`umount2\`), client exits.  The **raw floor** is
   the same mount made by root with \`fmclient --mode direct\` (\`fsopen\` …
