@@ -20,6 +20,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <linux/capability.h>
+#include <malloc.h>
 #include <poll.h>
 #include <pthread.h>
 #include <pwd.h>
@@ -1805,6 +1806,9 @@ static int watch_keep(const struct privs *pv, const struct mpath *p,
 
 	if (detach(fds, n))
 		return EXIT_FAILURE;
+	utab_settle();		/* the record's child, if it went on alone */
+	privs_unload();		/* small while it waits: back when it unmounts */
+	malloc_trim(0);
 	if (grace)
 		keep_connection(pv, ref, grace);
 	else
