@@ -75,8 +75,6 @@ static void say(void *arg, enum note_how how, const char *text)
 
 static const struct notes out = { .say = say };
 
-/* quiet (-q): the caller is not told, the log still is */
-#define qmsg(quiet, ...) note_q(&out, quiet, __VA_ARGS__)
 #define msg(...) note(&out, __VA_ARGS__)
 
 /*
