@@ -68,38 +68,14 @@ void verdict_free(struct verdict *v)
 	v->text = NULL;
 }
 
-static void vnote(const struct notes *n, enum note_how how, const char *fmt,
-		  va_list ap)
+void note_as(const struct notes *n, enum note_how how, const char *fmt, ...)
 {
-	char *text = verdict_vformat(fmt, ap);
+	va_list ap;
+	char *text;
 
+	va_start(ap, fmt);
+	text = verdict_vformat(fmt, ap);
+	va_end(ap);
 	n->say(n->arg, how, text);
 	verdict_text_free(text);
-}
-
-void note(const struct notes *n, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vnote(n, NOTE_TOLD, fmt, ap);
-	va_end(ap);
-}
-
-void note_q(const struct notes *n, bool quiet, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vnote(n, quiet ? NOTE_LOGGED : NOTE_TOLD, fmt, ap);
-	va_end(ap);
-}
-
-void note_bare(const struct notes *n, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vnote(n, NOTE_BARE, fmt, ap);
-	va_end(ap);
 }

@@ -48,13 +48,12 @@ struct notes {
 	void *arg;
 };
 
-void note(const struct notes *n, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-/* NOTE_LOGGED when quiet */
-void note_q(const struct notes *n, bool quiet, const char *fmt, ...)
+void note_as(const struct notes *n, enum note_how how, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-void note_bare(const struct notes *n, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+#define note(n, ...) note_as(n, NOTE_TOLD, __VA_ARGS__)
+/* NOTE_LOGGED when quiet */
+#define note_q(n, quiet, ...) note_as(n, (quiet) ? NOTE_LOGGED : NOTE_TOLD, __VA_ARGS__)
+#define note_bare(n, ...) note_as(n, NOTE_BARE, __VA_ARGS__)
 
 /* The text of fmt; never NULL: without memory, a static buffer (the
  * text cut at its size, one at a time) that verdict_text_free() spares. */
