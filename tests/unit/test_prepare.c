@@ -466,6 +466,18 @@ static void t_conf_diag_notes(void **state)
 			    "at end of file");
 }
 
+static void t_conf_line_too_long(void **state)
+{
+	char text[600];
+
+	(void)state;
+	snprintf(text, sizeof(text), "user_allow_other\n# %0400d\n", 0);
+	write_conf(text);
+	go();
+	assert_int_equal(said.n, 1);
+	assert_string_equal(said.text[0], "reading " FUSE_CONF ": line 2 too long");
+}
+
 /* ---------------------------------------------------------- mount_max */
 
 static void t_count_failed(void **state)
@@ -797,6 +809,7 @@ int main(void)
 		T(t_conf_bad_line),
 		T(t_conf_untrusted),
 		T(t_conf_diag_notes),
+		T(t_conf_line_too_long),
 		T(t_count_failed),
 		T(t_mount_max),
 		T(t_user_mount_max),
