@@ -43,6 +43,37 @@
 #define FM_VERSION "3.19.0"
 #endif
 
+#define FM_EXIT_TIMEOUT 5	/* seconds; from a decision to the exit */
+
+static volatile sig_atomic_t decided_status;
+
+static void exit_decided(int sig)
+{
+	(void)sig;
+	_exit(decided_status);
+}
+
+/*
+ * The outcome is decided (status): what is left, the message, the log
+ * record and the exit (with the sanitizers, their check at exit too),
+ * gets FM_EXIT_TIMEOUT seconds, no longer than a bound already running;
+ * then the helper ends with that status, not killed by SIGALRM.  Nothing
+ * left waits for a FUSE server but a write to a stderr on FUSE, which no
+ * signal ends once the server has read the request.
+ */
+static void finishing(int status)
+{
+	struct sigaction sa = { .sa_handler = exit_decided };
+	unsigned int left;
+
+	decided_status = status;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL);
+	left = alarm(FM_EXIT_TIMEOUT);
+	if (left && left < FM_EXIT_TIMEOUT)
+		alarm(left);
+}
+
 static const char *progname = "fusermount3";
 
 /* "progname: text" or, for --check's verdict, "deny: text" */
@@ -73,7 +104,14 @@ static void say(void *arg, enum note_how how, const char *text)
 	log_note(text);
 }
 
-static const struct notes out = { .say = say };
+/* a phase's outcome is decided: the rest is bounded (finishing) */
+static void decided(void *arg, int err)
+{
+	(void)arg;
+	finishing(err ? EXIT_FAILURE : EXIT_SUCCESS);
+}
+
+static const struct notes out = { .say = say, .decided = decided };
 
 #define msg(...) note(&out, __VA_ARGS__)
 
@@ -109,6 +147,7 @@ static void verdict_end(struct verdict v)
 		msg("%s", v.text);
 		exit(EXIT_FAILURE);
 	}
+	finishing(EXIT_FAILURE);
 	put(checking ? stdout : stderr, checking, v.text);
 	if (checking)
 		print_decided(v.line);
@@ -541,6 +580,7 @@ int main(int argc, char **argv)
 								       : EXIT_SUCCESS;
 	else
 		e = cmd_mount(&c, &a, &env);
+	finishing(e);
 	log_end(e);
 	mctx_free(&c);
 	env_free(&env);

@@ -65,6 +65,11 @@ off_t lock_user_off(uid_t uid)
 	return FM_LOCK_USER_OFF + (off_t)uid;
 }
 
+off_t lock_unmount_off(uid_t owner)
+{
+	return FM_LOCK_UNMOUNT_UID_OFF + (off_t)owner;
+}
+
 static int set_lock(int fd, short type, off_t off, off_t len)
 {
 	struct flock l = { .l_type = type, .l_whence = SEEK_SET,

@@ -48,6 +48,8 @@ struct um_act {
 	int mfd;		/* lazy: the mount itself (O_PATH); else -1 */
 	struct mnt_ref ref;	/* the checked mount */
 	uint64_t old_id;	/* ... and its old (32-bit) mount ID */
+	uid_t owner;		/* ... its user_id= (FUSE), else 0: whose
+				 * unmount byte of the lock guards it */
 };
 
 /* SIGALRM with its default action ends the process, also in a wait for
@@ -68,7 +70,7 @@ static void bound(unsigned int sec)
 /* Is mfd, opened as `last` in pfd, the root of a mount the caller may
  * remove?  Its kernel path goes to q->target. */
 static enum um_status check_fd(struct um_req *q, int pfd, int mfd,
-			       struct mnt_ref *ref)
+			       struct mnt_ref *ref, uid_t *owner)
 {
 	struct mnt_ref parent;
 	struct mnt_info mi;
@@ -86,6 +88,7 @@ static enum um_status check_fd(struct um_req *q, int pfd, int mfd,
 		return UM_NOT_FOUND;
 	ok = q->pv->root ||
 	     (mounts_is_fuse(&mi) && mi.has_user_id && mi.user_id == q->pv->uid);
+	*owner = !e && mounts_is_fuse(&mi) && mi.has_user_id ? mi.user_id : 0;
 	if (ok && !e) {
 		free(q->target);
 		q->target = mi.target;
@@ -124,10 +127,11 @@ static enum um_status take_mount(struct um_req *q, int pfd,
 	a->last = q->last;
 	a->ref.id = 0;
 	a->ref.unique = false;
+	a->owner = 0;
 	a->mfd = openat(pfd, q->last, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (a->mfd < 0)
 		return UM_NOT_FOUND;
-	st = check_fd(q, pfd, a->mfd, &a->ref);
+	st = check_fd(q, pfd, a->mfd, &a->ref, &a->owner);
 	if (st == UM_OK && old_id_of(a->mfd, &a->old_id))
 		st = UM_NOT_FOUND;
 	if (st != UM_OK || !q->lazy) {
@@ -277,7 +281,7 @@ static int act_locked_timed(const struct um_act *a, int lockfd)
 				return e == -EACCES ? UMC_PRIVATE : UMC_GONE;
 		}
 		if (lockfd >= 0) {
-			e = lock_take(lockfd, FM_LOCK_UNMOUNT_OFF, 1,
+			e = lock_take(lockfd, lock_unmount_off(a->owner), 1,
 				      lock_deadline(FM_LOCK_TIMEOUT_MS));
 			if (e)
 				return e == -ETIMEDOUT ? UMC_LOCK_TIMEOUT : -e;
@@ -288,19 +292,21 @@ static int act_locked_timed(const struct um_act *a, int lockfd)
 			break;
 		alarm(0);
 		if (lockfd >= 0)
-			lock_release(lockfd, FM_LOCK_UNMOUNT_OFF, 1);
+			lock_release(lockfd, lock_unmount_off(a->owner), 1);
 	}
 	if (e)
 		return e == -EAGAIN ? UMC_AGAIN : UMC_GONE;
 	return umount_act(a);
 }
 
-/* ... leaving no alarm behind (it also runs in the helper itself) */
+/* ... leaving the caller's own bound as it was (it also runs in the
+ * helper itself, whose -u and --abort are bounded as a whole) */
 static int act_locked(const struct um_act *a, int lockfd)
 {
+	unsigned int outer = alarm(0);
 	int code = act_locked_timed(a, lockfd);
 
-	alarm(0);
+	alarm(outer);
 	return code;
 }
 
@@ -551,7 +557,9 @@ enum um_status unmount_if_dead(struct um_req *q, int *err)
 
 int unmount_detach_fd(const struct privs *pv, int fd)
 {
-	struct um_act a = { .pfd = -1, .last = NULL, .mfd = fd };
+	/* a mount this helper just made: user_id= is the caller's uid */
+	struct um_act a = { .pfd = -1, .last = NULL, .mfd = fd,
+			    .owner = pv->uid };
 	int code, err = 0;
 	bool lock;
 

@@ -71,6 +71,7 @@ int unmount_cmd(const struct privs *pv, const struct mpath *p, bool lazy,
 
 	alarm(FM_PREPARE_TIMEOUT);	/* the parent may sit on a hung fs */
 	st = unmount_run(&q, &err);
+	note_decided(out, st == UM_OK ? 0 : -EIO);
 	return unmount_said(st, err, &q, p, quiet, out);
 }
 
@@ -99,6 +100,7 @@ int unmount_cmd_abort(const struct privs *pv, const struct mpath *p,
 	}
 	alarm(FM_PREPARE_TIMEOUT);
 	st = unmount_run(&q, &err);
+	note_decided(out, st == UM_OK ? 0 : -EIO);
 	if (st == UM_BEFORE && err == EINVAL)
 		note(out, "%s is not a FUSE mount", p->abs);
 	else if (st == UM_BEFORE)

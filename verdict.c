@@ -79,3 +79,9 @@ void note_as(const struct notes *n, enum note_how how, const char *fmt, ...)
 	n->say(n->arg, how, text);
 	verdict_text_free(text);
 }
+
+void note_decided(const struct notes *n, int err)
+{
+	if (n->decided)
+		n->decided(n->arg, err);
+}

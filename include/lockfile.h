@@ -12,10 +12,8 @@
  *
  * Layout (offsets in bytes; the ranges never overlap):
  *
- *   0                   FM_LOCK_UNMOUNT_OFF: every unmount the helper
- *                       makes (-u, -u -z, the auto_unmount watcher,
- *                       undoing a mount), from its last look at the mount
- *                       through umount2 (unmount.c, unmount.h).
+ *   0                   free (the one unmount lock of all users until
+ *                       the bytes at FM_LOCK_UNMOUNT_UID_OFF replaced it).
  *   1                   FM_LOCK_UTAB_OFF: held by a helper's utab child
  *                       (utab.c) from reading /run/mount/utab to its last
  *                       change of it, so that no helper takes another's
@@ -30,6 +28,13 @@
  *                       one of that user's helpers takes a slot and
  *                       counts, so that a user has one undecided slot at
  *                       a time.
+ *   2^33 + owner        FM_LOCK_UNMOUNT_UID_OFF: the unmount lock, one
+ *                       byte per owner of the mount removed (a FUSE
+ *                       mount's user_id=, 0 for any other mount), held by
+ *                       every unmount the helper makes (-u, -u -z, the
+ *                       auto_unmount watcher, undoing a mount) from its
+ *                       last look at the mount through umount2 (unmount.c,
+ *                       unmount.h).
  *   2^34 + ns<<44 + uid<<12 + k
  *                       FM_LOCK_SLOT_OFF: attach slots, k < 4096 of them
  *                       per user and mount namespace (ns: 16 bits of the
@@ -42,14 +47,20 @@
  * A caller can stop (SIGSTOP, the cgroup freezer) its own helper at any
  * moment, and whatever that helper holds then stays held.  Its user byte
  * stops only that user; its slot counts as one mount in flight of that
- * user, no more.  The unmount byte is the one lock shared by all users,
- * so only a child the caller cannot stop holds it: its real and saved
- * uids are 0 (no signal of the caller's reaches it), it opens the file
- * itself (no other descriptor keeps its lock alive once it is gone) and
- * it ends itself by SIGALRM (default action) after 2 s at most, which a
- * task in a frozen cgroup v2 obeys too (a fatal signal ends a frozen
- * task).  Only the cgroup v1 freezer, a root-owned hierarchy, could hold
- * it longer.
+ * user, no more.  An unmount byte is shared by the owner of the mounts
+ * and root (who may remove them too), so only a child the caller cannot
+ * stop holds it: its real and saved uids are 0 (no signal of the caller's
+ * reaches it), it opens the file itself (no other descriptor keeps its
+ * lock alive once it is gone) and it ends itself by SIGALRM (default
+ * action) after 2 s at most, which a task in a frozen cgroup v2 obeys too
+ * (a fatal signal ends a frozen task).  Only the cgroup v1 freezer, a
+ * root-owned hierarchy, could hold it longer; and so can a FUSE server
+ * that has read a request of the child and never answers (no signal ends
+ * that wait): the parent directory's filesystem may be the caller's own,
+ * asked when the child enters it.  That parks only the byte of the
+ * mount's owner, who chose to mount there: the unmount lock is per owner
+ * for that reason (tests/integration/t_identity.sh,
+ * test_id_lock_starvation).
  *
  * No wait on a lock is unbounded: lock_take() polls until a deadline.
  */
@@ -62,9 +73,9 @@
 #ifndef FM_LOCK_FILE
 #define FM_LOCK_FILE "/run/fusermount3.lock"
 #endif
-#define FM_LOCK_UNMOUNT_OFF ((off_t)0)
 #define FM_LOCK_UTAB_OFF ((off_t)1)
 #define FM_LOCK_USER_OFF ((off_t)1 << 32)
+#define FM_LOCK_UNMOUNT_UID_OFF ((off_t)1 << 33)
 #define FM_LOCK_SLOT_OFF ((off_t)1 << 34)
 #define FM_LOCK_SLOTS 4096	/* per user and namespace */
 /* The longest wait for a user's byte and for attaches in flight:
@@ -84,6 +95,8 @@ int64_t lock_deadline(int timeout_ms);
 int lock_pause(int64_t deadline_ms);
 /* The byte of FM_LOCK_USER_OFF for uid. */
 off_t lock_user_off(uid_t uid);
+/* The unmount byte (FM_LOCK_UNMOUNT_UID_OFF) for mounts of owner. */
+off_t lock_unmount_off(uid_t owner);
 
 /* The caller's mount namespace, as the slots know it; 0 or -errno. */
 int lock_mntns(unsigned int *ns);

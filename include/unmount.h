@@ -33,16 +33,20 @@
  *   fd keeps the one at the name alive.  If the name is not cached the
  *   lock is let go, the name is looked up normally (this may ask the
  *   parent's filesystem) and the whole is tried again (5 times at most).
- * - Every unmount the helper makes holds one exclusive lock (byte 0 of
- *   /run/fusermount3.lock, see lockfile.h) from that last look through
- *   umount2, so no other helper unmount can change what is mounted at
- *   the name in between.  The lock is held by a child whose real and
+ * - Every unmount the helper makes holds one exclusive lock (a byte of
+ *   /run/fusermount3.lock per owner of the mount: 2^33 + its user_id=, 0
+ *   for a mount that is not FUSE; see lockfile.h) from that last look
+ *   through umount2, so no other helper unmount can change what is
+ *   mounted at the name in between: what is at the name is the checked
+ *   mount, and only its owner's helpers and root's can remove it, all of
+ *   them under that byte.  The lock is held by a child whose real and
  *   saved uids are 0 (the caller cannot stop it), which opened the lock
  *   file itself (its lock ends with it), and it is bounded: 5 s to get it
  *   (then the unmount is refused), 2 s to hold it (the child dies by
- *   SIGALRM, which also ends a wait for a FUSE server and ends a task in
- *   a frozen cgroup v2).  The liveness probe of the watcher and every
- *   ordinary lookup happen outside it.
+ *   SIGALRM, which ends a task in a frozen cgroup v2 and a wait for a FUSE
+ *   request the server has not read yet, but not one it has read).  The
+ *   liveness probe of the watcher and every ordinary lookup happen
+ *   outside it.
  * - The watcher pins the mountpoint's parent directory before it starts
  *   waiting (a renamed parent cannot hide the mount) and, once the daemon
  *   is gone, takes the mount from it as above, probes it through that fd
@@ -52,12 +56,16 @@
  *   the user's own plain -u fail as busy.
  *
  * What remains, and why it is acceptable:
- * - The lookup inside umount2 (non-lazy only) asks the parent directory's
- *   filesystem to revalidate `last` if its cache entry expired in the
- *   microseconds since the dcache look.  If that filesystem is a FUSE
- *   filesystem of the caller, the caller's server can then hold the lock
- *   for up to 2 s (not longer: SIGALRM); what is mounted at the name
- *   cannot change meanwhile.
+ * - Entering the parent (fchdir: FUSE_ACCESS) and the lookup inside
+ *   umount2 (non-lazy only; it revalidates `last` if its cache entry
+ *   expired in the microseconds since the dcache look) ask the parent
+ *   directory's filesystem.  A FUSE server there (with allow_other, else
+ *   the child goes without the lock, see below) that reads such a request
+ *   and never answers keeps the child, and its lock byte, until the
+ *   connection ends: no signal ends that wait.  That byte is the mount
+ *   owner's, who chose to mount in that filesystem; nobody else's
+ *   unmounts wait for it (t_identity.sh, test_id_lock_starvation).  What
+ *   is mounted at the name cannot change meanwhile.
  * - Mounts are not made under the lock: a mount racing a non-lazy -u of
  *   the same name can only put a new mount on top, which the kernel then
  *   unmounts instead, and only if nothing uses it.  Through the helper,

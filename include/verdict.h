@@ -45,8 +45,13 @@ enum note_how {
 
 struct notes {
 	void (*say)(void *arg, enum note_how how, const char *text);
+	/* the outcome is decided (0 or -errno) before it is said: what is
+	 * left may be bounded by the caller; may be NULL */
+	void (*decided)(void *arg, int err);
 	void *arg;
 };
+
+void note_decided(const struct notes *n, int err);
 
 void note_as(const struct notes *n, enum note_how how, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -602,13 +602,6 @@ t11_setup() {
 T11_MSGS='^exit=(0\||1\|[^ :]+: (entry for .* not found in /etc/mtab|failed to unmount .*: (Invalid argument|No such file or directory|Device or resource busy)|failed to chdir to .*|bad mount point .*: No such file or directory))$'
 t11_check() { # RESULTS-FILE
 	local ok
-	# asan-check build only: under the SIGSTOP race a helper that has made
-	# its decision and printed it is sometimes ended by SIGALRM (status 142)
-	# before it exits; not seen without the sanitizers (an open item, see
-	# tests/ATTACKS.md T11).  The message and every mount are still checked.
-	if readelf -d "$FM" 2>/dev/null | grep -q 'NEEDED.*libasan'; then
-		sed -E '/Alarm clock/d; s/^exit=142\|/exit=1|/' "$1" >"$1.asan" && set -- "$1.asan"
-	fi
 	ok=$(grep -c '^exit=0|$' "$1")
 	echo "attempts: $(grep -c '^exit=' "$1"), succeeded (A's own mount removed): $ok; $(cat "$T/remount.out" 2>/dev/null)"
 	assert_eq "" "$(grep -vE "$T11_MSGS" "$1" | head -n 5)" "unexpected -u results or messages"
@@ -648,7 +641,11 @@ test_t11_unmount_race_parent_swap() {
 }
 
 # The same with A stopping its helper (SIGSTOP), pointing $H/d at V's home,
-# and letting it go on (SIGCONT), at a random moment of its run
+# and letting it go on (SIGCONT), at a random moment of its run.
+# (In the asan-check build a SIGCONT can land between LeakSanitizer's
+# PTRACE_ATTACH at exit and the stop it waits for; the kernel then drops
+# the attach's SIGSTOP and the check would wait forever: the helper's exit
+# bound ends it with the decided status, so any 142 here is a real one.)
 # fm-timeout: test_t11_unmount_race_sigstop 90
 test_t11_unmount_race_sigstop() {
 	t11_setup

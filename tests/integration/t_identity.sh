@@ -242,12 +242,14 @@ test_id_lock_holder_out_of_reach() {
 	wait_exit v 5
 }
 
-# The wait for the lock is bounded: with the byte held (here by root), -u
-# fails after 5 s with a clear message and nothing is unmounted.
+# The wait for the lock is bounded: with the user's unmount byte held
+# (here by root), -u fails after 5 s with a clear message and nothing is
+# unmounted.
 ID_HOLD='
 import fcntl, os, sys, time
 fd = os.open("/run/fusermount3.lock", os.O_RDWR | os.O_CREAT, 0o600)
-fcntl.lockf(fd, fcntl.LOCK_EX, 1, 0)   # byte 0: FM_LOCK_UNMOUNT_OFF
+# FM_LOCK_UNMOUNT_UID_OFF (2^33) + the owner of the mounts
+fcntl.lockf(fd, fcntl.LOCK_EX, 1, (1 << 33) + int(sys.argv[2]))
 open(sys.argv[1], "w").close()
 time.sleep(30)
 '
@@ -257,7 +259,7 @@ test_id_lock_wait_bounded() {
 	[ -x /usr/bin/python3 ] || skip_missing "/usr/bin/python3 (holds the lock byte)"
 	u_mkdir "$H/mnt"
 	start_client c --mode classic "$H/mnt"
-	bg hold /usr/bin/python3 -c "$ID_HOLD" "$T/held"
+	bg hold /usr/bin/python3 -c "$ID_HOLD" "$T/held" "$UID1"
 	wait_for_file "$T/held" 5 "$(bg_log hold)"
 	t0=$(date +%s%N)
 	assert_exit 1 as_user "$FM" -u "$H/mnt"
@@ -272,6 +274,79 @@ test_id_lock_wait_bounded() {
 	assert_user_fuse_mount "$H/mnt"
 	kill "${BG[hold]}"
 	unmount_client c "$H/mnt"
+}
+
+# ------------------------------------------------ the unmount lock: starvation
+
+# Can one user keep every other user's -u waiting for the lock?  A serves
+# $H/f with allow_other (user_allow_other) and has its own mount on
+# $H/f/hello inside it; A's server never answers ACCESS from a process
+# whose real uid is 0, which is what the locked child asks when it enters
+# $H/f to unmount by name (fchdir: FUSE_ACCESS), after its last look, with
+# the lock held.  The server has read that request, so the child's
+# SIGALRM cannot end the wait: it stays in D with its lock.  A keeps
+# ID_STARVE_N non-lazy -u of $H/f/hello in flight; once a child of A is
+# in D, B unmounts its own mount ID_STARVE_B times.  Every one of B's must
+# work (the lock is per owner of the mount: A parks only A's unmounts).
+ID_STARVE_N=8
+# "pid:state" of each helper child with real and saved uid 0 and A's
+# effective uid (the child that takes the unmount lock)
+id_locked_children() {
+	local p
+	for p in $(helper_pids); do
+		grep -qE "^Uid:\s+0\s+$UID1\s+0\s+$UID1$" "/proc/$p/status" 2>/dev/null &&
+			printf '%s:%s ' "$p" "$(sed -n 's/^State:\s*\(.\).*/\1/p' "/proc/$p/status")"
+	done
+}
+ID_STARVE_B=5
+# fm-timeout: test_id_lock_starvation 150
+test_id_lock_starvation() {
+	local i ok=0 t0 ms times=""
+	need_client
+	set_fuse_conf user_allow_other
+	u_mkdir "$H/f"
+	start_client f --mode classic -o allow_other --stall-access-root "$H/f"
+	start_client g --mode classic --root-file "$H/f/hello"
+	assert_user_fuse_mount "$H/f/hello"
+	as_user2 mkdir -p "$H2/m" || fail "mkdir as $U2"
+	# A: ID_STARVE_N -u in flight at all times, for 60 s at most
+	bg atk as_user bash -c '
+		end=$((SECONDS + 60)); r=0
+		while [ $SECONDS -lt $end ] && [ ! -e "$3/atk.stop" ]; do
+			if [ "$(jobs -rp | wc -l)" -lt "$4" ]; then
+				"$1" -u "$2" 2>>"$3/atk.err" &
+				r=$((r + 1))
+			else
+				sleep 0.01
+			fi
+		done
+		echo "started=$r"' sh "$FM" "$H/f/hello" "$UT" "$ID_STARVE_N"
+	_asserted
+	poll_until 10 grep -q '^stalled=access' "$T/f.out" ||
+		fail "A's server was never asked ACCESS by a locked child; $(bg_log f); $(cat "$UT/atk.err" 2>/dev/null | head -3)"
+	# the child that asked has had its SIGALRM by 2 s: it sits in D
+	poll_until 10 eval '[[ "$(id_locked_children)" == *:D* ]]' ||
+		fail "no locked child of A in D state: $(id_locked_children)"
+	echo "A's locked children (uids 0 $UID1 0 $UID1): $(id_locked_children)"
+	for ((i = 0; i < ID_STARVE_B; i++)); do
+		start_client "v$i" --as2 --mode classic "$H2/m"
+		t0=$(date +%s%N)
+		as_user2 "$FM" -u "$H2/m" >"$T/v.out" 2>"$T/v.err" && ok=$((ok + 1))
+		ms=$((($(date +%s%N) - t0) / 1000000))
+		times+="$ms "
+		echo "B's -u #$i: $(cat "$T/v.err") ($ms ms)"
+		if is_mounted "$H2/m"; then
+			abort_fuse "$H2/m"; umount -l "$H2/m"
+		fi
+		wait_exit "v$i" 10
+	done
+	: >"$UT/atk.stop"
+	wait_exit atk 10
+	echo "A: $(cat "$T/atk.out"); stalled ACCESS requests: $(grep -c '^stalled=access' "$T/f.out"); A's -u said: $(sort "$UT/atk.err" | uniq -c | head -5)"
+	echo "B: $ok of $ID_STARVE_B -u worked; ms: $times"
+	echo "A's locked children now: $(id_locked_children)"
+	assert_eq "$ID_STARVE_B" "$ok" "B's -u that worked while A's locked children stalled"
+	assert_user_fuse_mount "$H/f/hello"
 }
 
 # ------------------------------------------------ issue 12: UMOUNT_NOFOLLOW

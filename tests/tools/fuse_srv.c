@@ -302,13 +302,37 @@ static int op_destroy(struct srv *s, const struct req *q)
 static int stall(const struct req *q)
 {
 	printf("stalled=%s\n", q->h.opcode == FUSE_OPENDIR ? "opendir" :
-	       q->h.opcode == FUSE_READ ? "read" : "open");
+	       q->h.opcode == FUSE_READ ? "read" :
+	       q->h.opcode == FUSE_ACCESS ? "access" : "open");
 	fflush(stdout);
 	return SRV_RUNNING;
 }
 
+/* Is the real uid of the requesting process 0?  (The helper's locked
+ * unmount child: real and saved uid 0, effective and fs uid the caller's,
+ * so the request header's uid does not tell.) */
+static int from_real_root(const struct req *q)
+{
+	char path[64], line[256];
+	unsigned int ruid = 1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%u/status", q->h.pid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Uid: %u", &ruid) == 1)
+			break;
+	fclose(f);
+	return ruid == 0;
+}
+
 static int dispatch(struct srv *s, const struct req *q)
 {
+	if (s->conf.stall_access_root && q->h.opcode == FUSE_ACCESS &&
+	    from_real_root(q))
+		return stall(q);
 	if (s->conf.stall_open &&
 	    (q->h.opcode == FUSE_OPEN || q->h.opcode == FUSE_OPENDIR))
 		return stall(q);

@@ -36,6 +36,8 @@ struct srv_conf {
 	const char *stall_on;	/* LOOKUP of this name in the root is never
 				 * answered, nor is any request after it */
 	int stall_read;		/* never answer READ; print stalled=read */
+	int stall_access_root;	/* never answer ACCESS from a process whose
+				 * real uid is 0; print stalled=access */
 	int resend;		/* reattached: no INIT; FUSE_NOTIFY_RESEND first */
 };
 
