@@ -13,16 +13,83 @@
  * any privilege does not hold everything this file wants to keep.
  */
 #include <cap-ng.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <grp.h>
+#include <linux/capability.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/fsuid.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "privs.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * libcap-ng is loaded with dlopen() by the first call here that sets
+ * capabilities, not linked: linked, every start mapped and relocated it and
+ * ran its constructor (a read of /proc/sys/kernel/cap_last_cap, four prctl
+ * probes), about 40 us and 150 KiB of peak RSS, also for --version, --help
+ * and --features, which set nothing but the caller's ids.  Each pointer has
+ * the type of the prototype in <cap-ng.h>, so calls are type-checked as if
+ * linked.  The auto_unmount watcher lets it go before it waits
+ * (privs_unload) and gets it again when it unmounts; its state is then set
+ * again from kept[] (load_reduced), never read from /proc.
+ */
+#define CN_SONAME "libcap-ng.so.0"
+#define CN_FUNCS(X)							\
+	X(capng_clear) X(capng_update) X(capng_apply)			\
+	X(capng_get_caps_process) X(capng_have_capability)		\
+	X(capng_have_capabilities)
+#define CN_MEMBER(f) __typeof__(&f) f;
+static struct {
+	CN_FUNCS(CN_MEMBER)
+} cn;
+#undef CN_MEMBER
+static void *cn_handle;
+static bool reduced;		/* kept[] and base_effective describe the process */
+
+static void load_reduced(void);
+
+#define CN_RESOLVE(f)							\
+	if (ok && !(*(void **)&cn.f = dlsym(h, #f)))			\
+		ok = false;
+
+/* 0 once libcap-ng is there (its state set from kept[] after
+ * privs_reduce()); -EPERM when it cannot be loaded. */
+static int cn_load(void)
+{
+	void *h;
+	bool ok;
+
+	if (cn_handle)
+		return 0;
+	h = dlopen(CN_SONAME, RTLD_NOW | RTLD_LOCAL);
+	ok = h != NULL;
+	CN_FUNCS(CN_RESOLVE)
+	if (!ok) {
+		if (h)
+			dlclose(h);
+		memset(&cn, 0, sizeof(cn));
+		return -EPERM;
+	}
+	cn_handle = h;
+	if (reduced)
+		load_reduced();
+	return 0;
+}
+
+void privs_unload(void)
+{
+	if (!cn_handle)
+		return;
+	dlclose(cn_handle);
+	cn_handle = NULL;
+	memset(&cn, 0, sizeof(cn));
+}
 
 /* Kept effective for a root caller so it can reach any path, as root. */
 static const int root_base[] = { CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH };
@@ -36,7 +103,7 @@ static bool base_effective;
 static void add_all(capng_type_t t, const int *caps, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		capng_update(CAPNG_ADD, t, (unsigned int)caps[i]);
+		cn.capng_update(CAPNG_ADD, t, (unsigned int)caps[i]);
 }
 
 static void keep_all(bool yes)
@@ -57,10 +124,10 @@ static bool is_kept(int cap)
  * Also right after a fork: libcap-ng forgets its state in a child. */
 static void load_reduced(void)
 {
-	capng_clear(CAPNG_SELECT_CAPS);
+	cn.capng_clear(CAPNG_SELECT_CAPS);
 	for (size_t i = 0; i < N(needed); i++)
 		if (kept[i])
-			capng_update(CAPNG_ADD, CAPNG_PERMITTED, (unsigned int)needed[i]);
+			cn.capng_update(CAPNG_ADD, CAPNG_PERMITTED, (unsigned int)needed[i]);
 	if (base_effective)
 		add_all(CAPNG_PERMITTED | CAPNG_EFFECTIVE, root_base, N(root_base));
 }
@@ -68,7 +135,7 @@ static void load_reduced(void)
 static int apply_reduced(void)
 {
 	load_reduced();
-	return capng_apply(CAPNG_SELECT_CAPS) ? -EPERM : 0;
+	return cn.capng_apply(CAPNG_SELECT_CAPS) ? -EPERM : 0;
 }
 
 /* Empties the bounding set: one prctl per capability the kernel knows, up
@@ -94,11 +161,11 @@ static int reduce_setuid(const struct privs *p)
 {
 	if (clear_bounding())
 		return -EPERM;
-	capng_clear(CAPNG_SELECT_CAPS);
+	cn.capng_clear(CAPNG_SELECT_CAPS);
 	add_all(CAPNG_PERMITTED, needed, N(needed));
-	capng_update(CAPNG_ADD, CAPNG_EFFECTIVE, CAP_SETUID);
-	capng_update(CAPNG_ADD, CAPNG_EFFECTIVE, CAP_SETGID);
-	if (capng_apply(CAPNG_SELECT_CAPS))
+	cn.capng_update(CAPNG_ADD, CAPNG_EFFECTIVE, CAP_SETUID);
+	cn.capng_update(CAPNG_ADD, CAPNG_EFFECTIVE, CAP_SETGID);
+	if (cn.capng_apply(CAPNG_SELECT_CAPS))
 		return -EPERM;
 	if (prctl(PR_SET_KEEPCAPS, 1) || setresgid(p->gid, p->gid, p->gid) ||
 	    setresuid(p->uid, p->uid, p->uid) || prctl(PR_SET_KEEPCAPS, 0))
@@ -126,10 +193,10 @@ static int reduce_in_place(const struct privs *p)
 	keep_all(true);
 	if (apply_reduced() == 0)
 		return 0;
-	if (capng_get_caps_process())
+	if (cn.capng_get_caps_process())
 		return -EPERM;
 	for (size_t i = 0; i < N(needed); i++)
-		kept[i] = capng_have_capability(CAPNG_PERMITTED, (unsigned int)needed[i]) == 1;
+		kept[i] = cn.capng_have_capability(CAPNG_PERMITTED, (unsigned int)needed[i]) == 1;
 	return apply_reduced();
 }
 
@@ -140,12 +207,15 @@ int privs_reduce(struct privs *p)
 	p->uid = getuid();
 	p->gid = getgid();
 	p->root = p->uid == 0;
+	if (cn_load())
+		return -EPERM;
 	if (!p->root && geteuid() == 0)
 		e = reduce_setuid(p);
 	else
 		e = reduce_in_place(p);
 	if (e)
 		return e;
+	reduced = true;
 	if (prctl(PR_SET_DUMPABLE, 0) || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		return -errno;
 	p->can_mount = is_kept(CAP_SYS_ADMIN);
@@ -155,9 +225,9 @@ int privs_reduce(struct privs *p)
 
 int privs_raise(int cap)
 {
-	if (capng_update(CAPNG_ADD, CAPNG_EFFECTIVE, (unsigned int)cap))
+	if (cn_load() || cn.capng_update(CAPNG_ADD, CAPNG_EFFECTIVE, (unsigned int)cap))
 		return -EPERM;
-	return capng_apply(CAPNG_SELECT_CAPS) ? -EPERM : 0;
+	return cn.capng_apply(CAPNG_SELECT_CAPS) ? -EPERM : 0;
 }
 
 /* CAP_SETUID, then CAP_SETGID: one capset(2) each, so that a failure of
@@ -169,9 +239,11 @@ static int raise_setid(void)
 
 void privs_lower(void)
 {
+	if (cn_load())
+		abort();	/* it was loaded to raise anything */
 	for (size_t i = 0; i < N(needed); i++)
-		capng_update(CAPNG_DROP, CAPNG_EFFECTIVE, (unsigned int)needed[i]);
-	if (capng_apply(CAPNG_SELECT_CAPS))
+		cn.capng_update(CAPNG_DROP, CAPNG_EFFECTIVE, (unsigned int)needed[i]);
+	if (cn.capng_apply(CAPNG_SELECT_CAPS))
 		abort();	/* cannot happen: dropping never needs a right */
 }
 
@@ -232,8 +304,10 @@ void privs_fsroot_end(const struct privs *p)
  * only reads /proc when libcap-ng has no state at all). */
 int privs_forked(void)
 {
+	if (cn_load())
+		return -EPERM;
 	load_reduced();
-	return capng_have_capabilities(CAPNG_SELECT_CAPS) == CAPNG_FAIL ? -EPERM : 0;
+	return cn.capng_have_capabilities(CAPNG_SELECT_CAPS) == CAPNG_FAIL ? -EPERM : 0;
 }
 
 /*
@@ -278,6 +352,20 @@ int privs_out_of_reach(const struct privs *p)
 }
 
 /*
+ * Every capability set emptied (but the bounding set), with one capset(2)
+ * of its own: dropping needs no state and no right, and libcap-ng is not
+ * loaded for answers that keep nothing.
+ */
+static int drop_everything(void)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
+
+	memset(d, 0, sizeof(d));
+	return syscall(SYS_capset, &h, d) ? -EPERM : 0;
+}
+
+/*
  * For answers that need nothing (--help, --version, --features), before
  * privs_reduce(): the caller's real ids everywhere, no capability.  A root
  * caller is left as it is.  Only ever drops; 0 or -errno.
@@ -291,8 +379,7 @@ int privs_drop_to_caller(void)
 		return 0;
 	if (setresgid(gid, gid, gid) || setresuid(uid, uid, uid))
 		return -errno;
-	capng_clear(CAPNG_SELECT_CAPS);	/* file capabilities survive the above */
-	return capng_apply(CAPNG_SELECT_CAPS) ? -EPERM : 0;
+	return drop_everything();
 }
 
 /*
@@ -323,6 +410,8 @@ int privs_become(uid_t uid, gid_t gid)
 
 int privs_drop_all(void)
 {
+	if (cn_load())
+		return -EPERM;
 	keep_all(false);
 	return apply_reduced();
 }

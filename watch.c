@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -15,9 +16,11 @@
 
 #include "log.h"
 #include "prepare.h"
+#include "privs.h"
 #include "proto.h"
 #include "reattach.h"
 #include "unmount.h"
+#include "utab.h"
 #include "watch.h"
 
 /* Keeps fds[i] as fd 3 + i (close-on-exec), for the n given; every other
@@ -193,6 +196,9 @@ int watch_keep(const struct privs *pv, const struct mpath *p, const int *fds,
 
 	if (detach(fds, n))
 		return -1;
+	utab_settle();		/* the record's child, if it went on alone */
+	privs_unload();		/* small while it waits: back when it unmounts */
+	malloc_trim(0);
 	if (grace)
 		keep_connection(pv, ref, grace);
 	else

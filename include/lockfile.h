@@ -17,7 +17,10 @@
  *   1                   FM_LOCK_UTAB_OFF: held by a helper's utab child
  *                       (utab.c) from reading /run/mount/utab to its last
  *                       change of it, so that no helper takes another's
- *                       new record for a stale one.  Shared by all users,
+ *                       new record for a stale one; a mount's child takes
+ *                       it before the helper hands the mount over and
+ *                       writes the record after, so every later change
+ *                       (a -u right after the mount) comes after it.  Shared by all users,
  *                       but it guards only what libmount's own utab lock
  *                       guards too, and any user can flock that one: a
  *                       stopped or frozen holder blocks no more than that

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * privs.h - least privilege with libcap-ng.
+ * privs.h - least privilege with libcap-ng (loaded with dlopen, privs.c).
  *
  * After privs_reduce() a setuid-root helper runs as the caller (real,
  * effective and saved uid/gid; supplementary groups kept) with only
@@ -52,6 +52,10 @@ int privs_drop_to_caller(void);
 int privs_become(uid_t uid, gid_t gid);
 /* Gives up every capability for good; 0 or -errno. */
 int privs_drop_all(void);
+/* Lets libcap-ng go (dlclose) before a long wait; the next call that
+ * sets capabilities loads it again, its state set from what
+ * privs_reduce() kept. */
+void privs_unload(void);
 /* -EPERM when the process could become root again. */
 int privs_verify(const struct privs *p);
 

@@ -3,7 +3,9 @@
  * utab.h - the record of a mount in libmount's /run/mount/utab.
  *
  * libmount owns the file's format and its lock; every change goes through
- * it, in a short-lived child that is killed when it takes too long.  Each
+ * it, in a short-lived child that is killed when it takes too long (a
+ * mount's child may finish after the helper has handed the mount over,
+ * ordered by byte 1 of the lock file; see utab_settle).  Each
  * helper that changes utab also drops stale records: users' records
  * (user=NAME) that describe no mount of the helper's mount namespace.
  */
@@ -30,6 +32,11 @@ bool utab_present(void);
  */
 int utab_add(const struct mnt_ref *ref, const char *source, const char *target,
 	     const char *type, const char *opts);
+/* utab_add may return 0 with the record still being written by its child
+ * (ordered: it holds byte 1 of the lock file, which every later utab
+ * change waits for; bounded: it ends itself after FM_UTAB_TIMEOUT_MS).
+ * A process that goes on living (the watcher) waits for it here. */
+void utab_settle(void);
 int utab_remove(const char *target);
 /* The same, with the directory target was in and its name there (a pinned
  * fd): only the mounts on target are read, unless users' records of other

@@ -238,7 +238,10 @@ the fd, reaps the helper (as libfuse does), answers FUSE_INIT and serves.
   tests/bench/fmbench.c around fork … reap of the measured processes (no
   shell in between); the variants of a row alternate, in an order rotated
   every round (A B, B A, … for two), so a slow spell of the machine hits
-  all alike.  **CPU** is user + system time from \`wait4\`'s rusage.
+  all alike.  **CPU** is user + system time from \`wait4\`'s rusage (of
+  the reaped process and the children it reaped: a mount's utab child,
+  which finishes the record after the helper has exited, is not in it;
+  its work shows in the wall times of the cycle rows).
 * A **cycle** is: start the client, mount, wait until it serves,
   \`fusermount3 -u\` (floor: \`umount2\`), client exits.  The **raw floor** is
   the same mount made by root with \`fmclient --mode direct\` (\`fsopen\` …
@@ -258,34 +261,38 @@ the fd, reaps the helper (as libfuse does), answers FUSE_INIT and serves.
   under \`strace -f\` (as root, \`-u $USER_\`, so the setuid bit is honoured),
   utab present; counted are the helper's calls and those of every process
   it forked (ours: the utab child, and at \`-u\` the unmount lock's child),
-  not the client's.
+  not the client's; a mount's utab child may still be writing after the
+  helper has exited: it is counted all the same.
 
 ## What the helper loads, and when
 
-The helper links libc and libcap-ng.  libcap-ng sets the capabilities
-(privs.c), from a state built out of what the helper knows
-(\`capng_clear\`, \`capng_update\`, then \`capng_apply(CAPNG_SELECT_CAPS)\`:
-one \`capset\`), never read back from the process: no \`/proc/PID/status\`
-is read (libcap-ng 0.8's \`capng_get_caps_process\` reads it twice a call,
-and runs only when a root caller or a file-capability install lacks a
-capability the helper keeps).  What linking it costs per start (mapping,
-relocation, and its constructor: a read of
+The helper links libc only.  libcap-ng, which sets the capabilities
+(privs.c), is loaded with \`dlopen\` by the first call that sets them:
+\`--version\`, \`--help\` and \`--features\` drop to the caller with one
+\`capset\` of their own and never map it; the auto_unmount watcher lets it
+go (\`dlclose\`, \`malloc_trim\`) before it waits.  Its state is built
+out of what the helper knows (\`capng_clear\`, \`capng_update\`, then
+\`capng_apply(CAPNG_SELECT_CAPS)\`: one \`capset\`), never read back from
+the process: no \`/proc/PID/status\` is read.  What linking it would cost
+per start (mapping, relocation, and its constructor: a read of
 \`/proc/sys/kernel/cap_last_cap\` and four \`prctl\` probes) is the
 difference between the two first empty programs below.  The bounding set
 is emptied with one \`PR_CAPBSET_DROP\` per capability (41 of the
 \`prctl\` calls of each mount and \`-u\` below; libcap-ng's
 \`CAPNG_SELECT_BOUNDS\` would read \`/proc\` first; an empty bounding set
-is one of the per-phase facts in tests/ATTACKS.md).  argv is parsed before the privilege reduction:
-\`--version\` is answered there, as the caller, with one \`write(2)\`.  libmount, which brings libblkid,
+is one of the per-phase facts in tests/ATTACKS.md).  argv is parsed
+before the privilege reduction: \`--version\` is answered there, as the
+caller, with one \`write(2)\`.  libmount, which brings libblkid,
 libselinux and libpcre2, is loaded with \`dlopen\` only where it is used
-(libmount_dl.c, include/lm.h): by the child that updates utab, and by the
-mountinfo fallback on kernels before 6.8.  So \`--version\`, \`--help\`,
-\`--check\`, refusals, the prepare phase and the auto_unmount watcher never
-map it; the empty program linked with libmount below shows what every start
-paid before.  The utab record stays synchronous (written before the fd is
-sent, removed before \`-u\` returns), so with \`/run/mount/utab\` present each
-mount and each \`-u\` pays one libmount load in that child: the difference
-between the two cycle rows.  README.md (*Design*) says why it is kept so.
+(libmount_dl.c, include/lm.h): by the children that update utab, and by
+the mountinfo fallback on kernels before 6.8.  So \`--version\`,
+\`--help\`, \`--check\`, refusals, the prepare phase and the auto_unmount
+watcher never map it; the empty program linked with libmount below shows
+what every start paid before.  With \`/run/mount/utab\` present, a
+mount's record is written by its child just after the fd is sent (the
+child holds the helpers' utab lock from before, so the \`-u\` that follows
+waits for it); \`-u\` removes the record in a child after the unmount,
+complete when \`-u\` returns.  README.md (*Design*) says how.
 
 EOF
 	cat "$T/table.md"

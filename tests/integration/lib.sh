@@ -205,8 +205,35 @@ assert_file_unchanged() {
 		[ "$(sha256sum <"$f")" = "${FM_SUMS[$f]}" ] || fail "$f changed: now '$(head -c 400 "$f")'"
 	done
 }
+# A mount's utab record may still be on its way when the library has the
+# fd: the helper's child writes it while it holds byte 1 (FM_LOCK_UTAB_OFF)
+# of /run/fusermount3.lock, and ends itself within 1.5 s.  Waits (5 s at
+# most) until no open file holds that byte.
+UTAB_SETTLED_PY='
+import fcntl, os, sys, time
+try:
+    fd = os.open("/run/fusermount3.lock", os.O_RDWR)
+except FileNotFoundError:
+    sys.exit(0)
+end = time.monotonic() + 5
+while True:
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, 1)
+        fcntl.lockf(fd, fcntl.LOCK_UN, 1, 1)
+        sys.exit(0)
+    except OSError:
+        if time.monotonic() > end:
+            sys.exit(1)
+        time.sleep(0.005)
+'
+utab_settle() {
+	[ -x /usr/bin/python3 ] || skip_missing "/usr/bin/python3 (waits for a utab record)"
+	_asserted
+	/usr/bin/python3 -c "$UTAB_SETTLED_PY" || fail "byte 1 of /run/fusermount3.lock still held after 5 s"
+}
 # utab records (libmount: SRC= TARGET= ROOT= OPTS=)
 assert_utab_user() { # MOUNTPOINT [USER]
+	utab_settle
 	assert_match "$(cat /run/mount/utab)" \
 		"(^| )TARGET=$(re "$(mi_escape "$1")")( .*)? OPTS=([^ ]*,)?user=${2:-$U}(,| |$)" \
 		"/run/mount/utab"
@@ -288,6 +315,7 @@ start_client() {
 	poll_until 10 test -e "$UT/$name.ready" ||
 		fail "fmclient '$name' ($*) not ready within 10 s; $(bg_log "$name")"
 	_asserted
+	[ ! -e /run/mount/utab ] || utab_settle
 }
 # run_client [--as2] FMCLIENT-ARGS... MOUNTPOINT: foreground, bounded; sets RC/OUT/ERR
 run_client() {

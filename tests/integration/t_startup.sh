@@ -1,7 +1,8 @@
-# t_startup.sh - what a start loads: libc and libcap-ng only; libmount
-# (with libblkid, libselinux, libpcre2) only in the child that updates
-# utab; libcap-ng's state is never read back from /proc/PID/status (README,
-# Design: "What a start costs, and what is loaded when").
+# t_startup.sh - what a start loads: libc only; libcap-ng with dlopen on
+# the paths that set capabilities (never --version, --help, --features),
+# libmount (with libblkid, libselinux, libpcre2) only in the child that
+# updates utab; libcap-ng's state is never read back from /proc/PID/status
+# (README, Design: "What a start costs, and what is loaded when").
 
 # STRACE-FILE: pids of the processes that exec'ed the helper (strace -f
 # splits calls of concurrent processes: results are not looked at)
@@ -11,6 +12,15 @@ st_helper_pids() {
 # STRACE-FILE: pids that opened (or tried to open) libmount
 st_libmount_pids() {
 	sed -n 's|^\([0-9]*\) *openat(.*"[^"]*/libmount\.so\.1".*|\1|p' "$1" | sort -u
+}
+# STRACE-FILE: pids that opened (or tried to open) libcap-ng after they
+# exec'ed the helper (as_user's setpriv, earlier in the same pid, links it),
+# and any other pid that did
+st_capng_pids() {
+	awk -v h="execve(\"$FM\"" '
+		index($0, h) { delete opened[$1] }
+		/openat\(.*"[^"]*\/libcap-ng\.so\.0"/ { opened[$1] = 1 }
+		END { for (p in opened) print p }' "$1" | sort -u
 }
 # STRACE-FILE PIDS...: the lines where those pids open a /proc/PID/status
 # (what libcap-ng's capng_get_caps_process reads); for a pid that exec'ed
@@ -52,13 +62,29 @@ st_trace() { # FILE CMD...
 	RC=$?
 }
 
-test_startup_links_libc_and_libcap_ng_only() {
+test_startup_links_libc_only() {
 	need_cmd readelf
 	local needed
 	# (the asan-check build links the sanitizers' runtimes too)
 	needed=$(readelf -d "$FM" | sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p' |
 		grep -vE '^lib(asan|ubsan)\.so' | sort | tr '\n' ' ')
-	assert_eq "libc.so.6 libcap-ng.so.0 " "$needed" "shared libraries linked (DT_NEEDED)"
+	assert_eq "libc.so.6 " "$needed" "shared libraries linked (DT_NEEDED)"
+}
+
+# --version, --help and --features set no capability but the caller's ids:
+# libcap-ng is not even opened; a -u (which raises CAP_SYS_ADMIN) opens it
+test_startup_no_libcap_ng_for_answers() {
+	need_cmd strace
+	local what
+	for what in --version -h --features --features=text; do
+		st_trace "$T/tr" as_user "$FM" "$what"
+		[ -n "$(st_helper_pids "$T/tr")" ] || fail "$what: no helper in the trace"
+		assert_eq "" "$(st_capng_pids "$T/tr")" "$what: processes that opened libcap-ng"
+	done
+	u_mkdir "$H/mnt"
+	st_trace "$T/tr" as_user "$FM" -u "$H/mnt"
+	assert_eq 1 "$RC" "-u of a directory that is no mount"
+	assert_eq "$(st_helper_pids "$T/tr")" "$(st_capng_pids "$T/tr")" "-u: the helper opened libcap-ng"
 }
 
 # --version, -h, a refused command line, -u of a non-mount, --check and a
@@ -136,6 +162,6 @@ test_startup_libmount_only_in_the_utab_child() {
 	assert_utab_user "$H/w"
 	w=$(helper_pids)
 	assert_eq 1 "$(grep -c . <<<"$w")" "watcher processes"
-	assert_no_match "$(cat "/proc/$w/maps")" 'lib(mount|blkid|selinux|pcre2)' "libraries mapped by the watcher"
+	assert_no_match "$(cat "/proc/$w/maps")" 'lib(mount|blkid|selinux|pcre2|cap-ng)' "libraries mapped by the watcher"
 	unmount_client a "$H/w"
 }

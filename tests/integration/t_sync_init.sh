@@ -105,6 +105,8 @@ si_lines() { tr '\n' ' ' <"$1" | sed 's/ $//'; } # FILE -> one line
 # helper becomes our child, so its real exit status (or signal) is known.
 # Writes "client exit=N ms=T" / "orphan exit=N ms=T" (or signal=N), T in ms
 # since the start; ends once fmclient and every orphaned helper are gone.
+# ("utabchild": the child that finishes a mount's utab record after the
+# status was sent, all uids 0; it may outlive the helper.)
 SI_REAPER='
 import ctypes, os, sys, time
 if ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0) != 0:  # PR_SET_CHILD_SUBREAPER
@@ -116,11 +118,13 @@ if child == 0:
     os.execvp(sys.argv[2], sys.argv[2:])
 while True:
     try:
-        pid, st = os.wait()
+        r = os.waitid(os.P_ALL, 0, os.WEXITED)
     except ChildProcessError:
         break
-    how = "exit=%d" % os.WEXITSTATUS(st) if os.WIFEXITED(st) else "signal=%d" % os.WTERMSIG(st)
-    log.write("%s %s ms=%d\n" % ("client" if pid == child else "orphan", how, (time.monotonic() - t0) * 1000))
+    how = ("exit=%d" if r.si_code == os.CLD_EXITED else "signal=%d") % r.si_status
+    # a mount'"'"'s utab child (all uids 0) may outlive the helper: not the helper
+    who = "client" if r.si_pid == child else "utabchild" if r.si_uid == 0 else "orphan"
+    log.write("%s %s ms=%d\n" % (who, how, (time.monotonic() - t0) * 1000))
     log.flush()
 '
 # si_reaped NAME FMCLIENT-ARGS...: fmclient under the subreaper, in the background

@@ -22,8 +22,8 @@ utab_targets() {
 		printf '%b\n' "${t//\\/\\0}"
 	done <"$UTAB"
 }
-utab_has() { utab_targets | grep -Fxq -- "$1"; }
-utab_lines() { grep -c . "$UTAB"; }
+utab_has() { utab_settle; utab_targets | grep -Fxq -- "$1"; }
+utab_lines() { utab_settle; grep -c . "$UTAB"; }
 assert_utab_has() {
 	_asserted
 	utab_has "$1" || fail "no record of $1 in $UTAB: '$(head -c 600 "$UTAB")'"
@@ -32,7 +32,7 @@ assert_utab_hasnt() {
 	_asserted
 	! utab_has "$1" || fail "a record of $1 stayed in $UTAB: '$(head -c 600 "$UTAB")'"
 }
-assert_utab_empty() { assert_eq "" "$(cat "$UTAB")" "$UTAB"; }
+assert_utab_empty() { utab_settle; assert_eq "" "$(cat "$UTAB")" "$UTAB"; }
 
 # milliseconds since boot (the VM's wall clock may jump)
 uptime_ms() {
@@ -48,11 +48,15 @@ assert_bounded() { # START-MS WHAT
 		fail "$2 took $ms ms (bound $UTAB_BOUND_MS ms + $UTAB_SLACK_MS ms slack)"
 }
 
-# the helper of a running mount: parent (the caller's uid) and utab child (all 0)
+# the helper of a running mount: parent (the caller's uid) and utab child
+# (all 0), this one waiting for the helpers' utab lock (fcntl F_OFD_SETLKW:
+# the child is started before the mount is made and waits for its job
+# first, holding nothing)
 helper_with_uid0() {
 	local p
 	for p in $(helper_pids); do
-		grep -qE '^Uid:\s+0\s+0\s+0\s+0$' "/proc/$p/status" 2>/dev/null && echo "$p"
+		grep -qE '^Uid:\s+0\s+0\s+0\s+0$' "/proc/$p/status" 2>/dev/null &&
+			[ "$(cat "/proc/$p/wchan" 2>/dev/null)" = fcntl_setlk ] && echo "$p"
 	done
 }
 has_utab_child() { [ -n "$(helper_with_uid0)" ]; }
@@ -139,6 +143,92 @@ test_utab_moved_before_record_undone() {
 	for n in 1 2 3; do
 		moved_round "$n" && return 0
 		[ "$n" = 3 ] && fail "the helper's time limit ran out before the test could stop it, three times"
+	done
+}
+
+# ---------------------------------------------------------------- timing
+
+# A mount's record is finished by the helper's child after the fd went to
+# the library, under byte 1 of the lock file (which the child took before
+# the fd was sent): a -u started the moment the client has its mount, with
+# no wait for the record, finds the record (its removal waits for byte 1)
+# or finds that none was written.  Three mount points at once, 10 rounds.
+UTAB_AT_ONCE='
+cl=$1 fm=$2 mnt=$3 ready=$4
+"$cl" --helper "$fm" --mode classic --ready-file "$ready" --timeout 20 "$mnt" >/dev/null 2>&1 &
+c=$!
+for ((n = 0; n < 2000; n++)); do [ -e "$ready" ] && break; sleep 0.005; done
+"$fm" -u "$mnt" 2>&1
+rc=$?
+wait $c
+echo "rc=$rc client=$?"
+'
+test_utab_mount_then_unmount_at_once() {
+	local i k pids
+	need_client
+	for k in 1 2 3; do u_mkdir "$H/m$k"; done
+	for i in $(seq 10); do
+		pids=()
+		for k in 1 2 3; do
+			timeout -k 2 20 "${AS_USER[@]}" bash -c "$UTAB_AT_ONCE" sh "$FM_CLIENT" "$FM" \
+				"$H/m$k" "$UT/r$i.$k" >"$T/at$i.$k" 2>&1 &
+			pids+=($!)
+		done
+		wait "${pids[@]}"
+		for k in 1 2 3; do
+			assert_eq "rc=0 client=0" "$(cat "$T/at$i.$k")" "round $i, mount point $k"
+		done
+	done
+	assert_eq 0 "$(fuse_mount_count)" "FUSE mounts"
+	assert_utab_empty
+}
+
+# The record's child (all uids 0) holds byte 1 from before the fd is sent
+# until its record is written, and goes on while the helper is stopped:
+# the user can stop the helper but not the child, and a stopped helper
+# holds no part of the lock.  (The test holds byte 1 first, so that the
+# child is seen waiting; should the child's 1.5 s run out before the test
+# lets it go, on a very slow machine, the round is done again.)
+sigstop_round() { # N: 0 done, 2 too slow
+	local child parent n=$1
+	bg "lk$n" /usr/bin/python3 -c '
+import fcntl, os, sys, time
+fd = os.open("/run/fusermount3.lock", os.O_RDWR | os.O_CREAT, 0o600)
+fcntl.lockf(fd, fcntl.LOCK_EX, 1, 1, 0)  # byte 1: FM_LOCK_UTAB_OFF
+open(sys.argv[1], "w").close()
+time.sleep(40)' "$UT/lk$n.ready"
+	wait_for_file "$UT/lk$n.ready" 5 "$(bg_log "lk$n")"
+	bg "c$n" as_user "$FM_CLIENT" --helper "$FM" --mode classic --ready-file "$UT/c$n.ready" \
+		--timeout 30 "$H/m"
+	_asserted
+	poll_until 10 has_utab_child || fail "no utab child waiting; $(bg_log "c$n")"
+	child=$(helper_with_uid0)
+	parent=$(helper_parent_of "$child")
+	[ -n "$parent" ] || fail "no parent of the utab child $child"
+	assert_exit 0 as_user kill -STOP "$parent"
+	assert_exit 1 as_user kill -STOP "$child"
+	assert_match "$ERR" 'Operation not permitted' "kill -STOP of the utab child by $U"
+	kill "${BG[lk$n]}"
+	utab_settle	# byte 1 free again, the helper still stopped
+	assert_match "$(grep ^State: "/proc/$parent/status")" 'stopped' "the helper's state"
+	kill -CONT "$parent"
+	wait_for_file "$UT/c$n.ready" 10 "$(bg_log "c$n")"
+	if grep -qF "$NOTREC_MSG" "$T/c$n.err"; then
+		echo "round $n: the child's time ran out first; $(bg_log "c$n")"
+		unmount_client "c$n" "$H/m"
+		return 2
+	fi
+	assert_utab_user "$H/m"
+	unmount_client "c$n" "$H/m"
+	assert_utab_empty
+}
+test_utab_sigstop_cannot_hold_lock() {
+	local n
+	[ -x /usr/bin/python3 ] || skip_missing "/usr/bin/python3"
+	u_mkdir "$H/m"
+	for n in 1 2 3; do
+		sigstop_round "$n" && return 0
+		[ "$n" = 3 ] && fail "the child's time limit ran out before the test could let it go, three times"
 	done
 }
 
