@@ -194,22 +194,13 @@ static int still_at_name(const struct um_act *a, bool cached)
  */
 static int nothing_on_top(const struct um_act *a)
 {
-	struct mnt_list down = { 0 }, up = { 0 };
-	struct mnt_info mi = { .target = NULL };
-	int e = mounts_info(&a->ref, &mi);
-	size_t up_n, down_n;
+	int r = mounts_on_root(&a->ref);
 
-	if (!e)
-		e = mounts_list_stack(&a->ref, mi.target, false, &down);
-	if (!e)
-		e = mounts_list_stack(&a->ref, mi.target, true, &up);
-	up_n = up.n;
-	down_n = down.n;
-	mounts_list_free(&up);
-	mounts_list_free(&down);
-	mounts_info_free(&mi);
-	/* anything else it cannot tell: umount2 decides, as before */
-	return !e && up_n != down_n ? -EBUSY : 0;
+	/* no statmount IDs (before Linux 6.8), the mount gone, no memory:
+	 * umount2 decides, as before */
+	if (r < 0 && r != -EAGAIN)
+		return 0;
+	return r ? -EBUSY : 0;
 }
 
 /* ----------------------------------------------------------- the lock */
