@@ -145,12 +145,15 @@ static bool good_id(const char *v)
 	return !v || (*v && strspn(v, "0123456789") == strlen(v));
 }
 
+/* A user's record (user=NAME).  Without "user=" anywhere in it there is
+ * none, and libmount need not be loaded to say so: a -u whose utab holds
+ * no record of a user (another tool's, or none) never maps it. */
 static bool user_opts(const char *opts)
 {
 	char *v = NULL;
 	size_t n = 0;
 
-	return opts && lm_load() == 0 &&
+	return opts && strstr(opts, "user=") && lm_load() == 0 &&
 	       lm.mnt_optstr_get_option(opts, "user", &v, &n) == 0 && n > 0;
 }
 

@@ -256,6 +256,29 @@ test_utab_unmount_one_child() {
 		"children forked by the helper; $(grep -E 'clone|fork' "$log")"
 }
 
+# A -u whose utab holds no user's record (here: another tool's only; the
+# mount was made while utab was missing) never loads libmount: the look
+# at the file, under byte 1, finds nothing to remove or prune.  The other
+# tool's record stays.
+test_utab_unmount_no_record_no_libmount() {
+	local log foreign="SRC=other TARGET=/elsewhere ROOT=/ OPTS=x-tool,rw"
+	need_cmd strace
+	u_mkdir "$H/m"
+	rm -f "$UTAB"
+	start_client c --mode classic "$H/m"
+	printf '%s\n' "$foreign" >"$UTAB"
+	chmod 0644 "$UTAB"
+	log=$T/u.strace
+	assert_exit 0 strace -f -qq -o "$log" -e trace=execve,umount2,openat "${AS_USER[@]}" \
+		"$FM" -u "$H/m"
+	assert_eq "" "$ERR" "stderr of -u"
+	assert_not_mounted "$H/m"
+	wait_exit c 5
+	assert_match "$(cat "$log")" 'openat\(AT_FDCWD, "/run/mount/utab", O_RDONLY' "utab read by -u"
+	assert_eq "" "$(grep -E 'libmount\.so' "$log")" "libmount loaded by -u"
+	assert_eq "$foreign" "$(cat "$UTAB")" "$UTAB after -u"
+}
+
 # While that child waits for the helpers' utab lock (byte 1, held by the
 # test), the mount is already gone; its uids are all 0 and the caller
 # cannot stop it.  Held past the child's 1.5 s, -u still exits 0 within
