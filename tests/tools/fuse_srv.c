@@ -100,7 +100,7 @@ static void fill_attr(const struct srv *s, uint64_t id, struct fuse_attr *a)
 	a->atime = a->mtime = a->ctime = (uint64_t)s->t0;
 	a->blksize = 4096;
 	if (node_kind(s, id) == K_DIR) {
-		a->mode = S_IFDIR | 0755;
+		a->mode = S_IFDIR | (s->conf.dir_mode ? (unsigned int)s->conf.dir_mode : 0755);
 		a->nlink = 2;
 		a->size = 4096;
 		a->blocks = 8;
@@ -186,7 +186,7 @@ static int op_lookup(struct srv *s, const struct req *q)
 	memset(&out, 0, sizeof(out));
 	out.nodeid = HELLO_ID;
 	out.generation = 1;
-	out.entry_valid = TTL_SEC;
+	out.entry_valid = s->conf.stall_lookup_root ? 0 : TTL_SEC;
 	out.attr_valid = TTL_SEC;
 	fill_attr(s, HELLO_ID, &out.attr);
 	return reply(s, q, 0, &out, sizeof(out));
@@ -303,7 +303,8 @@ static int stall(const struct req *q)
 {
 	printf("stalled=%s\n", q->h.opcode == FUSE_OPENDIR ? "opendir" :
 	       q->h.opcode == FUSE_READ ? "read" :
-	       q->h.opcode == FUSE_ACCESS ? "access" : "open");
+	       q->h.opcode == FUSE_ACCESS ? "access" :
+	       q->h.opcode == FUSE_LOOKUP ? "lookup" : "open");
 	fflush(stdout);
 	return SRV_RUNNING;
 }
@@ -331,6 +332,9 @@ static int from_real_root(const struct req *q)
 static int dispatch(struct srv *s, const struct req *q)
 {
 	if (s->conf.stall_access_root && q->h.opcode == FUSE_ACCESS &&
+	    from_real_root(q))
+		return stall(q);
+	if (s->conf.stall_lookup_root && q->h.opcode == FUSE_LOOKUP &&
 	    from_real_root(q))
 		return stall(q);
 	if (s->conf.stall_open &&
