@@ -335,24 +335,107 @@ static int act_locked(const struct um_act *a, int lockfd)
 	return code;
 }
 
-/* The locked part in a child the caller cannot stop; -errno when there
- * is no child (the codes of act_locked are never negative). */
-static int act_in_child(const struct um_act *a, const struct privs *pv)
-{
-	pid_t pid = fork();
-	int st, fd;
+/* The utab record to remove once the mount is gone, by the locked
+ * child itself (one child for both: issue 13). */
+struct um_utab {
+	const char *target;	/* the mount's kernel path */
+	bool any;		/* a root caller's: no user= needed */
+	int res[2];		/* the child's words: "unmounted", its result */
+	bool done;		/* the child got to it */
+	int err;		/* ... and its result, 0 or -errno */
+};
 
-	if (pid == 0) {
-		fd = child_setup(pv);
-		_exit(fd < 0 ? UMC_SETUP : act_locked(a, fd));
+static bool read_word(int fd, int *v)
+{
+	ssize_t n;
+
+	while ((n = read(fd, v, sizeof(*v))) == -1 && errno == EINTR)
+		;
+	return n == (ssize_t)sizeof(*v);
+}
+
+/*
+ * In the child, the mount removed and the unmount lock let go: its
+ * record, as root's file identity, bounded by a timer of its own
+ * (FM_UTAB_TIMEOUT_MS from here; the 2 s of the lock are over).  The
+ * helper is told first that the mount is gone, whatever happens next.
+ */
+static void child_forget(const struct um_act *a, const struct privs *pv,
+			 const struct um_utab *u)
+{
+	int zero = 0, e;
+
+	if (write(u->res[1], &zero, sizeof(zero)) != (ssize_t)sizeof(zero))
+		_exit(0);	/* the helper removes the record itself */
+	e = privs_fsroot_begin(pv);
+	if (e && write(u->res[1], &e, sizeof(e)) != (ssize_t)sizeof(e))
+		_exit(EIO);
+	if (!e)
+		utab_remove_here(a->pfd, a->last, u->target, u->any, u->res[1]);
+	_exit(0);
+}
+
+static int child_main(const struct um_act *a, const struct privs *pv,
+		      const struct um_utab *u)
+{
+	int fd = child_setup(pv), code;
+
+	if (fd < 0)
+		return UMC_SETUP;
+	code = act_locked(a, fd);
+	close(fd);		/* the lock byte is let go */
+	if (code == 0 && u)
+		child_forget(a, pv, u);
+	return code;
+}
+
+/* What the child said: once it has unmounted, the unmount's verdict is
+ * 0 however it ended, and the record's result is its second word. */
+static int child_words(struct um_utab *u, int code, bool killed)
+{
+	int w;
+
+	close(u->res[1]);
+	if (read_word(u->res[0], &w)) {
+		code = 0;
+		u->done = true;
+		if (!read_word(u->res[0], &u->err))
+			u->err = killed ? -ETIMEDOUT : -EIO;
 	}
-	if (pid < 0)	/* RLIMIT_NPROC, say: no child, nothing done */
-		return -errno;
-	/* the child ends by itself: its own alarms bound it */
+	close(u->res[0]);
+	return code;
+}
+
+/* The locked part in a child the caller cannot stop, and (u) the utab
+ * record after it; -errno when there is no child (the codes of
+ * act_locked are never negative). */
+static int act_in_child(const struct um_act *a, const struct privs *pv,
+			struct um_utab *u)
+{
+	pid_t pid;
+	int st, code;
+
+	if (u && pipe2(u->res, O_CLOEXEC))
+		u = NULL;	/* the helper removes the record itself */
+	pid = fork();
+	if (pid == 0)
+		_exit(child_main(a, pv, u));
+	if (pid < 0) {	/* RLIMIT_NPROC, say: no child, nothing done */
+		code = -errno;
+		if (u) {
+			close(u->res[0]);
+			close(u->res[1]);
+		}
+		return code;
+	}
+	/* the child ends by itself: its own alarms and timer bound it */
 	while (waitpid(pid, &st, 0) == -1)
-		if (errno != EINTR)
-			return errno;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : UMC_KILLED;
+		if (errno != EINTR) {
+			st = 0;
+			break;
+		}
+	code = WIFEXITED(st) ? WEXITSTATUS(st) : UMC_KILLED;
+	return u ? child_words(u, code, WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL) : code;
 }
 
 static bool proc_usable(void)
@@ -406,14 +489,21 @@ static enum um_status verdict(int code, const struct um_act *a, int *err)
 	}
 }
 
-/* Removes the record of the mount just removed, by its kernel path. */
+/* Is there a utab record to remove once the mount is gone? */
+static bool utab_wanted(const struct um_req *q)
+{
+	/* no CAP_SETUID/CAP_SETGID: nothing was recorded either */
+	return q->target && q->pv->can_fsroot && utab_present();
+}
+
+/* Removes the record of the mount just removed, by its kernel path
+ * (where the unmount's child did not). */
 static void forget_in_utab(struct um_req *q, const struct um_act *a)
 {
 	int e;
 
 	q->utab_err = 0;
-	/* no CAP_SETUID/CAP_SETGID: nothing was recorded either */
-	if (!q->target || !utab_present() || !q->pv->can_fsroot)
+	if (!utab_wanted(q))
 		return;
 	e = privs_fsroot_begin(q->pv);
 	if (!e) {
@@ -445,9 +535,10 @@ static bool parent_is_fuse(const struct um_act *a)
  * a name there to mount on it: every mount at that name is the caller's.
  * Such an unmount goes without the lock, as the caller.
  */
-static int act(const struct um_act *a, const struct privs *pv, bool lock)
+static int act(const struct um_act *a, const struct privs *pv, bool lock,
+	       struct um_utab *u)
 {
-	int code = lock ? act_in_child(a, pv) : act_locked(a, -1);
+	int code = lock ? act_in_child(a, pv, u) : act_locked(a, -1);
 
 	if (code == UMC_PRIVATE && parent_is_fuse(a))
 		code = act_locked(a, -1);
@@ -457,6 +548,7 @@ static int act(const struct um_act *a, const struct privs *pv, bool lock)
 static enum um_status remove_mount(struct um_req *q, const struct um_act *a,
 				   int *err)
 {
+	struct um_utab u = { .target = NULL };
 	enum um_status st;
 	bool lock;
 	int e;
@@ -468,8 +560,14 @@ static enum um_status remove_mount(struct um_req *q, const struct um_act *a,
 		*err = -e;
 		return UM_LOCK;
 	}
-	st = verdict(act(a, q->pv, lock), a, err);
-	if (st == UM_OK)
+	if (utab_wanted(q)) {
+		u.target = q->target;
+		u.any = getuid() == 0;
+	}
+	st = verdict(act(a, q->pv, lock, u.target ? &u : NULL), a, err);
+	if (st == UM_OK && u.done)
+		q->utab_err = u.err;
+	else if (st == UM_OK)
 		forget_in_utab(q, a);
 	return st;
 }
@@ -595,7 +693,7 @@ int unmount_detach_fd(const struct privs *pv, int fd)
 	/* the mount must not stay: without the lock if it cannot be had */
 	if (lock_wanted(pv, &lock))
 		lock = false;
-	code = act(&a, pv, lock);
+	code = act(&a, pv, lock, NULL);
 	/* no lock, no child (RLIMIT_NPROC of the caller, say): detach all
 	 * the same, by the fd, as the caller */
 	if (code == UMC_LOCK_TIMEOUT || code == UMC_SETUP || code < 0)

@@ -146,12 +146,15 @@ static bool good_id(const char *v)
 	return !v || (*v && strspn(v, "0123456789") == strlen(v));
 }
 
+/* A user's record (user=NAME).  Without "user=" anywhere in it there is
+ * none, and libmount need not be loaded to say so: a -u whose utab holds
+ * no record of a user (another tool's, or none) never maps it. */
 static bool user_opts(const char *opts)
 {
 	char *v = NULL;
 	size_t n = 0;
 
-	return opts && lm_load() == 0 &&
+	return opts && strstr(opts, "user=") && lm_load() == 0 &&
 	       lm.mnt_optstr_get_option(opts, "user", &v, &n) == 0 && n > 0;
 }
 
@@ -766,7 +769,7 @@ static int child_said(int fd, int timeout_ms)
  * goes on alone after the helper has gone; otherwise the helper's kill
  * comes at the same time.
  */
-static void bound_child(void)
+static int bound_child(void)
 {
 	struct sigevent ev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGKILL };
 	struct itimerspec its = { .it_value = { FM_UTAB_TIMEOUT_MS / 1000,
@@ -774,7 +777,8 @@ static void bound_child(void)
 	timer_t t;
 
 	if (timer_create(CLOCK_MONOTONIC, &ev, &t) || timer_settime(t, 0, &its, NULL))
-		_exit(ETIME);	/* unbounded: do nothing */
+		return -ETIME;	/* unbounded: do nothing */
+	return 0;
 }
 
 static pid_t pending;	/* the record's child that went on alone, or 0 */
@@ -845,13 +849,30 @@ static int run_job(struct job *j)
 	}
 	if (pid == 0) {
 		close(fds[0]);
-		bound_child();
+		if (bound_child())
+			_exit(ETIME);
 		privs_unreachable();	/* best effort: the wait is bounded */
 		rc = job_run(j, keep_fds(fds[1], j));
 		_exit(rc >= 0 ? 0 : (rc < -255 ? 255 : -rc));
 	}
 	close(fds[1]);
 	return await_job(pid, fds[0], j->early);
+}
+
+int utab_remove_here(int dirfd, const char *last, const char *target,
+		     bool any, int resfd)
+{
+	struct job j = { .target = target, .dirfd = dirfd, .last = last,
+			 .any = any };
+	int rc = bound_child();
+
+	if (!rc)
+		rc = privs_unreachable();
+	if (rc) {
+		report(resfd, rc);
+		return rc;
+	}
+	return job_run(&j, keep_fds(resfd, &j));
 }
 
 void utab_settle(void)

@@ -58,7 +58,11 @@
  *   (then the unmount is refused), 10 s for the lookup and 2 s from the
  *   last look to umount2 (the child dies by
  *   SIGALRM, which ends a task in a frozen cgroup v2 and a wait for a FUSE
- *   request the server has not read yet, but not one it has read).  The
+ *   request the server has not read yet, but not one it has read).  Once
+ *   umount2 succeeded and the lock is let go, the same child removes the
+ *   mount's utab record (utab_remove_here: root's file identity, all
+ *   uids 0, its own 1.5 s SIGKILL timer) and reports "unmounted" and the
+ *   record's result to the helper through a pipe.  The
  *   liveness probe of the watcher and every ordinary lookup happen
  *   outside it.
  * - The watcher pins the mountpoint's parent directory before it starts

@@ -43,6 +43,18 @@ int utab_remove(const char *target);
  * targets are in utab (then every mount of the namespace). */
 int utab_remove_at(int dirfd, const char *last, const char *target);
 
+/*
+ * The same, done in the calling process instead of a child of its own:
+ * for a child made for the unmount (unmount.c), which is out of the
+ * caller's reach already (real and saved uid 0), runs with root's file
+ * identity (privs_fsroot_begin) and holds no lock.  It bounds itself
+ * (SIGKILL after FM_UTAB_TIMEOUT_MS from now), keeps only resfd (as fd 3)
+ * and dirfd (as fd 4) of its descriptors, and writes its result (0 or
+ * -errno, an int) to resfd as soon as it has it; any: the record needs no
+ * user= (a root caller's).  Returns the same result; the caller exits.
+ */
+int utab_remove_here(int dirfd, const char *last, const char *target,
+		     bool any, int resfd);
 /* How the pruning reads one line of utab (exposed for the unit tests):
  * 1 and *r when it names a target, 0 when it names none, -errno. */
 struct utab_rec {

@@ -291,8 +291,9 @@ watcher never map it; the empty program linked with libmount below shows
 what every start paid before.  With \`/run/mount/utab\` present, a
 mount's record is written by its child just after the fd is sent (the
 child holds the helpers' utab lock from before, so the \`-u\` that follows
-waits for it); \`-u\` removes the record in a child after the unmount,
-complete when \`-u\` returns.  README.md (*Design*) says how.
+waits for it); \`-u\` removes the record after the unmount, in the
+child that held the unmount lock (once it has let it go), complete when
+\`-u\` returns.  README.md (*Design*) says how.
 
 EOF
 	cat "$T/table.md"

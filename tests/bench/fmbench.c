@@ -1008,7 +1008,7 @@ int main(int argc, char **argv)
 	growth = 100 * (um[last].mwall[O] / um[0].mwall[O] - 1);
 	if (growth > -0.5 && growth < 0.5)
 		growth = 0;	/* no "-0%" */
-	printf("* `-u`: ours − packaged at %ld mounts = %s (a child holds the unmount lock, another removes the utab record); from %ld to %ld mounts "
+	printf("* `-u`: ours − packaged at %ld mounts = %s (a child holds the unmount lock, then removes the utab record); from %ld to %ld mounts "
 	       "the packaged helper grows by %s (it reads the whole mount table), ours by "
 	       "%.0f%% (it looks at the one mount only).\n",
 	       C.counts[0], a, C.counts[0], C.counts[last], b, growth);

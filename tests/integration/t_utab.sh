@@ -232,6 +232,93 @@ test_utab_sigstop_cannot_hold_lock() {
 	done
 }
 
+# -u removes the mount and its record in one child (issue 13): the same
+# process that calls umount2 loads libmount and changes utab, after it let
+# the unmount lock go; it is the only process the helper forks.
+test_utab_unmount_one_child() {
+	local log pids
+	need_cmd strace
+	u_mkdir "$H/m"
+	start_client c --mode classic "$H/m"
+	assert_utab_user "$H/m"
+	log=$T/u.strace
+	# (root strace: the setuid bit is honoured)
+	assert_exit 0 strace -f -qq -o "$log" -e trace=execve,clone,clone3,fork,vfork,umount2,openat "${AS_USER[@]}" \
+		"$FM" -u "$H/m"
+	assert_not_mounted "$H/m"
+	wait_exit c 5
+	assert_utab_empty
+	pids=$(grep -E '^[0-9]+ +umount2\(' "$log" | awk '{ print $1 }' | sort -u)
+	assert_eq 1 "$(grep -c . <<<"$pids")" "processes calling umount2; $(grep umount2 "$log")"
+	assert_match "$(grep -E "^$pids +openat\(" "$log")" 'libmount\.so' "libmount loaded by the unmounting process"
+	assert_eq 1 "$(grep -E '(clone|clone3|fork|vfork)\(' "$log" | grep -vE 'execve|= -1' |
+		awk -v h="$(grep -E 'execve\("[^"]*fusermount3"' "$log" | awk '{ print $1 }')" '$1 == h' | grep -c .)" \
+		"children forked by the helper; $(grep -E 'clone|fork' "$log")"
+}
+
+# A -u whose utab holds no user's record (here: another tool's only; the
+# mount was made while utab was missing) never loads libmount: the look
+# at the file, under byte 1, finds nothing to remove or prune.  The other
+# tool's record stays.
+test_utab_unmount_no_record_no_libmount() {
+	local log foreign="SRC=other TARGET=/elsewhere ROOT=/ OPTS=x-tool,rw"
+	need_cmd strace
+	u_mkdir "$H/m"
+	rm -f "$UTAB"
+	start_client c --mode classic "$H/m"
+	printf '%s\n' "$foreign" >"$UTAB"
+	chmod 0644 "$UTAB"
+	log=$T/u.strace
+	assert_exit 0 strace -f -qq -o "$log" -e trace=execve,umount2,openat "${AS_USER[@]}" \
+		"$FM" -u "$H/m"
+	assert_eq "" "$ERR" "stderr of -u"
+	assert_not_mounted "$H/m"
+	wait_exit c 5
+	assert_match "$(cat "$log")" 'openat\(AT_FDCWD, "/run/mount/utab", O_RDONLY' "utab read by -u"
+	assert_eq "" "$(grep -E 'libmount\.so' "$log")" "libmount loaded by -u"
+	assert_eq "$foreign" "$(cat "$UTAB")" "$UTAB after -u"
+}
+
+# While that child waits for the helpers' utab lock (byte 1, held by the
+# test), the mount is already gone; its uids are all 0 and the caller
+# cannot stop it.  Held past the child's 1.5 s, -u still exits 0 within
+# the bound, with the warning; the next change of utab heals the record.
+test_utab_unmount_child_out_of_reach_and_bounded() {
+	local child t0
+	[ -x /usr/bin/python3 ] || skip_missing "/usr/bin/python3"
+	u_mkdir "$H/m"
+	start_client c --mode classic "$H/m"
+	assert_utab_user "$H/m"
+	bg lk /usr/bin/python3 -c '
+import fcntl, os, sys, time
+fd = os.open("/run/fusermount3.lock", os.O_RDWR | os.O_CREAT, 0o600)
+fcntl.lockf(fd, fcntl.LOCK_EX, 1, 1, 0)  # byte 1: FM_LOCK_UTAB_OFF
+open(sys.argv[1], "w").close()
+time.sleep(40)' "$UT/lk.ready"
+	wait_for_file "$UT/lk.ready" 5 "$(bg_log lk)"
+	t0=$(uptime_ms)
+	bg u as_user "$FM" -u "$H/m"
+	_asserted
+	poll_until 5 has_utab_child || fail "no child waiting for byte 1; $(bg_log u)"
+	child=$(helper_with_uid0)
+	assert_not_mounted "$H/m"
+	assert_exit 1 as_user kill -STOP "$child"
+	assert_match "$ERR" 'Operation not permitted' "kill -STOP of the unmount's child by $U"
+	wait_exit u 10
+	assert_bounded "$t0" "-u with byte 1 held"
+	assert_eq 0 "$BG_RC" "exit status of -u; $(bg_log u)"
+	ERR=$(cat "$T/u.err")
+	assert_err_line "$(kept_msg "$H/m")" "$(re "$FM")"
+	kill "${BG[lk]}"
+	wait_exit lk 5
+	assert_utab_has "$H/m"
+	wait_exit c 5
+	# the next helper that changes utab drops the stale record
+	start_client c2 --mode classic "$H/m"
+	unmount_client c2 "$H/m"
+	assert_utab_empty
+}
+
 # ---------------------------------------------------------------- pruning
 
 # -u after the parent was renamed: the record of the old path goes too.
