@@ -702,14 +702,18 @@ static int child_ended(pid_t pid, int timeout_ms)
 }
 
 /* In the child: nothing of the caller's stays open (no /dev/fuse fd, no
- * socket), but the result pipe (fd 3) and the job's directory (fd 4). */
+ * socket, not its stdio: 0-2 are /dev/null), but the result pipe (fd 3)
+ * and the job's directory (fd 4). */
 static int keep_fds(int resfd, struct job *j)
 {
-	int dir = j->dirfd >= 0 ? fcntl(j->dirfd, F_DUPFD_CLOEXEC, 5) : -1;
+	int dir = j->dirfd >= 0 ? fcntl(j->dirfd, F_DUPFD_CLOEXEC, 5) : -1, null;
 
 	if (dup2(resfd, 3) != 3)
 		_exit(EBADF);
 	j->dirfd = dir >= 0 && dup2(dir, 4) == 4 ? 4 : -1;
+	null = open("/dev/null", O_RDWR | O_CLOEXEC | O_NOCTTY);	/* 4 or 5+ */
+	for (int fd = 0; fd < 3 && null > 3; fd++)
+		dup2(null, fd);
 	close_range(5, ~0U, 0);
 	return 3;
 }
@@ -825,6 +829,10 @@ static int run_job(struct job *j)
 		return rc;
 	}
 	if (pid == 0) {
+		/* out of the caller's terminal: ^C, ^Z (SIGINT, SIGTSTP) typed
+		 * there reach its foreground process group and session without
+		 * any permission check, uids or not */
+		setsid();
 		close(fds[0]);
 		bound_child();
 		privs_unreachable();	/* best effort: the wait is bounded */

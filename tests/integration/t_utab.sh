@@ -232,6 +232,53 @@ test_utab_sigstop_cannot_hold_lock() {
 	done
 }
 
+# The same child is out of reach of the caller's terminal too: a caller
+# that runs its library on a pseudo-terminal it holds the master of, in
+# the terminal's foreground process group, types ^Z (SIGTSTP) or ^C
+# (SIGINT); the kernel sends those to the whole foreground group without
+# any permission check.  The child (all uids 0) must not be in that group
+# (nor in the caller's session): not stopped, not killed, while it waits
+# for byte 1 (held by the test, so that the child is seen).
+TTY_SIG=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/tty_signal.py
+tty_round() { # N KEY
+	local n=$1 child states
+	bg "lk$n" /usr/bin/python3 -c '
+import fcntl, os, sys, time
+fd = os.open("/run/fusermount3.lock", os.O_RDWR | os.O_CREAT, 0o600)
+fcntl.lockf(fd, fcntl.LOCK_EX, 1, 1, 0)  # byte 1: FM_LOCK_UTAB_OFF
+open(sys.argv[1], "w").close()
+time.sleep(40)' "$UT/lk$n.ready"
+	wait_for_file "$UT/lk$n.ready" 5 "$(bg_log "lk$n")"
+	bg "a$n" as_user /usr/bin/python3 "$TTY_SIG" "$UT/child$n.pid" "$UT/states$n" "$2" \
+		"$FM_CLIENT" --helper "$FM" --mode classic --ready-file "$UT/c$n.ready" --timeout 30 "$H/m"
+	_asserted
+	poll_until 10 has_utab_child || fail "no utab child waiting; $(bg_log "a$n")"
+	child=$(helper_with_uid0)
+	assert_eq "/dev/null /dev/null /dev/null" \
+		"$(readlink "/proc/$child/fd/0" "/proc/$child/fd/1" "/proc/$child/fd/2" | tr '\n' ' ' | sed 's/ $//')" \
+		"stdin, stdout, stderr of the utab child (none of the caller's)"
+	echo "$child" >"$UT/child$n.pid"
+	wait_for_file "$UT/states$n" 10 "$(bg_log "a$n")"
+	states=$(cat "$UT/states$n")
+	echo "round $n ($2): the utab child $child went through: $states"
+	kill "${BG[lk$n]}"
+	assert_eq "S" "$states" "states of the utab child (pid $child) after $2 on the caller's terminal"
+	wait_exit "a$n" 25
+	utab_settle
+	if grep -qF "$NOTREC_MSG" "$T/a$n.err"; then
+		echo "round $n: the child's time ran out first; $(bg_log "a$n")"
+	fi
+	assert_exit 0 as_user "$FM" -u "$H/m"
+}
+test_utab_child_out_of_tty_reach() {
+	[ -x /usr/bin/python3 ] || skip_missing "/usr/bin/python3"
+	need_client
+	u_mkdir "$H/m"
+	tty_round 1 '\x1a'
+	tty_round 2 '\x03'
+	assert_utab_empty
+}
+
 # ---------------------------------------------------------------- pruning
 
 # -u after the parent was renamed: the record of the old path goes too.
