@@ -642,6 +642,9 @@ static int job_run(const struct job *j, int resfd)
 	struct pruner p;
 	int lk = lock_helpers(), model = 0, rc = lk < 0 ? lk : 0;
 
+	/* empty until pruner_init(): an early add refused by tell_pending
+	 * (the mount moved) reaches the pruning below with nothing read */
+	memset(&p, 0, sizeof(p));
 	if (!rc)
 		resfd = tell_pending(j, resfd, &rc);
 	if (!rc) {

@@ -146,6 +146,63 @@ test_utab_moved_before_record_undone() {
 	done
 }
 
+# The same move seen by the child itself: it reports -ESTALE before it has
+# read utab, and then must end cleanly, not go on to the pruning with
+# nothing read (that used a pruner never set up: a root process walking
+# stack garbage; seen as a general protection fault in prune()).  Traced
+# by root (strace -p), which sees how it ends.  (A user needs no root to
+# get there: its own earlier mount's child, waiting for libmount's utab
+# lock that the user holds, keeps byte 1 while the user renames.)
+moved_child_round() { # N: 0 done, 2 too slow
+	local child parent n=$1 log
+	u_mkdir "$H/p/m"
+	bg "lk$n" /usr/bin/python3 -c '
+import fcntl, os, sys, time
+fd = os.open("/run/fusermount3.lock", os.O_RDWR | os.O_CREAT, 0o600)
+fcntl.lockf(fd, fcntl.LOCK_EX, 1, 1, 0)  # byte 1: FM_LOCK_UTAB_OFF
+open(sys.argv[1], "w").close()
+time.sleep(40)' "$UT/lk$n.ready"
+	wait_for_file "$UT/lk$n.ready" 5 "$(bg_log "lk$n")"
+	bg "c$n" as_user "$FM_CLIENT" --helper "$FM" --mode classic --ready-file "$UT/c$n.ready" \
+		--timeout 30 "$H/p/m"
+	_asserted
+	poll_until 10 has_utab_child || fail "no utab child waiting; $(bg_log "c$n")"
+	child=$(helper_with_uid0)
+	parent=$(helper_parent_of "$child")
+	[ -n "$parent" ] || fail "no parent of the utab child $child"
+	kill -STOP "$parent"
+	bg "tr$n" strace -p "$child" -e trace=none -o "$T/tr$n.log"
+	poll_until 5 eval "! grep -q '^TracerPid:[[:space:]]*0\$' /proc/$child/status" ||
+		fail "strace did not attach to $child; $(bg_log "tr$n")"
+	as_user mv "$H/p" "$H/q" || fail "mv as $U"
+	kill "${BG[lk$n]}"
+	wait_exit "tr$n" 10
+	kill -CONT "$parent"
+	wait_exit "c$n" 10
+	log=$(cat "$T/tr$n.log")
+	echo "round $n: the child $child: $(tail -n 1 <<<"$log"); fmclient exit $BG_RC; $(bg_log "c$n")"
+	if grep -q 'killed by SIGKILL' <<<"$log"; then
+		echo "round $n: the child's time ran out first"
+		as_user "$FM" -u "$H/q/m" 2>/dev/null
+		as_user rm -rf "$H/q" || fail "rm as $U"
+		return 2
+	fi
+	assert_match "$log" '^\+\+\+ exited with [0-9]+ \+\+\+$' "how the utab child ended (strace)"
+	assert_match "$(cat "$T/c$n.err")" "moved before the mount was recorded" "helper stderr"
+	assert_not_mounted "$H/q/m"
+	assert_utab_empty
+}
+test_utab_moved_child_ends_cleanly() {
+	local n
+	[ -x /usr/bin/python3 ] || skip_missing "/usr/bin/python3"
+	need_cmd strace
+	need_client
+	for n in 1 2 3; do
+		moved_child_round "$n" && return 0
+		[ "$n" = 3 ] && fail "the child's time limit ran out before the test could let it go, three times"
+	done
+}
+
 # ---------------------------------------------------------------- timing
 
 # A mount's record is finished by the helper's child after the fd went to
