@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* utab.c - the libmount utab record of a mount; see include/utab.h. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -528,6 +529,51 @@ static int pruner_init(struct pruner *p, const struct job *j)
 	return 0;
 }
 
+/* --------------------------------------------------- leftover copies */
+
+/*
+ * libmount writes utab as a new copy, utab.XXXXXX (mkostemp), renamed over
+ * it, all under its lock.  A writer killed in between (a child of ours at
+ * its time limit: a user who holds libmount's lock until just before that
+ * can time it) leaves the copy behind, root's, in /run for good.  With
+ * libmount's lock taken here (never waited for) no writer is in between,
+ * so every such copy is a leftover: a few go with each job.
+ */
+static bool is_copy(int dfd, const char *name)
+{
+	static const char alnum[] = "abcdefghijklmnopqrstuvwxyz"
+				    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	const char *base = strrchr(FM_UTAB, '/') + 1;
+	size_t n = strlen(base);
+	struct stat st;
+
+	return strncmp(name, base, n) == 0 && name[n] == '.' &&
+	       strlen(name + n + 1) == 6 && strspn(name + n + 1, alnum) == 6 &&
+	       fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	       S_ISREG(st.st_mode) && st.st_uid == 0 && st.st_nlink == 1;
+}
+
+static void sweep_copies(const struct pruner *p)
+{
+	int lfd, n = 0;
+	DIR *d = NULL;
+	struct dirent *e;
+
+	if (!in_time(p))
+		return;
+	lfd = open(FM_UTAB ".lock", O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	if (lfd < 0)
+		return;
+	if (flock(lfd, LOCK_EX | LOCK_NB) == 0)
+		d = opendir(FM_UTAB_DIR);
+	while (d && n < FM_UTAB_PRUNE_MAX && (e = readdir(d)))
+		if (is_copy(dirfd(d), e->d_name) && unlinkat(dirfd(d), e->d_name, 0) == 0)
+			n++;
+	if (d)
+		closedir(d);
+	close(lfd);		/* and libmount's lock with it */
+}
+
 /* ------------------------------------------------------------ the job */
 
 /* The helpers' own lock (lockfile.h): from reading utab to the last
@@ -654,6 +700,8 @@ static int job_run(const struct job *j, int resfd)
 	report(resfd, rc);
 	if (lk >= 0 && !model)
 		prune(&p, j, false);
+	if (lk >= 0)
+		sweep_copies(&p);
 	if (lk >= 0) {
 		pruner_free(&p);
 		free(p.mine);
