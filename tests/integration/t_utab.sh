@@ -375,6 +375,49 @@ test_utab_leftover_copies_removed() {
 	assert_eq 300 "$(grep -c '^SRC=x' "$UTAB")" "foreign records in $UTAB"
 }
 
+# The utab child (all uids 0) holds byte 1, which every user's utab change
+# waits for, so it must never wait for a FUSE server: it reads the mounts
+# from the kernel by ID, never by a path.  With user_allow_other, A serves
+# ~/f with allow_other (root's processes may enter it) and never answers a
+# LOOKUP from a process whose uids are all 0; A's other mount is on
+# ~/f/hello.  A's -u -z of it (a plain -u needs the name validly cached,
+# which no entry of this server is): its utab child must not ask A's server (it
+# would sit in D, unkillable, byte 1 held until A lets go); V's mount
+# right after is recorded with no warning.
+test_utab_child_no_lookup_in_user_fs() {
+	need_client
+	set_fuse_conf user_allow_other
+	u_mkdir "$H/f"
+	as_user2 mkdir -p "$H2/m" || fail "mkdir as $U2"
+	# (unrecorded, under a file size limit: with no user's record of
+	# another target in utab, the child reads only the mounts stacked at
+	# the -u's name, which it looked up in the parent)
+	printf '#!/bin/sh\nulimit -f 0\nexec %s "$@"\n' "$FM" >"$UT/fsz0" && chmod 0755 "$UT/fsz0" ||
+		fail "cannot write $UT/fsz0"
+	bg f as_user "$FM_CLIENT" --helper "$UT/fsz0" --mode classic -o allow_other --stall-lookup-root \
+		--ready-file "$UT/f.ready" --timeout 50 "$H/f"
+	wait_for_file "$UT/f.ready" 10 "$(bg_log f)"
+	start_client g --mode classic --root-file "$H/f/hello"
+	assert_user_fuse_mount "$H/f/hello"
+	assert_eq 1 "$(utab_lines)" "records in $UTAB"
+	bg u as_user "$FM" -u -z "$H/f/hello"
+	poll_until 10 _not alive u
+	echo "A's -u -z: $(alive u && echo running || echo ended); $(bg_log u);" \
+		"server: $(grep -c '^stalled=' "$T/f.out") stalled;" \
+		"states of helper processes with all uids 0: $(for p in $(helper_pids); do
+			grep -qE '^Uid:\s+0\s+0\s+0\s+0$' "/proc/$p/status" && sed -n 's/^State:\s*//p' "/proc/$p/status"; done | tr '\n' ' ')"
+	bg v as_user2 "$FM_CLIENT" --helper "$FM" --mode classic --ready-file "$UT/v.ready" --timeout 30 "$H2/m"
+	wait_for_file "$UT/v.ready" 10 "$(bg_log v)"
+	echo "V's mount: $(bg_log v)"
+	assert_eq "" "$(grep '^stalled=' "$T/f.out")" "requests of A's server left unanswered"
+	wait_exit u 5
+	assert_eq 0 "$BG_RC" "A's -u -z"
+	assert_eq "" "$(cat "$T/v.err")" "stderr of V's mount"
+	assert_utab_user "$H2/m" "$U2"
+	assert_exit 0 as_user2 "$FM" -u "$H2/m"
+	assert_utab_empty
+}
+
 # ---------------------------------------------------------------- pruning
 
 # -u after the parent was renamed: the record of the old path goes too.

@@ -94,6 +94,7 @@ enum {
 	OPT_TIMEOUT, OPT_VERBOSE, OPT_NO_FALLBACK, OPT_EXPECT_PATH,
 	OPT_STALL_LOOKUP, OPT_STALL_OPEN, OPT_STALL_ON, OPT_STALL_READ,
 	OPT_STALL_ACCESS_ROOT,
+	OPT_STALL_LOOKUP_ROOT,
 };
 
 static const struct option long_opts[] = {
@@ -115,6 +116,7 @@ static const struct option long_opts[] = {
 	{ "stall-on", required_argument, NULL, OPT_STALL_ON },
 	{ "stall-read", no_argument, NULL, OPT_STALL_READ },
 	{ "stall-access-root", no_argument, NULL, OPT_STALL_ACCESS_ROOT },
+	{ "stall-lookup-root", no_argument, NULL, OPT_STALL_LOOKUP_ROOT },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -161,7 +163,9 @@ static void usage(FILE *f)
 		"  --stall-on NAME      stop answering once NAME is looked up\n"
 		"  --stall-read         never answer READ\n"
 		"  --stall-access-root  never answer ACCESS from a process of "
-		"real uid 0\n");
+		"real uid 0\n"
+		"  --stall-lookup-root  never answer LOOKUP from a process whose "
+		"uids are all 0\n");
 }
 
 /* ---- signals --------------------------------------------------------- */
@@ -261,6 +265,7 @@ static int parse_one(struct opts *o, int c, const char *arg)
 	case OPT_STALL_OPEN: o->srv.stall_open = 1; return 0;
 	case OPT_STALL_READ: o->srv.stall_read = 1; return 0;
 	case OPT_STALL_ACCESS_ROOT: o->srv.stall_access_root = 1; return 0;
+	case OPT_STALL_LOOKUP_ROOT: o->srv.stall_lookup_root = 1; return 0;
 	case OPT_INIT_DELAY:
 		return parse_num(arg, 0, 3600000, &o->srv.init_delay_ms);
 	case OPT_INIT_ERROR:

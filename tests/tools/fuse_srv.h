@@ -38,6 +38,9 @@ struct srv_conf {
 	int stall_read;		/* never answer READ; print stalled=read */
 	int stall_access_root;	/* never answer ACCESS from a process whose
 				 * real uid is 0; print stalled=access */
+	int stall_lookup_root;	/* never answer LOOKUP from a process whose
+				 * uids are all 0 (print stalled=lookup);
+				 * entries valid 0 s, so every walk asks */
 	int resend;		/* reattached: no INIT; FUSE_NOTIFY_RESEND first */
 };
 
