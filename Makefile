@@ -31,7 +31,8 @@ LIBS    := -ldl -pthread
 
 # B: where objects and test binaries go (build/asan for the sanitizer run)
 B       ?= build
-SRCS    := fusermount.c policy.c proto.c privs.c mounts.c utab.c mountdir.c unmount.c lockfile.c reattach.c \
+SRCS    := fusermount.c prepare.c finish.c mountmax.c guard.c watch.c mctx.c verdict.c unmount_cmd.c \
+	   policy.c proto.c privs.c mounts.c utab.c mountdir.c unmount.c lockfile.c reattach.c \
 	   mount_fsmount.c mount_legacy.c list.c log.c esc.c fusectl.c libmount_dl.c
 HDRS    := $(wildcard include/*.h)
 OBJS    := $(SRCS:%.c=$(B)/%.o)

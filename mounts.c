@@ -89,6 +89,32 @@ static int old_id_of(uint64_t id, uint64_t *old)
 	return 0;
 }
 
+/* fn(id, arg) for every mount below the mount root (FM_LSMT_ROOT: of
+ * this namespace; else root's children) until fn returns non-zero;
+ * -ENOSYS on kernels without listmount. */
+static int each_child_id(uint64_t root, int (*fn)(uint64_t id, void *arg), void *arg)
+{
+	uint64_t ids[512], last = 0;
+	long n;
+
+	do {
+		struct fm_mnt_id_req req = { .size = 24, .mnt_id = root, .param = last };
+
+		n = syscall(FM_NR_listmount, &req, ids, 512, 0);
+		if (n < 0)
+			return -errno;
+		for (long i = 0; i < n; i++) {
+			int r = fn(ids[i], arg);
+
+			if (r)
+				return r;
+		}
+		if (n > 0)
+			last = ids[n - 1];
+	} while (n == 512);
+	return 0;
+}
+
 /*
  * FUSE answers a process it does not let in (root, for a user's mount
  * without allow_other) with EACCES as soon as statx asks for anything,
@@ -98,31 +124,35 @@ static int old_id_of(uint64_t id, uint64_t *old)
  * carries it.  Old IDs are unique among live mounts, so it is the same
  * mount.  Before Linux 6.8 the old ID is the reference (-ENOSYS here).
  */
+struct old_match {
+	uint64_t old, found;
+};
+
+static int is_old(uint64_t id, void *arg)
+{
+	struct old_match *m = arg;
+	uint64_t old;
+
+	if (old_id_of(id, &old) || old != m->old)
+		return 0;
+	m->found = id;
+	return 1;
+}
+
 static int unique_at(int dirfd, const char *name, int flags, uint64_t *out)
 {
-	uint64_t ids[512], last = 0, old = 0, again, found = 0;
-	long n;
-	int e = old_id_at(dirfd, name, flags, &old);
+	struct old_match m = { 0, 0 };
+	uint64_t again = 0;
+	int e = old_id_at(dirfd, name, flags, &m.old);
 
-	if (e)
+	if (!e)
+		e = each_child_id(FM_LSMT_ROOT, is_old, &m);
+	if (e < 0)
 		return e;
-	do {
-		struct fm_mnt_id_req req = { .size = 24, .mnt_id = FM_LSMT_ROOT,
-					     .param = last };
-
-		n = syscall(FM_NR_listmount, &req, ids, 512, 0);
-		if (n < 0)
-			return -errno;
-		for (long i = 0; i < n && !found; i++)
-			if (old_id_of(ids[i], &again) == 0 && again == old)
-				found = ids[i];
-		if (n > 0)
-			last = ids[n - 1];
-	} while (!found && n == 512);
-	if (!found || old_id_at(dirfd, name, flags, &again) || again != old ||
-	    old_id_of(found, &again) || again != old)
+	if (!m.found || old_id_at(dirfd, name, flags, &again) || again != m.old ||
+	    old_id_of(m.found, &again) || again != m.old)
 		return -ENOENT;
-	*out = found;
+	*out = m.found;
 	return 0;
 }
 
@@ -342,32 +372,6 @@ static int fuse_mount_owner(uint64_t id, bool *has_uid, uid_t *uid)
 	return r;
 }
 
-/* fn(id, arg) for every mount below the mount root (FM_LSMT_ROOT: of
- * this namespace; else root's children) until fn returns non-zero;
- * -ENOSYS on kernels without listmount. */
-static int each_child_id(uint64_t root, int (*fn)(uint64_t id, void *arg), void *arg)
-{
-	uint64_t ids[512], last = 0;
-	long n;
-
-	do {
-		struct fm_mnt_id_req req = { .size = 24, .mnt_id = root, .param = last };
-
-		n = syscall(FM_NR_listmount, &req, ids, 512, 0);
-		if (n < 0)
-			return -errno;
-		for (long i = 0; i < n; i++) {
-			int r = fn(ids[i], arg);
-
-			if (r)
-				return r;
-		}
-		if (n > 0)
-			last = ids[n - 1];
-	} while (n == 512);
-	return 0;
-}
-
 struct fuse_count {
 	uid_t uid;
 	long total, mine;
@@ -511,30 +515,26 @@ static int fuse_by_statmount(uint64_t id, fuse_mount_fn fn, void *arg, int *r)
 	return e;
 }
 
+struct fuse_each {
+	fuse_mount_fn fn;
+	void *arg;
+};
+
+static int fuse_one(uint64_t id, void *arg)
+{
+	const struct fuse_each *w = arg;
+	int r = 0, e = fuse_by_statmount(id, w->fn, w->arg, &r);
+
+	if (e < 0 && e != -ENOENT)	/* ENOENT: gone meanwhile */
+		return e;
+	return r;
+}
+
 static int each_listmount(fuse_mount_fn fn, void *arg)
 {
-	uint64_t ids[512], last = 0;
-	long n;
+	struct fuse_each w = { fn, arg };
 
-	do {
-		struct fm_mnt_id_req req = { .size = 24, .mnt_id = FM_LSMT_ROOT,
-					     .param = last };
-
-		n = syscall(FM_NR_listmount, &req, ids, 512, 0);
-		if (n < 0)
-			return -errno;
-		for (long i = 0; i < n; i++) {
-			int r = 0, e = fuse_by_statmount(ids[i], fn, arg, &r);
-
-			if (e < 0 && e != -ENOENT)	/* ENOENT: gone meanwhile */
-				return e;
-			if (r)
-				return r;
-		}
-		if (n > 0)
-			last = ids[n - 1];
-	} while (n == 512);
-	return 0;
+	return each_child_id(FM_LSMT_ROOT, fuse_one, &w);
 }
 
 /* 1 and fn's verdict in *r for a FUSE entry of mountinfo, else 0. */

@@ -183,6 +183,35 @@ static int still_at_name(const struct um_act *a, bool cached)
 	return e ? -ESTALE : 0;
 }
 
+/*
+ * Is nothing mounted on the root of the checked mount (a->ref)?  0, or
+ * -EBUSY, or -errno.  umount2 of /proc/self/fd/N does not remove the mount
+ * N is open on but the top of what is stacked on that mount's root (the
+ * kernel follows the mounts on the last component of an unmount, after
+ * /proc's link too): someone else's mount, or, once that is gone, what
+ * another user's -u checked.  What cannot be told (no statmount's unique
+ * IDs before Linux 6.8, the mount gone) is left to umount2, as before.
+ */
+static int nothing_on_top(const struct um_act *a)
+{
+	struct mnt_list down = { 0 }, up = { 0 };
+	struct mnt_info mi = { .target = NULL };
+	int e = mounts_info(&a->ref, &mi);
+	size_t up_n, down_n;
+
+	if (!e)
+		e = mounts_list_stack(&a->ref, mi.target, false, &down);
+	if (!e)
+		e = mounts_list_stack(&a->ref, mi.target, true, &up);
+	up_n = up.n;
+	down_n = down.n;
+	mounts_list_free(&up);
+	mounts_list_free(&down);
+	mounts_info_free(&mi);
+	/* anything else it cannot tell: umount2 decides, as before */
+	return !e && up_n != down_n ? -EBUSY : 0;
+}
+
 /* ----------------------------------------------------------- the lock */
 
 /*
@@ -267,24 +296,27 @@ static int umount_act(const struct um_act *a)
 /*
  * The locked part: the last look at the name (non-lazy), then umount2,
  * with the lock held from that look on (lockfd -1: no lock).  A name that
- * is not in the dcache is looked up normally first, outside the lock.
+ * is not in the dcache is looked up normally first, under the lock too:
+ * that lookup may ask the parent's filesystem, whose server can keep the
+ * child for good; the lock lets only one child per owner wait there (the
+ * children are root's, not counted in the caller's RLIMIT_NPROC).
  */
 static int act_locked_timed(const struct um_act *a, int lockfd)
 {
 	int e = 0;
 
 	for (int i = 0; i < FM_CACHED_TRIES; i++) {
-		if (a->mfd < 0) {
-			bound(FM_LOOKUP_SEC);
-			e = still_at_name(a, false);
-			if (e)
-				return e == -EACCES ? UMC_PRIVATE : UMC_GONE;
-		}
 		if (lockfd >= 0) {
 			e = lock_take(lockfd, lock_unmount_off(a->owner), 1,
 				      lock_deadline(FM_LOCK_TIMEOUT_MS));
 			if (e)
 				return e == -ETIMEDOUT ? UMC_LOCK_TIMEOUT : -e;
+		}
+		if (a->mfd < 0) {
+			bound(FM_LOOKUP_SEC);
+			e = still_at_name(a, false);
+			if (e)	/* the child's end lets its lock go */
+				return e == -EACCES ? UMC_PRIVATE : UMC_GONE;
 		}
 		bound(FM_LOCK_HOLD_SEC);
 		e = a->mfd >= 0 ? 0 : still_at_name(a, true);
@@ -294,6 +326,8 @@ static int act_locked_timed(const struct um_act *a, int lockfd)
 		if (lockfd >= 0)
 			lock_release(lockfd, lock_unmount_off(a->owner), 1);
 	}
+	if (!e && a->mfd >= 0)
+		e = nothing_on_top(a) ? -ESTALE : 0;
 	if (e)
 		return e == -EAGAIN ? UMC_AGAIN : UMC_GONE;
 	return umount_act(a);

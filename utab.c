@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
@@ -443,36 +444,35 @@ static bool others_to_check(const struct pruner *p)
 	return false;
 }
 
-/* Is the directory dirfd in a FUSE filesystem?  Its server could leave a
- * lookup there unanswered for good: the child in D, unkillable, with
- * byte 1 that every user's utab change waits for.  Asked of the kernel by
- * the directory's own mount, nothing looked up; when in doubt, yes. */
-static bool in_fuse(int dirfd)
-{
-	struct mnt_ref dir;
-	struct mnt_info mi;
-	bool fuse;
-
-	if (mounts_id_at(dirfd, "", &dir) || mounts_info(&dir, &mi))
-		return true;
-	fuse = mounts_is_fuse(&mi);
-	mounts_info_free(&mi);
-	return fuse;
-}
-
 /* A mount of the chain on the job's target: the new mount, or (-u)
  * what its directory shows at its name now, the mount below the path if
  * nothing is left on it.  One name looked up in a pinned directory, after
- * utab was read: every live mount with a record in it is visible.  Not in
- * a FUSE directory (then every mount of the namespace is read instead). */
+ * utab was read: every live mount with a record in it is visible.  From
+ * the dcache alone: a lookup may ask the directory's filesystem, a user's
+ * FUSE server, which could keep this child, all uids 0 and holding the
+ * helpers' lock of every user, for good (no signal ends a request the
+ * server has read).  Not cached (or before Linux 5.12): the whole list. */
 static bool job_stack(const struct job *j, struct mnt_ref *from)
 {
+	struct open_how how = {
+		.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
+		.resolve = RESOLVE_CACHED | RESOLVE_NO_MAGICLINKS,
+	};
+	bool ok;
+	int fd;
+
 	if (j->add) {
 		*from = *j->ref;
 		return true;
 	}
-	return j->dirfd >= 0 && !in_fuse(j->dirfd) &&
-	       mounts_id_at(j->dirfd, j->last, from) == 0;
+	if (j->dirfd < 0)
+		return false;
+	fd = (int)syscall(SYS_openat2, j->dirfd, j->last, &how, sizeof(how));
+	if (fd < 0)
+		return false;
+	ok = mounts_id_at(fd, "", from) == 0;
+	close(fd);
+	return ok;
 }
 
 /* Every mount of the namespace costs a statmount (about 1 us): when only

@@ -36,7 +36,7 @@
  *                       mount's user_id=, 0 for any other mount), held by
  *                       every unmount the helper makes (-u, -u -z, the
  *                       auto_unmount watcher, undoing a mount) from its
- *                       last look at the mount through umount2 (unmount.c,
+ *                       looks at the mount through umount2 (unmount.c,
  *                       unmount.h).
  *   2^34 + ns<<44 + uid<<12 + k
  *                       FM_LOCK_SLOT_OFF: attach slots, k < 4096 of them
@@ -55,7 +55,7 @@
  * stop holds it: its real and saved uids are 0 (no signal of the caller's
  * reaches it), it opens the file itself (no other descriptor keeps its
  * lock alive once it is gone) and it ends itself by SIGALRM (default
- * action) after 2 s at most, which a task in a frozen cgroup v2 obeys too
+ * action) after 12 s at most, which a task in a frozen cgroup v2 obeys too
  * (a fatal signal ends a frozen task).  Only the cgroup v1 freezer, a
  * root-owned hierarchy, could hold it longer; and so can a FUSE server
  * that has read a request of the child and never answers (no signal ends

@@ -5,7 +5,7 @@
  * mount_fsmount.c  fsopen -> fsconfig... -> CMD_CREATE -> fsmount ->
  *                  move_mount onto the pinned mountpoint fd.  Returns
  *                  -ENOSYS when the kernel lacks the new API; the caller
- *                  (fusermount.c alone) then decides to use:
+ *                  (finish.c alone) then decides to use:
  * mount_legacy.c   mount(2) onto /proc/self/fd/<pinned fd>.
  *
  * Neither backend decides policy or prints; both re-apply nosuid,nodev

@@ -15,8 +15,15 @@
  *   without the lock if the lock or its child cannot be had, e.g. under
  *   the caller's RLIMIT_NPROC, since the mount must not stay) detaches
  *   through that fd: umount2("/proc/self/fd/N", MNT_DETACH) acts on
- *   exactly that mount wherever it is, or fails (EINVAL) once it is no
- *   longer attached; whatever is mounted underneath is never touched.
+ *   that mount wherever it is, or fails (EINVAL) once it is no longer
+ *   attached; whatever is mounted underneath is never touched.  But the
+ *   kernel follows the mounts on an unmount's last component, after
+ *   /proc's link too: with anything mounted on the checked mount's root
+ *   it removes the top of that stack instead (someone else's mount, and
+ *   then, for another user's -u of that one, what is under it).  So the
+ *   locked child refuses a lazy unmount (as "not found") while anything
+ *   is mounted on the checked mount (statmount; not checked before Linux
+ *   6.8; t_identity.sh, test_id_lock_stack_detach_on_top).
  *   (This one umount2 necessarily follows the /proc magic link: with
  *   UMOUNT_NOFOLLOW the kernel would look at the link itself and refuse.
  *   Without /proc the helper refuses rather than use the name.)
@@ -30,19 +37,26 @@
  *   answers even to a process that is not its owner, without its server)
  *   with the checked mount's, and sees the checked mount still attached
  *   by its unique ID: old IDs are unique among live mounts, and the open
- *   fd keeps the one at the name alive.  If the name is not cached the
- *   lock is let go, the name is looked up normally (this may ask the
- *   parent's filesystem) and the whole is tried again (5 times at most).
+ *   fd keeps the one at the name alive.  Before it, the child looks the
+ *   name up normally, under the lock too (this may ask the parent's
+ *   filesystem, whose server can then keep that child for good: the lock
+ *   lets one child per owner wait there, not one per -u; children of real
+ *   uid 0 do not count against the caller's RLIMIT_NPROC; t_identity.sh,
+ *   test_id_lock_children_pile_up).  If the name is then not cached the
+ *   lock is let go and the whole is tried again (5 times at most).
  * - Every unmount the helper makes holds one exclusive lock (a byte of
  *   /run/fusermount3.lock per owner of the mount: 2^33 + its user_id=, 0
  *   for a mount that is not FUSE; see lockfile.h) from that last look
  *   through umount2, so no other helper unmount can change what is
  *   mounted at the name in between: what is at the name is the checked
  *   mount, and only its owner's helpers and root's can remove it, all of
- *   them under that byte.  The lock is held by a child whose real and
+ *   them under that byte (a lazy unmount of a mount under it could take
+ *   it along, but is refused while anything is on that mount, see
+ *   above).  The lock is held by a child whose real and
  *   saved uids are 0 (the caller cannot stop it), which opened the lock
  *   file itself (its lock ends with it), and it is bounded: 5 s to get it
- *   (then the unmount is refused), 2 s to hold it (the child dies by
+ *   (then the unmount is refused), 10 s for the lookup and 2 s from the
+ *   last look to umount2 (the child dies by
  *   SIGALRM, which ends a task in a frozen cgroup v2 and a wait for a FUSE
  *   request the server has not read yet, but not one it has read).  The
  *   liveness probe of the watcher and every ordinary lookup happen

@@ -56,6 +56,8 @@ need_cmd() {
 		command -v "$c" >/dev/null 2>&1 || skip_missing "command '$c' (install its package)"
 	done
 }
+# strace, or SKIP (FAIL in CI) without it
+need_strace() { need_cmd strace; }
 need_client() {
 	[ -n "${FM_CLIENT:-}" ] && [ -x "$FM_CLIENT" ] ||
 		skip_missing "FM_CLIENT (tests/tools/fmclient not built; FM_CLIENT='${FM_CLIENT:-}')"

@@ -192,9 +192,6 @@ stub() {
 }
 stub_line() { grep -E "^$1" <<<"$OUT" | head -n 1; } # PREFIX
 
-# strace, or SKIP (FAIL in CI) without it
-need_strace() { need_cmd strace; }
-
 # An overlay on /etc (this namespace only), so that /etc/mtab & co. can be
 # replaced; fuse.conf is bound over it again.
 atk_etc_overlay() {

@@ -349,6 +349,193 @@ test_id_lock_starvation() {
 	assert_user_fuse_mount "$H/f/hello"
 }
 
+# ------------------------------------------------ the unmount lock: a stack
+
+# Two users' mounts stacked on a mount of root's.  Root's tmpfs (its root
+# 0777, not sticky: a shared scratch mount) on $H/x; B's FUSE mount with
+# allow_other and a 0777 root on it; A's FUSE mount on top of B's.  B runs
+# -u -z twice; each checks B's mount while it is the top one and is held
+# (B stops its own helper: here strace, at the lock file) before it
+# detaches it.  A mounts on top meanwhile, and A's -u checks A's mount and
+# is held in umount2 (strace, 1.5 s, within the 2 s its child may hold the
+# lock).  B's two -u -z go on.  umount2("/proc/self/fd/N") does not act on
+# the mount N is open on but on the top of what is stacked on that
+# mount's root (the kernel follows the mounts on the last component of an
+# unmount, also after /proc's link): B's first -u -z removed A's mount,
+# B's second its own, and A's -u, under A's byte only, then root's tmpfs.
+# Every mount must go only by its owner's helper: A's only by A's -u (it
+# is still on top while that is held), root's stays, B's may go by B's.
+ID_STACK_HOLD_US=1500000
+# fm-timeout: test_id_lock_stack_detach_on_top 60
+test_id_lock_stack_detach_on_top() {
+	local p bpids="" child="" k
+	need_cmd strace
+	need_client
+	set_fuse_conf user_allow_other
+	u_mkdir "$H/x"
+	mount -t tmpfs -o size=1m,mode=0777 fmtest-rt "$H/x" || fail "cannot mount a tmpfs on $H/x"
+	at_cleanup umount -l "$H/x"
+	start_client b --as2 --mode classic -o allow_other --dir-mode 0777 "$H/x"
+	assert_user_fuse_mount "$H/x" '' "$UID2"
+	# B's -u -z, each stopped after its check, before its child (which
+	# opens the lock file itself)
+	for k in 1 2; do
+		bg "bz$k" strace -qq -o /dev/null -P /run/fusermount3.lock -e trace=openat \
+			-e inject=openat:signal=SIGSTOP:when=1 \
+			"${AS_USER2[@]}" ASAN_OPTIONS=detect_leaks=0 "$FM" -u -z "$H/x"
+	done
+	_asserted
+	poll_until 10 eval '[ "$(for p in $(helper_pids); do grep -lE "^State:\s+[tT]" /proc/$p/status; done 2>/dev/null | wc -l)" -ge 2 ]' ||
+		fail "B's -u -z never stopped after their check; $(bg_log bz1)"
+	for p in $(helper_pids); do
+		grep -qE '^State:\s+[tT]' "/proc/$p/status" 2>/dev/null && bpids+="$p "
+	done
+	start_client a --mode classic "$H/x"
+	assert_user_fuse_mount "$H/x"
+	bg u strace -f -qq -o /dev/null -e trace=umount2 -e inject=umount2:delay_enter=$ID_STACK_HOLD_US \
+		"${AS_USER[@]}" ASAN_OPTIONS=detect_leaks=0 "$FM" -u "$H/x"
+	for _ in $(seq 60); do
+		for p in $(helper_pids); do
+			grep -qE "^Uid:\s+0\s+$UID1\s+0\s+$UID1$" "/proc/$p/status" 2>/dev/null &&
+				grep -qE '^CapEff:\s+0000000000200000$' "/proc/$p/status" && child=$p
+		done
+		[ -n "$child" ] && break
+		sleep 0.05
+	done
+	[ -n "$child" ] || fail "A's -u never reached umount2; $(bg_log u)"
+	echo "stack while A's -u is held: $(id_stack "$H/x")"
+	# shellcheck disable=SC2086
+	kill -CONT $bpids
+	wait_exit bz1 10
+	echo "B's first -u -z: exit $BG_RC: $(cat "$T/bz1.err")"
+	wait_exit bz2 10
+	echo "B's second -u -z: exit $BG_RC: $(cat "$T/bz2.err")"
+	echo "stack after B's: $(id_stack "$H/x")"
+	# A's mount goes only by A's -u: while that is held, it is on top
+	# (a single lock for all would have B's wait for A's -u instead)
+	if alive u; then
+		assert_user_fuse_mount "$H/x"
+	fi
+	wait_exit u 10
+	echo "A's held -u: exit $BG_RC: $(cat "$T/u.err")"
+	echo "stack at the end: $(id_stack "$H/x")"
+	assert_root_tmpfs "$H/x"
+	case $(id_stack "$H/x") in
+	"tmpfs fmtest-rt;") ;;
+	"tmpfs fmtest-rt;fuse /dev/fuse;") assert_user_fuse_mount "$H/x" '' "$UID2" ;;
+	*) fail "mounts on $H/x at the end: '$(id_stack "$H/x")'" ;;
+	esac
+	while is_mounted "$H/x" && [ "$(id_stack "$H/x")" != "tmpfs fmtest-rt;" ]; do
+		abort_fuse "$H/x"; umount -l "$H/x" || break
+	done
+	wait_exit a 5
+	wait_exit b 5
+}
+
+# ------------------------------------------------ the unmount lock: pile-up
+
+# Can one user pile up root's processes that never end?  A's server (with
+# allow_other) gives its entries for 0 s and never answers a LOOKUP from a
+# process whose real uid is 0: the locked child's lookup of the name (the
+# one outside the dcache, looked up again before the lock) waits for ever,
+# and once the server has read it no signal ends the child.  Its real uid
+# is 0, so it does not count against A's RLIMIT_NPROC; A kills each of its
+# own helpers (same uid) as soon as it waits for its child.  With
+# `ulimit -u ID_PILE_NPROC`, A starts ID_PILE_N such -u.  At most one
+# child of A's may be left (the one waiting for the server); on main they
+# piled up, one per -u, beyond A's RLIMIT_NPROC (pid_max is the only
+# bound, for everyone).
+ID_PILE_N=60
+ID_PILE_NPROC=30
+# fm-timeout: test_id_lock_children_pile_up 120
+test_id_lock_children_pile_up() {
+	local n kb0 kb1
+	need_client
+	set_fuse_conf user_allow_other
+	u_mkdir "$H/f"
+	start_client f --mode classic -o allow_other --stall-lookup-root --timeout 110 "$H/f"
+	start_client g --mode classic --root-file "$H/f/hello"
+	assert_user_fuse_mount "$H/f/hello"
+	kb0=$(awk '/^MemAvailable:/ { print $2 }' /proc/meminfo)
+	as_user bash -c '
+		ulimit -u "$4" || exit 9
+		for ((i = 0; i < $3; i++)); do
+			"$1" -u "$2" 2>/dev/null &
+			p=$!
+			# its locked child is there (and asking the server), or
+			# the helper ended
+			for ((k = 0; k < 100; k++)); do
+				[ -n "$(pgrep -P $p)" ] && break
+				kill -0 $p 2>/dev/null || break
+				sleep 0.02
+			done
+			sleep 0.2
+			kill -KILL $p 2>/dev/null
+			wait $p 2>/dev/null
+		done
+		echo "attack loop done"' sh "$FM" "$H/f/hello" "$ID_PILE_N" "$ID_PILE_NPROC" ||
+		fail "the attack loop failed"
+	_asserted
+	# children still waiting for the lock give up after 5 s (A's server
+	# lives on: fmclient's --timeout is longer than this test)
+	poll_until 8 eval '[ "$(id_locked_children | wc -w)" -le 1 ]'
+	n=$(id_locked_children | wc -w)
+	kb1=$(awk '/^MemAvailable:/ { print $2 }' /proc/meminfo)
+	echo "stalled LOOKUPs: $(grep -c '^stalled=lookup' "$T/f.out"); A's root children left: $n" \
+		"(ulimit -u $ID_PILE_NPROC, $ID_PILE_N -u); MemAvailable change $((kb1 - kb0)) kB"
+	abort_fuse "$H/f"
+	poll_until 10 eval '[ -z "$(id_locked_children)" ]' || fail "A's children did not end after the abort: $(id_locked_children)"
+	umount -l "$H/f/hello" 2>/dev/null
+	umount -l "$H/f" 2>/dev/null
+	assert_eq 1 "$((n <= 1))" "A's root children left in the server ($n, A's RLIMIT_NPROC $ID_PILE_NPROC)"
+}
+
+# The utab child (all uids 0) after A's -u -z looks the name up again in
+# the directory it was in, holding the helpers' utab lock (byte 1, one for
+# all users).  A's server, as above, never answers a LOOKUP from real uid
+# 0: that child then waits for good with the lock.  B's mount and -u
+# elsewhere must still record and forget their utab entries, without a
+# warning; A's -u -z itself has done its unmount.
+# fm-timeout: test_id_utab_child_parked 90
+test_id_utab_child_parked() {
+	local p n=0 rc
+	need_client
+	set_fuse_conf user_allow_other
+	[ -e /run/mount/utab ] || skip "no /run/mount/utab"
+	u_mkdir "$H/f"
+	as_user2 mkdir -p "$H2/m" || fail "mkdir as $U2"
+	start_client f --mode classic -o allow_other --stall-lookup-root --timeout 80 "$H/f"
+	# A's server mount without its record (as after a utab update that
+	# timed out, t29_utab_lock_held_by_a_user; /run is the test's own):
+	# then A's -u -z of the mount in it is the only user record, and its
+	# utab child looks the name up
+	: >/run/mount/utab
+	start_client g --mode classic --root-file "$H/f/hello"
+	assert_user_fuse_mount "$H/f/hello"
+	bg az as_user "$FM" -u -z "$H/f/hello"
+	sleep 2	# the utab child's 1.5 s are over
+	echo "LOOKUPs of real uid 0 stalled in A's server: $(grep -c '^stalled=lookup' "$T/f.out")"
+	echo "A's -u -z still running: $(alive az && echo yes || echo no); mounts on $H/f/hello: $(id_stack "$H/f/hello")"
+	assert_not_mounted "$H/f/hello"
+	for p in $(helper_pids); do
+		grep -qE "^Uid:\s+0\s+0\s+0\s+0$" "/proc/$p/status" 2>/dev/null && n=$((n + 1))
+	done
+	echo "helper processes with all uids 0 left: $n"
+	start_client v --as2 --mode classic "$H2/m"
+	echo "B's mount: $(cat "$T/v.err")"
+	assert_utab_user "$H2/m" "$U2"
+	assert_exit 0 as_user2 "$FM" -u "$H2/m"
+	assert_eq "" "$ERR" "stderr of B's -u"
+	assert_utab_lacks "$H2/m"
+	wait_exit v 5
+	alive az && rc=running || { wait_exit az 1; rc=$BG_RC; }
+	abort_fuse "$H/f"
+	wait_exit az 10
+	echo "A's -u -z: exit $BG_RC: $(cat "$T/az.err")"
+	umount -l "$H/f" 2>/dev/null
+	assert_eq 0 "$rc" "A's -u -z, before its server was aborted"
+}
+
 # ------------------------------------------------ issue 12: UMOUNT_NOFOLLOW
 
 # Installed without any privilege the helper only asks the kernel, which

@@ -379,7 +379,7 @@ test_utab_leftover_copies_removed() {
 # waits for, so it must never wait for a FUSE server: it reads the mounts
 # from the kernel by ID, never by a path.  With user_allow_other, A serves
 # ~/f with allow_other (root's processes may enter it) and never answers a
-# LOOKUP from a process whose uids are all 0; A's other mount is on
+# LOOKUP from a process whose real uid is 0; A's other mount is on
 # ~/f/hello.  A's -u -z of it (a plain -u needs the name validly cached,
 # which no entry of this server is): its utab child must not ask A's server (it
 # would sit in D, unkillable, byte 1 held until A lets go); V's mount

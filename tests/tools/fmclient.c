@@ -95,6 +95,7 @@ enum {
 	OPT_STALL_LOOKUP, OPT_STALL_OPEN, OPT_STALL_ON, OPT_STALL_READ,
 	OPT_STALL_ACCESS_ROOT,
 	OPT_STALL_LOOKUP_ROOT,
+	OPT_DIR_MODE,
 };
 
 static const struct option long_opts[] = {
@@ -117,6 +118,7 @@ static const struct option long_opts[] = {
 	{ "stall-read", no_argument, NULL, OPT_STALL_READ },
 	{ "stall-access-root", no_argument, NULL, OPT_STALL_ACCESS_ROOT },
 	{ "stall-lookup-root", no_argument, NULL, OPT_STALL_LOOKUP_ROOT },
+	{ "dir-mode", required_argument, NULL, OPT_DIR_MODE },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -164,8 +166,11 @@ static void usage(FILE *f)
 		"  --stall-read         never answer READ\n"
 		"  --stall-access-root  never answer ACCESS from a process of "
 		"real uid 0\n"
-		"  --stall-lookup-root  never answer LOOKUP from a process whose "
-		"uids are all 0\n");
+		"  --stall-lookup-root  entries valid 0 s; never answer LOOKUP "
+		"from a process\n"
+		"                       of real uid 0\n"
+		"  --dir-mode MODE      permission bits of the root directory "
+		"(octal, 0755)\n");
 }
 
 /* ---- signals --------------------------------------------------------- */
@@ -266,6 +271,15 @@ static int parse_one(struct opts *o, int c, const char *arg)
 	case OPT_STALL_READ: o->srv.stall_read = 1; return 0;
 	case OPT_STALL_ACCESS_ROOT: o->srv.stall_access_root = 1; return 0;
 	case OPT_STALL_LOOKUP_ROOT: o->srv.stall_lookup_root = 1; return 0;
+	case OPT_DIR_MODE: {
+		char *end;
+		long m = strtol(arg, &end, 8);
+
+		if (!*arg || *end || m < 1 || m > 07777)
+			return -1;
+		o->srv.dir_mode = (int)m;
+		return 0;
+	}
 	case OPT_INIT_DELAY:
 		return parse_num(arg, 0, 3600000, &o->srv.init_delay_ms);
 	case OPT_INIT_ERROR:

@@ -100,7 +100,7 @@ static void fill_attr(const struct srv *s, uint64_t id, struct fuse_attr *a)
 	a->atime = a->mtime = a->ctime = (uint64_t)s->t0;
 	a->blksize = 4096;
 	if (node_kind(s, id) == K_DIR) {
-		a->mode = S_IFDIR | 0755;
+		a->mode = S_IFDIR | (s->conf.dir_mode ? (unsigned int)s->conf.dir_mode : 0755);
 		a->nlink = 2;
 		a->size = 4096;
 		a->blocks = 8;
@@ -329,31 +329,12 @@ static int from_real_root(const struct req *q)
 	return ruid == 0;
 }
 
-/* Are all uids of the requesting process 0?  (The helper's utab child.) */
-static int from_all_root(const struct req *q)
-{
-	char path[64], line[256];
-	unsigned int u[4] = { 1, 1, 1, 1 };
-	int n = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%u/status", q->h.pid);
-	f = fopen(path, "re");
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if ((n = sscanf(line, "Uid: %u %u %u %u", &u[0], &u[1], &u[2], &u[3])) == 4)
-			break;
-	fclose(f);
-	return n == 4 && !u[0] && !u[1] && !u[2] && !u[3];
-}
-
 static int dispatch(struct srv *s, const struct req *q)
 {
-	if (s->conf.stall_lookup_root && q->h.opcode == FUSE_LOOKUP &&
-	    from_all_root(q))
-		return stall(q);
 	if (s->conf.stall_access_root && q->h.opcode == FUSE_ACCESS &&
+	    from_real_root(q))
+		return stall(q);
+	if (s->conf.stall_lookup_root && q->h.opcode == FUSE_LOOKUP &&
 	    from_real_root(q))
 		return stall(q);
 	if (s->conf.stall_open &&

@@ -38,9 +38,11 @@ struct srv_conf {
 	int stall_read;		/* never answer READ; print stalled=read */
 	int stall_access_root;	/* never answer ACCESS from a process whose
 				 * real uid is 0; print stalled=access */
-	int stall_lookup_root;	/* never answer LOOKUP from a process whose
-				 * uids are all 0 (print stalled=lookup);
-				 * entries valid 0 s, so every walk asks */
+	int dir_mode;		/* permission bits of the root directory (0:
+				 * 0755) */
+	int stall_lookup_root;	/* entries valid for 0 s; never answer LOOKUP
+				 * from a process whose real uid is 0; print
+				 * stalled=lookup */
 	int resend;		/* reattached: no INIT; FUSE_NOTIFY_RESEND first */
 };
 
