@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* utab.c - the libmount utab record of a mount; see include/utab.h. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -550,6 +551,51 @@ static int pruner_init(struct pruner *p, const struct job *j)
 	return 0;
 }
 
+/* --------------------------------------------------- leftover copies */
+
+/*
+ * libmount writes utab as a new copy, utab.XXXXXX (mkostemp), renamed over
+ * it, all under its lock.  A writer killed in between (a child of ours at
+ * its time limit: a user who holds libmount's lock until just before that
+ * can time it) leaves the copy behind, root's, in /run for good.  With
+ * libmount's lock taken here (never waited for) no writer is in between,
+ * so every such copy is a leftover: a few go with each job.
+ */
+static bool is_copy(int dfd, const char *name)
+{
+	static const char alnum[] = "abcdefghijklmnopqrstuvwxyz"
+				    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	const char *base = strrchr(FM_UTAB, '/') + 1;
+	size_t n = strlen(base);
+	struct stat st;
+
+	return strncmp(name, base, n) == 0 && name[n] == '.' &&
+	       strlen(name + n + 1) == 6 && strspn(name + n + 1, alnum) == 6 &&
+	       fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	       S_ISREG(st.st_mode) && st.st_uid == 0 && st.st_nlink == 1;
+}
+
+static void sweep_copies(const struct pruner *p)
+{
+	int lfd, n = 0;
+	DIR *d = NULL;
+	struct dirent *e;
+
+	if (!in_time(p))
+		return;
+	lfd = open(FM_UTAB ".lock", O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	if (lfd < 0)
+		return;
+	if (flock(lfd, LOCK_EX | LOCK_NB) == 0)
+		d = opendir(FM_UTAB_DIR);
+	while (d && n < FM_UTAB_PRUNE_MAX && (e = readdir(d)))
+		if (is_copy(dirfd(d), e->d_name) && unlinkat(dirfd(d), e->d_name, 0) == 0)
+			n++;
+	if (d)
+		closedir(d);
+	close(lfd);		/* and libmount's lock with it */
+}
+
 /* ------------------------------------------------------------ the job */
 
 /* The helpers' own lock (lockfile.h): from reading utab to the last
@@ -664,6 +710,9 @@ static int job_run(const struct job *j, int resfd)
 	struct pruner p;
 	int lk = lock_helpers(), model = 0, rc = lk < 0 ? lk : 0;
 
+	/* empty until pruner_init(): an early add refused by tell_pending
+	 * (the mount moved) reaches the pruning below with nothing read */
+	memset(&p, 0, sizeof(p));
 	if (!rc)
 		resfd = tell_pending(j, resfd, &rc);
 	if (!rc) {
@@ -673,6 +722,8 @@ static int job_run(const struct job *j, int resfd)
 	report(resfd, rc);
 	if (lk >= 0 && !model)
 		prune(&p, j, false);
+	if (lk >= 0)
+		sweep_copies(&p);
 	if (lk >= 0) {
 		pruner_free(&p);
 		free(p.mine);
@@ -724,14 +775,18 @@ static int child_ended(pid_t pid, int timeout_ms)
 }
 
 /* In the child: nothing of the caller's stays open (no /dev/fuse fd, no
- * socket), but the result pipe (fd 3) and the job's directory (fd 4). */
+ * socket, not its stdio: 0-2 are /dev/null), but the result pipe (fd 3)
+ * and the job's directory (fd 4). */
 static int keep_fds(int resfd, struct job *j)
 {
-	int dir = j->dirfd >= 0 ? fcntl(j->dirfd, F_DUPFD_CLOEXEC, 5) : -1;
+	int dir = j->dirfd >= 0 ? fcntl(j->dirfd, F_DUPFD_CLOEXEC, 5) : -1, null;
 
 	if (dup2(resfd, 3) != 3)
 		_exit(EBADF);
 	j->dirfd = dir >= 0 && dup2(dir, 4) == 4 ? 4 : -1;
+	null = open("/dev/null", O_RDWR | O_CLOEXEC | O_NOCTTY);	/* 4 or 5+ */
+	for (int fd = 0; fd < 3 && null > 3; fd++)
+		dup2(null, fd);
 	close_range(5, ~0U, 0);
 	return 3;
 }
@@ -848,6 +903,10 @@ static int run_job(struct job *j)
 		return rc;
 	}
 	if (pid == 0) {
+		/* out of the caller's terminal: ^C, ^Z (SIGINT, SIGTSTP) typed
+		 * there reach its foreground process group and session without
+		 * any permission check, uids or not */
+		setsid();
 		close(fds[0]);
 		if (bound_child())
 			_exit(ETIME);

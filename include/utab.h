@@ -16,7 +16,8 @@
 
 #include "mounts.h"
 
-#define FM_UTAB "/run/mount/utab"
+#define FM_UTAB_DIR "/run/mount"
+#define FM_UTAB FM_UTAB_DIR "/utab"
 #define FM_UTAB_TIMEOUT_MS 1500	/* one helper's whole utab work, lock waits included */
 #define FM_UTAB_X_OPTS_MAX 1024	/* bytes of x- options one user's record may carry */
 #define FM_UTAB_TARGET_MAX 1024	/* bytes of mount point one user's record may name */

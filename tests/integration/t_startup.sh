@@ -165,3 +165,120 @@ test_startup_libmount_only_in_the_utab_child() {
 	assert_no_match "$(cat "/proc/$w/maps")" 'lib(mount|blkid|selinux|pcre2|cap-ng)' "libraries mapped by the watcher"
 	unmount_client a "$H/w"
 }
+
+# --version, -h and --features end on a raw capset(2) (libcap-ng is not
+# loaded): held while it writes its answer (its stdout and stderr a full
+# pipe), the helper has the caller's ids everywhere and every capability
+# set empty (but the bounding set, which no unprivileged process can use).
+ANSWER_HELD_PY='
+import fcntl, os, subprocess, sys, time
+argv = sys.argv[1:]
+def full_pipe():
+    r, w = os.pipe()
+    fl = fcntl.fcntl(w, fcntl.F_GETFL)
+    fcntl.fcntl(w, fcntl.F_SETFL, fl | os.O_NONBLOCK)
+    try:
+        while True:
+            os.write(w, b"x" * 4096)
+    except BlockingIOError:
+        pass
+    fcntl.fcntl(w, fcntl.F_SETFL, fl)
+    return r, w
+r1, w1 = full_pipe()
+r2, w2 = full_pipe()
+p = subprocess.Popen(argv, stdout=w1, stderr=w2, stdin=subprocess.DEVNULL)
+os.close(w1); os.close(w2)
+fm = os.path.realpath(os.environ["FM"])
+end = time.monotonic() + 10
+st = ""
+while time.monotonic() < end:
+    try:
+        if os.path.realpath("/proc/%d/exe" % p.pid) == fm:
+            with open("/proc/%d/wchan" % p.pid) as f:
+                if "pipe_write" in f.read():
+                    with open("/proc/%d/status" % p.pid) as f:
+                        st = f.read()
+                    break
+    except OSError:
+        pass
+    time.sleep(0.005)
+for r in (r1, r2):
+    fcntl.fcntl(r, fcntl.F_SETFL, os.O_NONBLOCK)
+out = b""
+while p.poll() is None and time.monotonic() < end + 5:
+    for r in (r1, r2):
+        try:
+            out += os.read(r, 65536)
+        except BlockingIOError:
+            pass
+    time.sleep(0.001)
+print("".join(l for l in st.splitlines(True)
+              if l.split(":")[0] in ("Uid", "Gid", "CapInh", "CapPrm", "CapEff", "CapAmb")), end="")
+print("exit", p.wait(timeout=5))
+'
+test_startup_answers_keep_no_capability() {
+	local what got want
+	[ -x /usr/bin/python3 ] || skip_missing "/usr/bin/python3"
+	want=$(printf 'Uid:\t%s\t%s\t%s\t%s\nGid:\t%s\t%s\t%s\t%s\n' \
+		"$UID1" "$UID1" "$UID1" "$UID1" "$GID1" "$GID1" "$GID1" "$GID1")
+	want+=$(printf '\nCapInh:\t0000000000000000\nCapPrm:\t0000000000000000\nCapEff:\t0000000000000000\nCapAmb:\t0000000000000000')
+	for what in --version -h --features --features=text; do
+		got=$(FM=$FM timeout 30 /usr/bin/python3 -c "$ANSWER_HELD_PY" "${AS_USER[@]}" "$FM" "$what")
+		echo "$what: $(tr '\n' ' ' <<<"$got")"
+		assert_eq "$want" "$(sed '$d' <<<"$got")" "$what: ids and capabilities while it writes its answer"
+		assert_match "$(tail -n 1 <<<"$got")" '^exit [01]$' "$what: exit status"
+	done
+}
+
+# libcap-ng (and libmount, in the utab child) are loaded with dlopen() by
+# soname, after the start: the setuid start (AT_SECURE) must not let the
+# caller's LD_LIBRARY_PATH (or LD_PRELOAD) pick the library.  A library of
+# the caller's under both sonames logs every process that loads it.
+EVIL_LIB_C='
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+__attribute__((constructor)) static void evil(void)
+{
+	char exe[512] = "", line[700];
+	int fd = open(MARKER, O_WRONLY | O_CREAT | O_APPEND, 0666);
+	if (readlink("/proc/self/exe", exe, sizeof(exe) - 1) < 0)
+		strcpy(exe, "?");
+	snprintf(line, sizeof(line), "euid=%d exe=%s\n", (int)geteuid(), exe);
+	if (fd >= 0 && write(fd, line, strlen(line)) < 0)
+		close(fd);
+}
+'
+test_startup_dlopen_ignores_caller_library_path() {
+	local d=$H/evil env
+	need_cmd cc
+	need_client
+	u_mkdir "$d" "$H/mnt" "$H/mnt2"
+	printf '%s' "$EVIL_LIB_C" >"$T/evil.c"
+	cc -shared -fPIC -DMARKER="\"$UT/evil.log\"" -o "$T/evil.so" "$T/evil.c" || fail "cannot build the caller's library"
+	install -o "$U" -m 0755 "$T/evil.so" "$d/libcap-ng.so.0" &&
+		install -o "$U" -m 0755 "$T/evil.so" "$d/libmount.so.1" || fail "install"
+	# the library works: a plain program of the caller's loads it
+	as_user env LD_PRELOAD="$d/libcap-ng.so.0" /bin/true
+	assert_match "$(cat "$UT/evil.log" 2>/dev/null)" 'exe=/usr/bin/true' "the caller's own library when preloaded into true"
+	: >"$UT/evil.log"
+	env=(env LD_LIBRARY_PATH="$d" LD_PRELOAD="$d/libcap-ng.so.0:$d/libmount.so.1")
+	assert_exit 0 as_user "${env[@]}" "$FM" --version
+	assert_exit 1 as_user "${env[@]}" "$FM" -u "$H/mnt"
+	start_client a --mode classic -o fsname=evil "$H/mnt"
+	# (fmclient itself runs with it: only the helper must not)
+	bg b as_user "${env[@]}" "$FM_CLIENT" --helper "$FM" --mode classic -o auto_unmount --ready-file "$UT/b.ready" \
+		--timeout 30 "$H/mnt2"
+	wait_for_file "$UT/b.ready" 10 "$(bg_log b)"
+	assert_utab_user "$H/mnt2"
+	assert_exit 0 as_user "${env[@]}" "$FM" -u "$H/mnt"
+	# the watcher loads libcap-ng again to unmount when its daemon is gone
+	kill -KILL "${BG[b]}"
+	wait_unmounted "$H/mnt2" 10
+	wait_exit a 10
+	utab_settle
+	assert_eq "" "$(cat /run/mount/utab)" "/run/mount/utab"
+	assert_no_match "$(cat "$UT/evil.log")" 'fusermount' "processes that loaded the caller's library"
+	echo "loaded by: $(sort -u "$UT/evil.log" | tr '\n' ' ')"
+}

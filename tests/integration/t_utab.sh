@@ -146,6 +146,63 @@ test_utab_moved_before_record_undone() {
 	done
 }
 
+# The same move seen by the child itself: it reports -ESTALE before it has
+# read utab, and then must end cleanly, not go on to the pruning with
+# nothing read (that used a pruner never set up: a root process walking
+# stack garbage; seen as a general protection fault in prune()).  Traced
+# by root (strace -p), which sees how it ends.  (A user needs no root to
+# get there: its own earlier mount's child, waiting for libmount's utab
+# lock that the user holds, keeps byte 1 while the user renames.)
+moved_child_round() { # N: 0 done, 2 too slow
+	local child parent n=$1 log
+	u_mkdir "$H/p/m"
+	bg "lk$n" /usr/bin/python3 -c '
+import fcntl, os, sys, time
+fd = os.open("/run/fusermount3.lock", os.O_RDWR | os.O_CREAT, 0o600)
+fcntl.lockf(fd, fcntl.LOCK_EX, 1, 1, 0)  # byte 1: FM_LOCK_UTAB_OFF
+open(sys.argv[1], "w").close()
+time.sleep(40)' "$UT/lk$n.ready"
+	wait_for_file "$UT/lk$n.ready" 5 "$(bg_log "lk$n")"
+	bg "c$n" as_user "$FM_CLIENT" --helper "$FM" --mode classic --ready-file "$UT/c$n.ready" \
+		--timeout 30 "$H/p/m"
+	_asserted
+	poll_until 10 has_utab_child || fail "no utab child waiting; $(bg_log "c$n")"
+	child=$(helper_with_uid0)
+	parent=$(helper_parent_of "$child")
+	[ -n "$parent" ] || fail "no parent of the utab child $child"
+	kill -STOP "$parent"
+	bg "tr$n" strace -p "$child" -e trace=none -o "$T/tr$n.log"
+	poll_until 5 eval "! grep -q '^TracerPid:[[:space:]]*0\$' /proc/$child/status" ||
+		fail "strace did not attach to $child; $(bg_log "tr$n")"
+	as_user mv "$H/p" "$H/q" || fail "mv as $U"
+	kill "${BG[lk$n]}"
+	wait_exit "tr$n" 10
+	kill -CONT "$parent"
+	wait_exit "c$n" 10
+	log=$(cat "$T/tr$n.log")
+	echo "round $n: the child $child: $(tail -n 1 <<<"$log"); fmclient exit $BG_RC; $(bg_log "c$n")"
+	if grep -q 'killed by SIGKILL' <<<"$log"; then
+		echo "round $n: the child's time ran out first"
+		as_user "$FM" -u "$H/q/m" 2>/dev/null
+		as_user rm -rf "$H/q" || fail "rm as $U"
+		return 2
+	fi
+	assert_match "$log" '^\+\+\+ exited with [0-9]+ \+\+\+$' "how the utab child ended (strace)"
+	assert_match "$(cat "$T/c$n.err")" "moved before the mount was recorded" "helper stderr"
+	assert_not_mounted "$H/q/m"
+	assert_utab_empty
+}
+test_utab_moved_child_ends_cleanly() {
+	local n
+	[ -x /usr/bin/python3 ] || skip_missing "/usr/bin/python3"
+	need_cmd strace
+	need_client
+	for n in 1 2 3; do
+		moved_child_round "$n" && return 0
+		[ "$n" = 3 ] && fail "the child's time limit ran out before the test could let it go, three times"
+	done
+}
+
 # ---------------------------------------------------------------- timing
 
 # A mount's record is finished by the helper's child after the fd went to
@@ -230,6 +287,135 @@ test_utab_sigstop_cannot_hold_lock() {
 		sigstop_round "$n" && return 0
 		[ "$n" = 3 ] && fail "the child's time limit ran out before the test could let it go, three times"
 	done
+}
+
+# The same child is out of reach of the caller's terminal too: a caller
+# that runs its library on a pseudo-terminal it holds the master of, in
+# the terminal's foreground process group, types ^Z (SIGTSTP) or ^C
+# (SIGINT); the kernel sends those to the whole foreground group without
+# any permission check.  The child (all uids 0) must not be in that group
+# (nor in the caller's session): not stopped, not killed, while it waits
+# for byte 1 (held by the test, so that the child is seen).
+TTY_SIG=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/tty_signal.py
+tty_round() { # N KEY
+	local n=$1 child states
+	bg "lk$n" /usr/bin/python3 -c '
+import fcntl, os, sys, time
+fd = os.open("/run/fusermount3.lock", os.O_RDWR | os.O_CREAT, 0o600)
+fcntl.lockf(fd, fcntl.LOCK_EX, 1, 1, 0)  # byte 1: FM_LOCK_UTAB_OFF
+open(sys.argv[1], "w").close()
+time.sleep(40)' "$UT/lk$n.ready"
+	wait_for_file "$UT/lk$n.ready" 5 "$(bg_log "lk$n")"
+	bg "a$n" as_user /usr/bin/python3 "$TTY_SIG" "$UT/child$n.pid" "$UT/states$n" "$2" \
+		"$FM_CLIENT" --helper "$FM" --mode classic --ready-file "$UT/c$n.ready" --timeout 30 "$H/m"
+	_asserted
+	poll_until 10 has_utab_child || fail "no utab child waiting; $(bg_log "a$n")"
+	child=$(helper_with_uid0)
+	assert_eq "/dev/null /dev/null /dev/null" \
+		"$(readlink "/proc/$child/fd/0" "/proc/$child/fd/1" "/proc/$child/fd/2" | tr '\n' ' ' | sed 's/ $//')" \
+		"stdin, stdout, stderr of the utab child (none of the caller's)"
+	echo "$child" >"$UT/child$n.pid"
+	wait_for_file "$UT/states$n" 10 "$(bg_log "a$n")"
+	states=$(cat "$UT/states$n")
+	echo "round $n ($2): the utab child $child went through: $states"
+	kill "${BG[lk$n]}"
+	assert_eq "S" "$states" "states of the utab child (pid $child) after $2 on the caller's terminal"
+	wait_exit "a$n" 25
+	utab_settle
+	if grep -qF "$NOTREC_MSG" "$T/a$n.err"; then
+		echo "round $n: the child's time ran out first; $(bg_log "a$n")"
+	fi
+	assert_exit 0 as_user "$FM" -u "$H/m"
+}
+test_utab_child_out_of_tty_reach() {
+	[ -x /usr/bin/python3 ] || skip_missing "/usr/bin/python3"
+	need_client
+	u_mkdir "$H/m"
+	tty_round 1 '\x1a'
+	tty_round 2 '\x03'
+	assert_utab_empty
+}
+
+# libmount writes utab as a copy (utab.XXXXXX) renamed over it, under its
+# lock; a utab child killed at its 1.5 s inside that section leaves the
+# copy, root's, in /run for good.  Any user can time that: hold libmount's
+# lock, start a mount, let the lock go just before the child's time runs
+# out (utab_copy_leak.py; a big utab, here foreign records, widens the
+# section).  The next helpers' children remove such copies (taking
+# libmount's lock, never waiting for it).  Whether the attack rounds leave
+# a copy depends on the machine's timing, so a copy as a killed writer
+# leaves it is also put there by the test; names that are not such a
+# copy stay.
+COPY_LEAK=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/utab_copy_leak.py
+copies() { find /run/mount -maxdepth 1 -name 'utab.[[:alnum:]][[:alnum:]][[:alnum:]][[:alnum:]][[:alnum:]][[:alnum:]]' -printf '%f\n' | sort | tr '\n' ' '; }
+# fm-timeout: test_utab_leftover_copies_removed 150
+test_utab_leftover_copies_removed() {
+	local i got
+	[ -x /usr/bin/python3 ] || skip_missing "/usr/bin/python3"
+	need_client
+	u_mkdir "$H/m"
+	install -m 0644 /dev/null "$UTAB.lock"
+	for i in $(seq 300); do
+		printf 'SRC=x%d TARGET=/nonexistent/%0400d ROOT=/ OPTS=x-a=%0100d\n' "$i" "$i" "$i"
+	done >"$UTAB"
+	got=$(timeout 100 "${AS_USER[@]}" /usr/bin/python3 "$COPY_LEAK" "$FM_CLIENT" "$FM" "$H/m" 20 1470 2)
+	echo "attack rounds (D ms, R: no record, Ln: copies there): $got"
+	echo "copies after the attack: '$(copies)'"
+	# as a writer killed in its section leaves it; and names to keep
+	printf 'SRC=half' >/run/mount/utab.Ab12Cd && chmod 0600 /run/mount/utab.Ab12Cd
+	for i in utab.event utab.act utab.Ab12C utab.Ab12Cd7 utab.Ab-2Cd; do
+		: >"/run/mount/$i"
+	done
+	start_client a --mode classic "$H/m"
+	unmount_client a "$H/m"
+	utab_settle
+	assert_eq "" "$(copies)" "copies of utab left in /run/mount after a mount and its -u"
+	assert_eq "utab utab.Ab-2Cd utab.Ab12C utab.Ab12Cd7 utab.act utab.event utab.lock" \
+		"$(ls /run/mount | tr '\n' ' ' | sed 's/ $//')" "/run/mount"
+	assert_eq 300 "$(grep -c '^SRC=x' "$UTAB")" "foreign records in $UTAB"
+}
+
+# The utab child (all uids 0) holds byte 1, which every user's utab change
+# waits for, so it must never wait for a FUSE server: it reads the mounts
+# from the kernel by ID, never by a path.  With user_allow_other, A serves
+# ~/f with allow_other (root's processes may enter it) and never answers a
+# LOOKUP from a process whose real uid is 0; A's other mount is on
+# ~/f/hello.  A's -u -z of it (a plain -u needs the name validly cached,
+# which no entry of this server is): its utab child must not ask A's server (it
+# would sit in D, unkillable, byte 1 held until A lets go); V's mount
+# right after is recorded with no warning.
+test_utab_child_no_lookup_in_user_fs() {
+	need_client
+	set_fuse_conf user_allow_other
+	u_mkdir "$H/f"
+	as_user2 mkdir -p "$H2/m" || fail "mkdir as $U2"
+	# (unrecorded, under a file size limit: with no user's record of
+	# another target in utab, the child reads only the mounts stacked at
+	# the -u's name, which it looked up in the parent)
+	printf '#!/bin/sh\nulimit -f 0\nexec %s "$@"\n' "$FM" >"$UT/fsz0" && chmod 0755 "$UT/fsz0" ||
+		fail "cannot write $UT/fsz0"
+	bg f as_user "$FM_CLIENT" --helper "$UT/fsz0" --mode classic -o allow_other --stall-lookup-root \
+		--ready-file "$UT/f.ready" --timeout 50 "$H/f"
+	wait_for_file "$UT/f.ready" 10 "$(bg_log f)"
+	start_client g --mode classic --root-file "$H/f/hello"
+	assert_user_fuse_mount "$H/f/hello"
+	assert_eq 1 "$(utab_lines)" "records in $UTAB"
+	bg u as_user "$FM" -u -z "$H/f/hello"
+	poll_until 10 _not alive u
+	echo "A's -u -z: $(alive u && echo running || echo ended); $(bg_log u);" \
+		"server: $(grep -c '^stalled=' "$T/f.out") stalled;" \
+		"states of helper processes with all uids 0: $(for p in $(helper_pids); do
+			grep -qE '^Uid:\s+0\s+0\s+0\s+0$' "/proc/$p/status" && sed -n 's/^State:\s*//p' "/proc/$p/status"; done | tr '\n' ' ')"
+	bg v as_user2 "$FM_CLIENT" --helper "$FM" --mode classic --ready-file "$UT/v.ready" --timeout 30 "$H2/m"
+	wait_for_file "$UT/v.ready" 10 "$(bg_log v)"
+	echo "V's mount: $(bg_log v)"
+	assert_eq "" "$(grep '^stalled=' "$T/f.out")" "requests of A's server left unanswered"
+	wait_exit u 5
+	assert_eq 0 "$BG_RC" "A's -u -z"
+	assert_eq "" "$(cat "$T/v.err")" "stderr of V's mount"
+	assert_utab_user "$H2/m" "$U2"
+	assert_exit 0 as_user2 "$FM" -u "$H2/m"
+	assert_utab_empty
 }
 
 # -u removes the mount and its record in one child (issue 13): the same
