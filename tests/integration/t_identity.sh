@@ -432,6 +432,74 @@ test_id_lock_stack_detach_on_top() {
 	wait_exit b 5
 }
 
+
+# ------------------------------------------- the stacked-mount check: long path
+
+# Can B make the check fail with an error, so that umount2 decides as it did
+# before the check?  statmount reads mount points into a buffer of at most
+# 1 MiB; B renames the directory above its mount into a tree of ~1.1 MB of
+# path (4300 names of 250 bytes) after its -u -z opened the mount: the
+# check's statmount fails with EOVERFLOW, and a check that then lets umount2
+# decide detaches what is on top of B's mount, A's.  B's -u -z must be
+# refused and A's mount stay.
+ID_DEEP_N=4300
+# deep DIR N: (as B) DIR/deep/<N names>: the tree; "in" moves DIR/p into it,
+# "out" moves it back
+id_deep() { # build|in|out DIR
+	"${AS_USER2[@]}" /usr/bin/perl -e '
+		my ($op, $d, $n) = @ARGV; my $name = "d" x 250;
+		chdir $d or die "chdir $d: $!";
+		if ($op eq "build") { mkdir "deep" or die "mkdir: $!"; }
+		chdir "deep" or die "chdir deep: $!";
+		for (1 .. $n) {
+			if ($op eq "build") { mkdir $name or die "mkdir $_: $!"; }
+			chdir $name or die "chdir $_: $!";
+		}
+		if ($op eq "in") { rename "$d/p", "p" or die "rename in: $!"; }
+		if ($op eq "out") { exit 0 unless -e "p"; rename "p", "$d/p" or die "rename out: $!"; }
+	' "$1" "$2" "$ID_DEEP_N"
+}
+# fm-timeout: test_id_stack_check_long_path 120
+test_id_stack_check_long_path() {
+	local p bpid="" st=""
+	need_cmd strace
+	need_client
+	set_fuse_conf user_allow_other
+	id_deep build "$H2" || fail "cannot build the deep tree as $U2"
+	as_user2 mkdir -p "$H2/p/x" || fail "mkdir $H2/p/x as $U2"
+	start_client b --as2 --mode classic -o allow_other --dir-mode 0777 "$H2/p/x"
+	assert_user_fuse_mount "$H2/p/x" '' "$UID2"
+	at_cleanup id_deep out "$H2"
+	# B's -u -z, stopped after it opened its mount, before its child; then
+	# A mounts on B's mount
+	bg bz strace -qq -o /dev/null -P /run/fusermount3.lock -e trace=openat \
+		-e inject=openat:signal=SIGSTOP:when=1 \
+		"${AS_USER2[@]}" ASAN_OPTIONS=detect_leaks=0 "$FM" -u -z "$H2/p/x"
+	poll_until 10 eval '[ -n "$(for p in $(helper_pids); do grep -lE "^State:\s+[tT]" /proc/$p/status; done 2>/dev/null)" ]' ||
+		fail "B's -u -z never stopped after opening its mount; $(bg_log bz)"
+	for p in $(helper_pids); do
+		grep -qE '^State:\s+[tT]' "/proc/$p/status" 2>/dev/null && bpid=$p
+	done
+	start_client a --mode classic "$H2/p/x"
+	assert_user_fuse_mount "$H2/p/x"
+	id_deep in "$H2" || fail "cannot move $H2/p into the deep tree"
+	kill -CONT "$bpid"
+	wait_exit bz 20
+	echo "B's -u -z: exit $BG_RC: $(cat "$T/bz.err")"
+	id_deep out "$H2" || fail "cannot move $H2/p back"
+	st=$(id_stack "$H2/p/x")
+	echo "stack at the end: $st"
+	case $st in
+	*"fuse /dev/fuse;fuse /dev/fuse;") ;;
+	*) fail "A's mount on B's was removed by B's -u -z; mounts on $H2/p/x: '$st'" ;;
+	esac
+	assert_user_fuse_mount "$H2/p/x"
+	while is_mounted "$H2/p/x"; do
+		abort_fuse "$H2/p/x"; umount -l "$H2/p/x" || break
+	done
+	wait_exit a 5
+	wait_exit b 5
+}
 # ------------------------------------------------ the unmount lock: pile-up
 
 # Can one user pile up root's processes that never end?  A's server (with
