@@ -190,15 +190,18 @@ static int still_at_name(const struct um_act *a, bool cached)
  * kernel follows the mounts on the last component of an unmount, after
  * /proc's link too): someone else's mount, or, once that is gone, what
  * another user's -u checked.  What cannot be told (no statmount's unique
- * IDs before Linux 6.8, the mount gone) is left to umount2, as before.
+ * IDs before Linux 6.8, the mount gone) is left to umount2, as before;
+ * any other failure to tell is a refusal.
  */
 static int nothing_on_top(const struct um_act *a)
 {
 	int r = mounts_on_root(&a->ref);
 
-	/* no statmount IDs (before Linux 6.8), the mount gone, no memory:
-	 * umount2 decides, as before */
-	if (r < 0 && r != -EAGAIN)
+	/* no statmount IDs (before Linux 6.8), the mount gone: umount2
+	 * decides, as before; any other error (a mount point longer than
+	 * statmount's buffer, which a rename above the mount can make it;
+	 * no memory) is refused, as is -EAGAIN */
+	if (r == -ENOSYS || r == -ENOENT)
 		return 0;
 	return r ? -EBUSY : 0;
 }
