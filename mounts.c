@@ -756,85 +756,28 @@ static int stacked_one(uint64_t id, void *arg)
 }
 
 /*
- * Is anything mounted on the root of the mount ref, i.e. is a child of it
- * mounted where the mount itself is?  Such a child's mount point reads
- * exactly as the mount's own; any other child's reads as the mount's
- * plus "/...".  A rename above the mount changes both strings, so the
- * mount's own is read before and after its children and the look is
- * repeated until it held still: 1 (something on the root), 0 (nothing),
- * -EAGAIN (it never held still while a child was unclear), -errno.
+ * Is anything mounted on or below the root of the mount ref (a child of
+ * it at all)?  Which child is on the root cannot be told: statmount's
+ * mount point is a path string, and a rename above the mount, moved out
+ * and back (A-B-A) between the reads, makes a child on the root read as
+ * one below it; so any child counts.  1 (a child), 0 (none), -errno.
  */
-struct on_root {
-	const char *point;
-	bool found, unclear, any;
-};
-
-static bool below(const char *p, const char *point)
+static int any_child_one(uint64_t id, void *arg)
 {
-	size_t n = strlen(point);
+	struct fm_statmount *sm = statmount_get(id, SM_MNT_BASIC);
 
-	if (strcmp(point, "/") == 0)
-		return p[0] == '/' && p[1] != '\0';
-	return strncmp(p, point, n) == 0 && p[n] == '/';
-}
-
-static int on_root_one(uint64_t id, void *arg)
-{
-	struct on_root *r = arg;
-	struct fm_statmount *sm = statmount_get(id, SM_MNT_POINT);
-
+	(void)arg;
 	if (!sm)
-		return errno == ENOENT ? 0 : -errno;	/* gone meanwhile */
-	r->any = true;
-	if (!(sm->mask & SM_MNT_POINT))
-		r->unclear = true;
-	else if (strcmp(sm->str + sm->mnt_point, r->point) == 0)
-		r->found = true;
-	else if (!below(sm->str + sm->mnt_point, r->point))
-		r->unclear = true;
+		return errno == ENOENT ? 0 : 1;	/* gone meanwhile */
 	free(sm);
-	return 0;
+	return 1;
 }
 
-static char *point_of(uint64_t id)
-{
-	struct fm_statmount *sm = statmount_get(id, SM_MNT_POINT);
-	char *p = NULL;
-
-	if (sm && (sm->mask & SM_MNT_POINT))
-		p = strdup(sm->str + sm->mnt_point);
-	free(sm);
-	return p;
-}
-
-#define FM_ON_ROOT_TRIES 16
-
-int mounts_on_root(const struct mnt_ref *ref)
+int mounts_any_child(const struct mnt_ref *ref)
 {
 	if (!ref->unique)
 		return -ENOSYS;
-	for (int i = 0; i < FM_ON_ROOT_TRIES; i++) {
-		char *point = point_of(ref->id), *after;
-		struct on_root r = { .point = point };
-		int e;
-
-		if (!point)
-			return errno ? -errno : -ENOSYS;
-		e = each_child_id(ref->id, on_root_one, &r);
-		after = point_of(ref->id);
-		/* moved while we looked at its children */
-		if (!e && r.any && (!after || strcmp(after, r.point) != 0))
-			r.unclear = true;
-		free(point);
-		free(after);
-		if (e)
-			return e;
-		if (r.found)
-			return 1;
-		if (!r.unclear)
-			return 0;
-	}
-	return -EAGAIN;
+	return each_child_id(ref->id, any_child_one, NULL);
 }
 
 int mounts_list_stack(const struct mnt_ref *from, const char *target, bool up,
