@@ -756,28 +756,120 @@ static int stacked_one(uint64_t id, void *arg)
 }
 
 /*
- * Is anything mounted on or below the root of the mount ref (a child of
- * it at all)?  Which child is on the root cannot be told: statmount's
- * mount point is a path string, and a rename above the mount, moved out
- * and back (A-B-A) between the reads, makes a child on the root read as
- * one below it; so any child counts.  1 (a child), 0 (none), -errno.
+ * Is anything mounted on the root of the mount ref, i.e. is a child of it
+ * mounted where the mount itself is?  Such a child's mount point reads
+ * exactly as the mount's own; any other child's reads as the mount's
+ * plus "/...".  A rename above the mount changes both strings, so the
+ * mount's own is read before and after its children and the look is
+ * repeated until it held still: 1 (something on the root), 0 (nothing),
+ * -EAGAIN (it never held still while a child was unclear), -errno.
  */
-static int any_child_one(uint64_t id, void *arg)
-{
-	struct fm_statmount *sm = statmount_get(id, SM_MNT_BASIC);
+struct on_root {
+	const char *point;
+	bool found, unclear, any;
+};
 
-	(void)arg;
-	if (!sm)
-		return errno == ENOENT ? 0 : 1;	/* gone meanwhile */
-	free(sm);
-	return 1;
+static bool below(const char *p, const char *point)
+{
+	size_t n = strlen(point);
+
+	if (strcmp(point, "/") == 0)
+		return p[0] == '/' && p[1] != '\0';
+	return strncmp(p, point, n) == 0 && p[n] == '/';
 }
 
-int mounts_any_child(const struct mnt_ref *ref)
+static int on_root_one(uint64_t id, void *arg)
 {
+	struct on_root *r = arg;
+	struct fm_statmount *sm = statmount_get(id, SM_MNT_POINT);
+
+	if (!sm)
+		return errno == ENOENT ? 0 : -errno;	/* gone meanwhile */
+	r->any = true;
+	if (!(sm->mask & SM_MNT_POINT))
+		r->unclear = true;
+	else if (strcmp(sm->str + sm->mnt_point, r->point) == 0)
+		r->found = true;
+	else if (!below(sm->str + sm->mnt_point, r->point))
+		r->unclear = true;
+	free(sm);
+	return 0;
+}
+
+static char *point_of(uint64_t id)
+{
+	struct fm_statmount *sm = statmount_get(id, SM_MNT_POINT);
+	char *p = NULL;
+
+	if (sm && (sm->mask & SM_MNT_POINT))
+		p = strdup(sm->str + sm->mnt_point);
+	free(sm);
+	return p;
+}
+
+/*
+ * Is every mount below id, at any depth, a FUSE mount of uid?  0 yes, 1
+ * no (or cannot tell), -errno when listmount fails.  A child that reads
+ * as below the mount may be on its root all the same (a rename above the
+ * mount, out and back between the reads: A-B-A); then umount2 removes
+ * the top of what is stacked there, which must be uid's own.
+ */
+static int owned_one(uint64_t id, void *arg)
+{
+	const uid_t *uid = arg;
+	struct mnt_ref ref = { .id = id, .unique = true };
+	struct mnt_info mi;
+	int e = mounts_info(&ref, &mi);
+	bool mine = !e && mounts_is_fuse(&mi) && mi.has_user_id &&
+		    mi.user_id == *uid;
+
+	mounts_info_free(&mi);
+	if (e == -ENOENT)	/* gone meanwhile */
+		return 0;
+	if (!mine)
+		return 1;
+	e = each_child_id(id, owned_one, arg);
+	return e == -ENOENT ? 0 : e;
+}
+
+#define FM_ON_ROOT_TRIES 16
+
+static int on_root_strings(const struct mnt_ref *ref)
+{
+	for (int i = 0; i < FM_ON_ROOT_TRIES; i++) {
+		char *point = point_of(ref->id), *after;
+		struct on_root r = { .point = point };
+		int e;
+
+		if (!point)
+			return errno ? -errno : -ENOSYS;
+		e = each_child_id(ref->id, on_root_one, &r);
+		after = point_of(ref->id);
+		/* moved while we looked at its children */
+		if (!e && r.any && (!after || strcmp(after, r.point) != 0))
+			r.unclear = true;
+		free(point);
+		free(after);
+		if (e)
+			return e;
+		if (r.found)
+			return 1;
+		if (!r.unclear)
+			return 0;
+	}
+	return -EAGAIN;
+}
+
+int mounts_on_root(const struct mnt_ref *ref, uid_t uid)
+{
+	int e;
+
 	if (!ref->unique)
 		return -ENOSYS;
-	return each_child_id(ref->id, any_child_one, NULL);
+	e = on_root_strings(ref);
+	if (!e)
+		e = each_child_id(ref->id, owned_one, &uid);
+	return e;
 }
 
 int mounts_list_stack(const struct mnt_ref *from, const char *target, bool up,
