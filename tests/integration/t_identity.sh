@@ -511,10 +511,12 @@ test_id_stack_check_long_path() {
 # the reads are far apart), round q/x/z and back, for ever:
 #   S1 p/x (the mount) -> q/x/z/x -> S2 p/x/z/x (q now at p) -> q/x/z/x -> S1
 # A child read in S2 between two reads of S1 reads "below"; any other mix
-# is "unclear" and the check looks again (16 times).  ID_ABA_N of B's -u -z
-# are held after they opened B's mount, A mounts on top, all are let go
-# while the racer runs; A's mount must stay.
+# is "unclear" and the check looks again (16 times).  ID_ABA_ROUNDS times,
+# ID_ABA_N of B's -u -z are held after they opened B's mount, A mounts on
+# top, all are let go while the racer runs; A's mount must stay.  (On
+# 2e855ff a round removed A's mount in about half of the runs.)
 ID_ABA_N=30
+ID_ABA_ROUNDS=4
 ID_ABA_DEPTH=1200
 id_aba() { # build|race|out DIR STOPFILE
 	"${AS_USER2[@]}" /usr/bin/perl -e '
@@ -538,9 +540,55 @@ id_aba() { # build|race|out DIR STOPFILE
 		print "$c\n";
 	' "$1" "$2" "${3:-}" "$ID_ABA_DEPTH"
 }
-# fm-timeout: test_id_stack_check_aba 180
+# one round: B's -u -z held, A's mount on top, all let go while the racer
+# runs; A's mount stays, or the test fails
+id_aba_round() { # ROUND
+	local p bpids="" k st out=0 refused=0 other=0
+	for k in $(seq "$ID_ABA_N"); do
+		bg "bz$1.$k" strace -qq -o /dev/null -P /run/fusermount3.lock -e trace=openat \
+			-e inject=openat:signal=SIGSTOP:when=1 \
+			"${AS_USER2[@]}" ASAN_OPTIONS=detect_leaks=0 "$FM" -u -z "$H2/p/x"
+	done
+	_asserted
+	poll_until 20 eval '[ "$(for p in $(helper_pids); do grep -lE "^State:\s+[tT]" /proc/$p/status; done 2>/dev/null | wc -l)" -ge $ID_ABA_N ]' ||
+		fail "B's -u -z never all stopped; $(bg_log "bz$1.1")"
+	for p in $(helper_pids); do
+		grep -qE '^State:\s+[tT]' "/proc/$p/status" 2>/dev/null && bpids+="$p "
+	done
+	start_client "a$1" --mode classic "$H2/p/x"
+	assert_user_fuse_mount "$H2/p/x"
+	rm -f "$T/stop"
+	bg "racer$1" id_aba race "$H2" "$T/stop"
+	poll_until 10 test ! -e "$H2/p" || fail "the racer never moved $H2/p; $(bg_log "racer$1")"
+	# shellcheck disable=SC2086
+	kill -CONT $bpids
+	for k in $(seq "$ID_ABA_N"); do
+		wait_exit "bz$1.$k" 60
+		case $BG_RC:$(cat "$T/bz$1.$k.err") in
+		0:*) out=$((out + 1)) ;;
+		1:*"not found in /etc/mtab"*) refused=$((refused + 1)) ;;
+		*) other=$((other + 1)); echo "bz$1.$k: $BG_RC $(cat "$T/bz$1.$k.err")" ;;
+		esac
+	done
+	touch "$T/stop"
+	wait_exit "racer$1" 30
+	echo "round $1: racer $(cat "$T/racer$1.out") cycles, rc $BG_RC $(cat "$T/racer$1.err")"
+	id_aba out "$H2" || fail "cannot move $H2/p back"
+	st=$(id_stack "$H2/p/x")
+	echo "round $1: B's -u -z: $out exit 0, $refused refused, $other other; stack: $st"
+	case $st in
+	*"fuse /dev/fuse;fuse /dev/fuse;") ;;
+	*) fail "round $1: A's mount on B's was removed by B's -u -z; mounts on $H2/p/x: '$st'" ;;
+	esac
+	assert_user_fuse_mount "$H2/p/x"
+	abort_fuse "$H2/p/x"
+	umount -l "$H2/p/x" || fail "cannot remove A's mount"
+	wait_exit "a$1" 5
+	assert_user_fuse_mount "$H2/p/x" '' "$UID2"
+}
+# fm-timeout: test_id_stack_check_aba 300
 test_id_stack_check_aba() {
-	local p bpids="" k n=0 st out=0 refused=0 other=0
+	local r
 	need_cmd strace
 	need_client
 	set_fuse_conf user_allow_other
@@ -549,46 +597,12 @@ test_id_stack_check_aba() {
 	start_client b --as2 --mode classic -o allow_other --dir-mode 0777 "$H2/p/x"
 	assert_user_fuse_mount "$H2/p/x" '' "$UID2"
 	at_cleanup id_aba out "$H2"
-	for k in $(seq "$ID_ABA_N"); do
-		bg "bz$k" strace -qq -o /dev/null -P /run/fusermount3.lock -e trace=openat \
-			-e inject=openat:signal=SIGSTOP:when=1 \
-			"${AS_USER2[@]}" ASAN_OPTIONS=detect_leaks=0 "$FM" -u -z "$H2/p/x"
+	for r in $(seq "$ID_ABA_ROUNDS"); do
+		id_aba_round "$r"
 	done
-	_asserted
-	poll_until 20 eval '[ "$(for p in $(helper_pids); do grep -lE "^State:\s+[tT]" /proc/$p/status; done 2>/dev/null | wc -l)" -ge $ID_ABA_N ]' ||
-		fail "B's -u -z never all stopped; $(bg_log bz1)"
-	for p in $(helper_pids); do
-		grep -qE '^State:\s+[tT]' "/proc/$p/status" 2>/dev/null && bpids+="$p "
-	done
-	start_client a --mode classic "$H2/p/x"
-	assert_user_fuse_mount "$H2/p/x"
-	bg racer id_aba race "$H2" "$T/stop"
-	poll_until 10 test ! -e "$H2/p" || fail "the racer never moved $H2/p; $(bg_log racer)"
-	# shellcheck disable=SC2086
-	kill -CONT $bpids
-	for k in $(seq "$ID_ABA_N"); do
-		wait_exit "bz$k" 60
-		case $BG_RC:$(cat "$T/bz$k.err") in
-		0:*) out=$((out + 1)) ;;
-		1:*"not found in /etc/mtab"*) refused=$((refused + 1)) ;;
-		*) other=$((other + 1)); echo "bz$k: $BG_RC $(cat "$T/bz$k.err")" ;;
-		esac
-	done
-	touch "$T/stop"
-	wait_exit racer 30
-	echo "racer: $(cat "$T/racer.out") cycles, rc $BG_RC $(cat "$T/racer.err")"
-	id_aba out "$H2" || fail "cannot move $H2/p back"
-	st=$(id_stack "$H2/p/x")
-	echo "B's -u -z: $out exit 0, $refused refused, $other other; stack at the end: $st"
-	case $st in
-	*"fuse /dev/fuse;fuse /dev/fuse;") ;;
-	*) fail "A's mount on B's was removed by B's -u -z; mounts on $H2/p/x: '$st'" ;;
-	esac
-	assert_user_fuse_mount "$H2/p/x"
 	while is_mounted "$H2/p/x"; do
 		abort_fuse "$H2/p/x"; umount -l "$H2/p/x" || break
 	done
-	wait_exit a 5
 	wait_exit b 5
 }
 # ------------------------------------------------ the unmount lock: pile-up
