@@ -2,21 +2,21 @@
 /*
  * privs.c - see include/privs.h for the model.
  *
- * libcap-ng holds and applies the capability sets.  Its state is always
- * built from what this file knows (capng_clear, capng_update, then
- * capng_apply(CAPNG_SELECT_CAPS): one capset(2)), never read back from the
- * process: in libcap-ng 0.8 capng_get_caps_process() reads
- * /proc/PID/status twice, and capng_apply(CAPNG_SELECT_BOUNDS) calls it
- * (and, without CAP_SETPCAP, also writes to syslog).  So the bounding set
- * is emptied with PR_CAPBSET_DROP here, and the process is asked what it
- * holds only when a root caller, a file-capability install or one without
- * any privilege does not hold everything this file wants to keep.
+ * The capability sets are held here (cs) and applied with one raw
+ * capset(2): built from what this file knows, never read back from the
+ * process.  libcap-ng is loaded only to ask the process what it holds,
+ * when a root caller, a file-capability install or one without any
+ * privilege does not hold everything this file wants to keep (in
+ * libcap-ng 0.8 capng_get_caps_process() reads /proc/PID/status twice,
+ * so nothing else asks).  The bounding set is emptied with
+ * PR_CAPBSET_DROP.
  */
 #include <cap-ng.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <grp.h>
 #include <linux/capability.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/fsuid.h>
@@ -29,37 +29,32 @@
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 /*
- * libcap-ng is loaded with dlopen() by the first call here that sets
- * capabilities, not linked: linked, every start mapped and relocated it and
- * ran its constructor (a read of /proc/sys/kernel/cap_last_cap, four prctl
- * probes), about 40 us and 150 KiB of peak RSS, also for --version, --help
- * and --features, which set nothing but the caller's ids.  Each pointer has
+ * The sets are this file's own (cs below) and applied with one raw
+ * capset(2) each: which capabilities a process holds is known here, so no
+ * library state is needed to say it.  libcap-ng is loaded, with dlopen(),
+ * only where the process must be asked what it holds: a root caller, a
+ * file-capability install or one without any privilege whose first capset
+ * is refused (reduce_in_place).  Loading it cost every mount and -u about
+ * 58 us (mapping, relocation, its constructor's read of
+ * /proc/sys/kernel/cap_last_cap and four prctl probes).  Each pointer has
  * the type of the prototype in <cap-ng.h>, so calls are type-checked as if
- * linked.  The auto_unmount watcher lets it go before it waits
- * (privs_unload) and gets it again when it unmounts; its state is then set
- * again from kept[] (load_reduced), never read from /proc.
+ * linked.
  */
 #define CN_SONAME "libcap-ng.so.0"
 #define CN_FUNCS(X)							\
-	X(capng_clear) X(capng_update) X(capng_apply)			\
-	X(capng_get_caps_process) X(capng_have_capability)		\
-	X(capng_have_capabilities)
+	X(capng_get_caps_process) X(capng_have_capability)
 #define CN_MEMBER(f) __typeof__(&f) f;
 static struct {
 	CN_FUNCS(CN_MEMBER)
 } cn;
 #undef CN_MEMBER
 static void *cn_handle;
-static bool reduced;		/* kept[] and base_effective describe the process */
-
-static void load_reduced(void);
 
 #define CN_RESOLVE(f)							\
 	if (ok && !(*(void **)&cn.f = dlsym(h, #f)))			\
 		ok = false;
 
-/* 0 once libcap-ng is there (its state set from kept[] after
- * privs_reduce()); -EPERM when it cannot be loaded. */
+/* 0 once libcap-ng is there; -EPERM when it cannot be loaded. */
 static int cn_load(void)
 {
 	void *h;
@@ -77,8 +72,6 @@ static int cn_load(void)
 		return -EPERM;
 	}
 	cn_handle = h;
-	if (reduced)
-		load_reduced();
 	return 0;
 }
 
@@ -91,6 +84,38 @@ void privs_unload(void)
 	memset(&cn, 0, sizeof(cn));
 }
 
+/* The effective and permitted sets this file means the process to hold
+ * (inheritable: none); what cs_apply() makes them. */
+static struct {
+	uint64_t eff, perm;
+} cs;
+
+#define CS_EFF 1
+#define CS_PERM 2
+#define BIT(c) (UINT64_C(1) << (unsigned int)(c))
+
+static void cs_add(int which, int cap)
+{
+	if (which & CS_EFF)
+		cs.eff |= BIT(cap);
+	if (which & CS_PERM)
+		cs.perm |= BIT(cap);
+}
+
+/* One capset(2) of cs: 0, or -EPERM when refused (nothing changed). */
+static int cs_apply(void)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
+
+	memset(d, 0, sizeof(d));
+	d[0].effective = (uint32_t)cs.eff;
+	d[1].effective = (uint32_t)(cs.eff >> 32);
+	d[0].permitted = (uint32_t)cs.perm;
+	d[1].permitted = (uint32_t)(cs.perm >> 32);
+	return syscall(SYS_capset, &h, d) ? -EPERM : 0;
+}
+
 /* Kept effective for a root caller so it can reach any path, as root. */
 static const int root_base[] = { CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH };
 static const int needed[] = { CAP_SYS_ADMIN, CAP_SETUID, CAP_SETGID };
@@ -100,10 +125,10 @@ static const int needed[] = { CAP_SYS_ADMIN, CAP_SETUID, CAP_SETGID };
 static bool kept[N(needed)];
 static bool base_effective;
 
-static void add_all(capng_type_t t, const int *caps, size_t n)
+static void add_all(int which, const int *caps, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		cn.capng_update(CAPNG_ADD, t, (unsigned int)caps[i]);
+		cs_add(which, caps[i]);
 }
 
 static void keep_all(bool yes)
@@ -120,22 +145,21 @@ static bool is_kept(int cap)
 	return false;
 }
 
-/* libcap-ng's state := the reduced sets, nothing raised (not applied).
- * Also right after a fork: libcap-ng forgets its state in a child. */
+/* cs := the reduced sets, nothing raised (not applied). */
 static void load_reduced(void)
 {
-	cn.capng_clear(CAPNG_SELECT_CAPS);
+	cs.eff = cs.perm = 0;
 	for (size_t i = 0; i < N(needed); i++)
 		if (kept[i])
-			cn.capng_update(CAPNG_ADD, CAPNG_PERMITTED, (unsigned int)needed[i]);
+			cs_add(CS_PERM, needed[i]);
 	if (base_effective)
-		add_all(CAPNG_PERMITTED | CAPNG_EFFECTIVE, root_base, N(root_base));
+		add_all(CS_PERM | CS_EFF, root_base, N(root_base));
 }
 
 static int apply_reduced(void)
 {
 	load_reduced();
-	return cn.capng_apply(CAPNG_SELECT_CAPS) ? -EPERM : 0;
+	return cs_apply();
 }
 
 /* Empties the bounding set: one prctl per capability the kernel knows, up
@@ -153,19 +177,19 @@ static int clear_bounding(void)
  * setuid root, caller not root: narrow the capability sets and clear the
  * bounding set while still root, then become the caller with KEEPCAPS so
  * the permitted set survives the uid change (the kernel empties the
- * effective set), and apply the reduced sets once more: from here on what
- * libcap-ng holds is what the process holds.  capng_change_id() is not
+ * effective set), and apply the reduced sets once more: from here on cs
+ * is what the process holds.  capng_change_id() is not
  * used: it would drop CAP_SETUID/CAP_SETGID, which the utab update needs.
  */
 static int reduce_setuid(const struct privs *p)
 {
 	if (clear_bounding())
 		return -EPERM;
-	cn.capng_clear(CAPNG_SELECT_CAPS);
-	add_all(CAPNG_PERMITTED, needed, N(needed));
-	cn.capng_update(CAPNG_ADD, CAPNG_EFFECTIVE, CAP_SETUID);
-	cn.capng_update(CAPNG_ADD, CAPNG_EFFECTIVE, CAP_SETGID);
-	if (cn.capng_apply(CAPNG_SELECT_CAPS))
+	cs.eff = cs.perm = 0;
+	add_all(CS_PERM, needed, N(needed));
+	cs_add(CS_EFF, CAP_SETUID);
+	cs_add(CS_EFF, CAP_SETGID);
+	if (cs_apply())
 		return -EPERM;
 	if (prctl(PR_SET_KEEPCAPS, 1) || setresgid(p->gid, p->gid, p->gid) ||
 	    setresuid(p->uid, p->uid, p->uid) || prctl(PR_SET_KEEPCAPS, 0))
@@ -193,7 +217,7 @@ static int reduce_in_place(const struct privs *p)
 	keep_all(true);
 	if (apply_reduced() == 0)
 		return 0;
-	if (cn.capng_get_caps_process())
+	if (cn_load() || cn.capng_get_caps_process())
 		return -EPERM;
 	for (size_t i = 0; i < N(needed); i++)
 		kept[i] = cn.capng_have_capability(CAPNG_PERMITTED, (unsigned int)needed[i]) == 1;
@@ -207,15 +231,12 @@ int privs_reduce(struct privs *p)
 	p->uid = getuid();
 	p->gid = getgid();
 	p->root = p->uid == 0;
-	if (cn_load())
-		return -EPERM;
 	if (!p->root && geteuid() == 0)
 		e = reduce_setuid(p);
 	else
 		e = reduce_in_place(p);
 	if (e)
 		return e;
-	reduced = true;
 	if (prctl(PR_SET_DUMPABLE, 0) || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		return -errno;
 	p->can_mount = is_kept(CAP_SYS_ADMIN);
@@ -225,9 +246,10 @@ int privs_reduce(struct privs *p)
 
 int privs_raise(int cap)
 {
-	if (cn_load() || cn.capng_update(CAPNG_ADD, CAPNG_EFFECTIVE, (unsigned int)cap))
+	if (cap < 0 || cap > 63)
 		return -EPERM;
-	return cn.capng_apply(CAPNG_SELECT_CAPS) ? -EPERM : 0;
+	cs_add(CS_EFF, cap);
+	return cs_apply();
 }
 
 /* CAP_SETUID, then CAP_SETGID: one capset(2) each, so that a failure of
@@ -239,11 +261,9 @@ static int raise_setid(void)
 
 void privs_lower(void)
 {
-	if (cn_load())
-		abort();	/* it was loaded to raise anything */
 	for (size_t i = 0; i < N(needed); i++)
-		cn.capng_update(CAPNG_DROP, CAPNG_EFFECTIVE, (unsigned int)needed[i]);
-	if (cn.capng_apply(CAPNG_SELECT_CAPS))
+		cs.eff &= ~BIT(needed[i]);
+	if (cs_apply())
 		abort();	/* cannot happen: dropping never needs a right */
 }
 
@@ -299,15 +319,13 @@ void privs_fsroot_end(const struct privs *p)
 		abort();	/* never continue with any root identity */
 }
 
-/* Not capng_get_caps_process(): the child holds what the parent held,
- * the reduced sets, and libcap-ng is told so (capng_have_capabilities
- * only reads /proc when libcap-ng has no state at all). */
+/* Nothing is read: the child holds what the parent held, the reduced
+ * sets (cs is inherited with the memory; it is set again all the same,
+ * nothing raised). */
 int privs_forked(void)
 {
-	if (cn_load())
-		return -EPERM;
 	load_reduced();
-	return cn.capng_have_capabilities(CAPNG_SELECT_CAPS) == CAPNG_FAIL ? -EPERM : 0;
+	return 0;
 }
 
 /*
@@ -410,8 +428,6 @@ int privs_become(uid_t uid, gid_t gid)
 
 int privs_drop_all(void)
 {
-	if (cn_load())
-		return -EPERM;
 	keep_all(false);
 	return apply_reduced();
 }

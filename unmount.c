@@ -383,8 +383,12 @@ static void child_forget(const struct um_act *a, const struct privs *pv,
 static int child_main(const struct um_act *a, const struct privs *pv,
 		      const struct um_utab *u)
 {
-	int fd = child_setup(pv), code;
+	int fd, code;
 
+	/* out of the caller's session: ^Z or ^C typed on the caller's
+	 * terminal goes to its foreground group with no permission check */
+	(void)setsid();
+	fd = child_setup(pv);
 	if (fd < 0)
 		return UMC_SETUP;
 	code = act_locked(a, fd);

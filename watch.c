@@ -197,7 +197,7 @@ int watch_keep(const struct privs *pv, const struct mpath *p, const int *fds,
 	if (detach(fds, n))
 		return -1;
 	utab_settle();		/* the record's child, if it went on alone */
-	privs_unload();		/* small while it waits: back when it unmounts */
+	privs_unload();		/* where it was loaded (root, file caps) */
 	malloc_trim(0);
 	if (grace)
 		keep_connection(pv, ref, grace);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * privs.h - least privilege with libcap-ng (loaded with dlopen, privs.c).
+ * privs.h - least privilege: raw capset(2), libcap-ng (dlopen) only to
+ * ask the process what it holds (privs.c).
  *
  * After privs_reduce() a setuid-root helper runs as the caller (real,
  * effective and saved uid/gid; supplementary groups kept) with only
@@ -34,9 +35,9 @@ void privs_fsroot_end(const struct privs *p);
 /* In a child that only writes utab (fsroot mode): all uids 0, so the
  * caller cannot stop it while it holds the utab lock. */
 int privs_unreachable(void);
-/* First thing in a fork()ed child that goes on with privileges: libcap-ng
- * forgets its state there; this sets it again to what privs_reduce()
- * left (read from nothing: the child holds what its parent held).
+/* First thing in a fork()ed child that goes on with privileges: sets
+ * the sets again to what privs_reduce() left, nothing raised (read from
+ * nothing: the child holds what its parent held).
  * 0 or -errno. */
 int privs_forked(void);
 /* For the child that holds the unmount lock: real and saved uid 0, so
@@ -52,9 +53,7 @@ int privs_drop_to_caller(void);
 int privs_become(uid_t uid, gid_t gid);
 /* Gives up every capability for good; 0 or -errno. */
 int privs_drop_all(void);
-/* Lets libcap-ng go (dlclose) before a long wait; the next call that
- * sets capabilities loads it again, its state set from what
- * privs_reduce() kept. */
+/* Lets libcap-ng go (dlclose) before a long wait, where it was loaded. */
 void privs_unload(void);
 /* -EPERM when the process could become root again. */
 int privs_verify(const struct privs *p);

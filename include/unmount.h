@@ -53,7 +53,8 @@
  *   them under that byte (a lazy unmount of a mount under it could take
  *   it along, but is refused while anything is on that mount, see
  *   above).  The lock is held by a child whose real and
- *   saved uids are 0 (the caller cannot stop it), which opened the lock
+ *   saved uids are 0 (the caller cannot stop it) and that left the
+ *   caller's session (no ^Z on its terminal reaches it), which opened the lock
  *   file itself (its lock ends with it), and it is bounded: 5 s to get it
  *   (then the unmount is refused), 10 s for the lookup and 2 s from the
  *   last look to umount2 (the child dies by

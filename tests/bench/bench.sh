@@ -266,16 +266,16 @@ the fd, reaps the helper (as libfuse does), answers FUSE_INIT and serves.
 
 ## What the helper loads, and when
 
-The helper links libc only.  libcap-ng, which sets the capabilities
-(privs.c), is loaded with \`dlopen\` by the first call that sets them:
-\`--version\`, \`--help\` and \`--features\` drop to the caller with one
-\`capset\` of their own and never map it; the auto_unmount watcher lets it
-go (\`dlclose\`, \`malloc_trim\`) before it waits.  Its state is built
-out of what the helper knows (\`capng_clear\`, \`capng_update\`, then
-\`capng_apply(CAPNG_SELECT_CAPS)\`: one \`capset\`), never read back from
-the process: no \`/proc/PID/status\` is read.  What linking it would cost
-per start (mapping, relocation, and its constructor: a read of
-\`/proc/sys/kernel/cap_last_cap\` and four \`prctl\` probes) is the
+The helper links libc only.  The capability sets are set by privs.c with
+one raw \`capset\` each, from what the helper knows, never read back from
+the process: no \`/proc/PID/status\` is read.  libcap-ng is loaded with
+\`dlopen\` only to ask a root caller, a file-capability install or one
+without privilege what it holds (when its first \`capset\` is refused);
+a setuid mount or \`-u\` never maps it, nor do \`--version\`,
+\`--help\` and \`--features\` (one \`capset\` of their own).  What
+linking it would cost per start (mapping, relocation, and its
+constructor: a read of \`/proc/sys/kernel/cap_last_cap\` and four
+\`prctl\` probes) is the
 difference between the two first empty programs below.  The bounding set
 is emptied with one \`PR_CAPBSET_DROP\` per capability (41 of the
 \`prctl\` calls of each mount and \`-u\` below; libcap-ng's

@@ -276,6 +276,52 @@ test_id_lock_wait_bounded() {
 	unmount_client c "$H/mnt"
 }
 
+# The locked child is out of reach of the caller's terminal too: A runs
+# -u as a job in the foreground of a pseudo-terminal it holds the master
+# of (as an interactive shell does) and types ^Z, then ^C; the kernel
+# sends SIGTSTP/SIGINT to the terminal's whole foreground group with no
+# permission check.  The child (real and saved uid 0), waiting for A's
+# unmount byte (held by the test, so that the child is seen), must not be
+# in that group: it goes on polling, neither stopped nor killed.
+ID_TTY_SIG=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/tty_signal.py
+id_tty_round() { # N KEY
+	local n=$1 child="" states i
+	u_mkdir "$H/m$n"
+	start_client "c$n" --mode classic "$H/m$n"
+	bg "hold$n" /usr/bin/python3 -c "$ID_HOLD" "$T/held$n" "$UID1"
+	wait_for_file "$T/held$n" 5 "$(bg_log "hold$n")"
+	bg "a$n" as_user /usr/bin/python3 "$ID_TTY_SIG" "$UT/child$n.pid" "$UT/states$n" "$2" \
+		"$FM" -u "$H/m$n"
+	for i in $(seq 100); do
+		child=$(id_locked_children)
+		[ -n "$child" ] && break
+		sleep 0.05
+	done
+	[ -n "$child" ] || fail "no locked child of A's -u seen; $(bg_log "a$n")"
+	child=${child%%:*}
+	echo "$child" >"$UT/child$n.pid"
+	wait_for_file "$UT/states$n" 10 "$(bg_log "a$n")"
+	states=$(cat "$UT/states$n")
+	echo "round $n ($2): the locked child $child went through: $states"
+	kill "${BG[hold$n]}"
+	# it polls for the lock (S and R); stopped (T) or killed (Z, gone): in reach
+	case " $states " in
+	*" T "* | *" Z "* | *" gone "*)
+		fail "the locked child (pid $child) went through '$states' after $2 on the caller's terminal" ;;
+	esac
+	_asserted
+	wait_exit "a$n" 25
+	# whatever became of the helper, its child did the unmount
+	poll_until 10 eval '! is_mounted "$H/m$n"' || fail "$H/m$n still mounted; $(bg_log "a$n")"
+	wait_exit "c$n" 10
+}
+test_id_lock_child_out_of_tty_reach() {
+	need_client
+	[ -x /usr/bin/python3 ] || skip_missing "/usr/bin/python3"
+	id_tty_round 1 '\x1a'
+	id_tty_round 2 '\x03'
+}
+
 # ------------------------------------------------ the unmount lock: starvation
 
 # Can one user keep every other user's -u waiting for the lock?  A serves

@@ -71,8 +71,10 @@ test_startup_links_libc_only() {
 	assert_eq "libc.so.6 " "$needed" "shared libraries linked (DT_NEEDED)"
 }
 
-# --version, --help and --features set no capability but the caller's ids:
-# libcap-ng is not even opened; a -u (which raises CAP_SYS_ADMIN) opens it
+# --version, --help and --features set no capability but the caller's ids,
+# and a setuid -u (which raises CAP_SYS_ADMIN) sets the sets it knows with
+# raw capset(2): libcap-ng is not even opened (it is loaded only to ask a
+# root, file-capability or unprivileged install what it holds)
 test_startup_no_libcap_ng_for_answers() {
 	need_cmd strace
 	local what
@@ -84,7 +86,8 @@ test_startup_no_libcap_ng_for_answers() {
 	u_mkdir "$H/mnt"
 	st_trace "$T/tr" as_user "$FM" -u "$H/mnt"
 	assert_eq 1 "$RC" "-u of a directory that is no mount"
-	assert_eq "$(st_helper_pids "$T/tr")" "$(st_capng_pids "$T/tr")" "-u: the helper opened libcap-ng"
+	[ -n "$(st_helper_pids "$T/tr")" ] || fail "-u: no helper in the trace"
+	assert_eq "" "$(st_capng_pids "$T/tr")" "-u: processes that opened libcap-ng"
 }
 
 # --version, -h, a refused command line, -u of a non-mount, --check and a
