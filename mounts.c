@@ -807,12 +807,35 @@ static char *point_of(uint64_t id)
 	return p;
 }
 
+/*
+ * Is every mount below id, at any depth, a FUSE mount of uid?  0 yes, 1
+ * no (or cannot tell), -errno when listmount fails.  A child that reads
+ * as below the mount may be on its root all the same (a rename above the
+ * mount, out and back between the reads: A-B-A); then umount2 removes
+ * the top of what is stacked there, which must be uid's own.
+ */
+static int owned_one(uint64_t id, void *arg)
+{
+	const uid_t *uid = arg;
+	struct mnt_ref ref = { .id = id, .unique = true };
+	struct mnt_info mi;
+	int e = mounts_info(&ref, &mi);
+	bool mine = !e && mounts_is_fuse(&mi) && mi.has_user_id &&
+		    mi.user_id == *uid;
+
+	mounts_info_free(&mi);
+	if (e == -ENOENT)	/* gone meanwhile */
+		return 0;
+	if (!mine)
+		return 1;
+	e = each_child_id(id, owned_one, arg);
+	return e == -ENOENT ? 0 : e;
+}
+
 #define FM_ON_ROOT_TRIES 16
 
-int mounts_on_root(const struct mnt_ref *ref)
+static int on_root_strings(const struct mnt_ref *ref)
 {
-	if (!ref->unique)
-		return -ENOSYS;
 	for (int i = 0; i < FM_ON_ROOT_TRIES; i++) {
 		char *point = point_of(ref->id), *after;
 		struct on_root r = { .point = point };
@@ -835,6 +858,18 @@ int mounts_on_root(const struct mnt_ref *ref)
 			return 0;
 	}
 	return -EAGAIN;
+}
+
+int mounts_on_root(const struct mnt_ref *ref, uid_t uid)
+{
+	int e;
+
+	if (!ref->unique)
+		return -ENOSYS;
+	e = on_root_strings(ref);
+	if (!e)
+		e = each_child_id(ref->id, owned_one, &uid);
+	return e;
 }
 
 int mounts_list_stack(const struct mnt_ref *from, const char *target, bool up,

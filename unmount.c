@@ -189,16 +189,21 @@ static int still_at_name(const struct um_act *a, bool cached)
  * N is open on but the top of what is stacked on that mount's root (the
  * kernel follows the mounts on the last component of an unmount, after
  * /proc's link too): someone else's mount, or, once that is gone, what
- * another user's -u checked.  What cannot be told (no statmount's unique
- * IDs before Linux 6.8, the mount gone) is left to umount2, as before.
+ * another user's -u checked.  A child that reads as below the mount may
+ * be on its root (renames above it, out and back), so every mount below
+ * must be the owner's FUSE mount (mounts_on_root).  What cannot be told
+ * (no statmount's unique IDs before Linux 6.8, the mount gone) is left
+ * to umount2, as before; any other failure to tell is a refusal.
  */
 static int nothing_on_top(const struct um_act *a)
 {
-	int r = mounts_on_root(&a->ref);
+	int r = mounts_on_root(&a->ref, a->owner);
 
-	/* no statmount IDs (before Linux 6.8), the mount gone, no memory:
-	 * umount2 decides, as before */
-	if (r < 0 && r != -EAGAIN)
+	/* no statmount IDs (before Linux 6.8), the mount gone: umount2
+	 * decides, as before; any other error (a mount point longer than
+	 * statmount's buffer, which a rename above the mount can make it;
+	 * no memory) is refused, as is -EAGAIN */
+	if (r == -ENOSYS || r == -ENOENT)
 		return 0;
 	return r ? -EBUSY : 0;
 }

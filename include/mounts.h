@@ -76,9 +76,11 @@ int mounts_list(struct mnt_list *l);
  * the mount under the path (then nothing is on it).  Needs statmount's
  * unique IDs (else -ENOSYS); costs a statmount per mount of the chain.
  */
-/* Is anything mounted on ref's root: 1 yes, 0 no, -EAGAIN cannot tell
- * (renamed all the time), -ENOSYS before Linux 6.8, -errno. */
-int mounts_on_root(const struct mnt_ref *ref);
+/* Is anything mounted on ref's root, or anything below it not a FUSE
+ * mount of uid (it may be on the root all the same): 1 yes, 0 no,
+ * -EAGAIN cannot tell (renamed all the time), -ENOSYS before Linux 6.8,
+ * -errno. */
+int mounts_on_root(const struct mnt_ref *ref, uid_t uid);
 int mounts_list_stack(const struct mnt_ref *from, const char *target, bool up,
 		      struct mnt_list *l);
 /* How many mounts sit on exactly path; *first: the first of them in l. */

@@ -478,6 +478,179 @@ test_id_lock_stack_detach_on_top() {
 	wait_exit b 5
 }
 
+
+# ------------------------------------------- the stacked-mount check: long path
+
+# Can B make the check fail with an error, so that umount2 decides as it did
+# before the check?  statmount reads mount points into a buffer of at most
+# 1 MiB; B renames the directory above its mount into a tree of ~1.1 MB of
+# path (4300 names of 250 bytes) after its -u -z opened the mount: the
+# check's statmount fails with EOVERFLOW, and a check that then lets umount2
+# decide detaches what is on top of B's mount, A's.  B's -u -z must be
+# refused and A's mount stay.
+ID_DEEP_N=4300
+# deep DIR N: (as B) DIR/deep/<N names>: the tree; "in" moves DIR/p into it,
+# "out" moves it back
+id_deep() { # build|in|out DIR
+	"${AS_USER2[@]}" /usr/bin/perl -e '
+		my ($op, $d, $n) = @ARGV; my $name = "d" x 250;
+		chdir $d or die "chdir $d: $!";
+		if ($op eq "build") { mkdir "deep" or die "mkdir: $!"; }
+		chdir "deep" or die "chdir deep: $!";
+		for (1 .. $n) {
+			if ($op eq "build") { mkdir $name or die "mkdir $_: $!"; }
+			chdir $name or die "chdir $_: $!";
+		}
+		if ($op eq "in") { rename "$d/p", "p" or die "rename in: $!"; }
+		if ($op eq "out") { exit 0 unless -e "p"; rename "p", "$d/p" or die "rename out: $!"; }
+	' "$1" "$2" "$ID_DEEP_N"
+}
+# fm-timeout: test_id_stack_check_long_path 120
+test_id_stack_check_long_path() {
+	local p bpid="" st=""
+	need_cmd strace
+	need_client
+	set_fuse_conf user_allow_other
+	id_deep build "$H2" || fail "cannot build the deep tree as $U2"
+	as_user2 mkdir -p "$H2/p/x" || fail "mkdir $H2/p/x as $U2"
+	start_client b --as2 --mode classic -o allow_other --dir-mode 0777 "$H2/p/x"
+	assert_user_fuse_mount "$H2/p/x" '' "$UID2"
+	at_cleanup id_deep out "$H2"
+	# B's -u -z, stopped after it opened its mount, before its child; then
+	# A mounts on B's mount
+	bg bz strace -qq -o /dev/null -P /run/fusermount3.lock -e trace=openat \
+		-e inject=openat:signal=SIGSTOP:when=1 \
+		"${AS_USER2[@]}" ASAN_OPTIONS=detect_leaks=0 "$FM" -u -z "$H2/p/x"
+	poll_until 10 eval '[ -n "$(for p in $(helper_pids); do grep -lE "^State:\s+[tT]" /proc/$p/status; done 2>/dev/null)" ]' ||
+		fail "B's -u -z never stopped after opening its mount; $(bg_log bz)"
+	for p in $(helper_pids); do
+		grep -qE '^State:\s+[tT]' "/proc/$p/status" 2>/dev/null && bpid=$p
+	done
+	start_client a --mode classic "$H2/p/x"
+	assert_user_fuse_mount "$H2/p/x"
+	id_deep in "$H2" || fail "cannot move $H2/p into the deep tree"
+	kill -CONT "$bpid"
+	wait_exit bz 20
+	echo "B's -u -z: exit $BG_RC: $(cat "$T/bz.err")"
+	id_deep out "$H2" || fail "cannot move $H2/p back"
+	st=$(id_stack "$H2/p/x")
+	echo "stack at the end: $st"
+	case $st in
+	*"fuse /dev/fuse;fuse /dev/fuse;") ;;
+	*) fail "A's mount on B's was removed by B's -u -z; mounts on $H2/p/x: '$st'" ;;
+	esac
+	assert_user_fuse_mount "$H2/p/x"
+	while is_mounted "$H2/p/x"; do
+		abort_fuse "$H2/p/x"; umount -l "$H2/p/x" || break
+	done
+	wait_exit a 5
+	wait_exit b 5
+}
+
+# ----------------------------------- the stacked-mount check: ABA renames
+
+# Can B make a child on its mount's root read as one below it?  The check
+# takes the strings as they are: its mount's point (read 1), each child's
+# (read 2), its mount's again (read 3); equal 1 and 3 and a child reading
+# as "1/..." count as "not on the root".  B's racer moves the directory p
+# above its mount, ~300 KB deep (each statmount walks and copies it, so
+# the reads are far apart), round q/x/z and back, for ever:
+#   S1 p/x (the mount) -> q/x/z/x -> S2 p/x/z/x (q now at p) -> q/x/z/x -> S1
+# A child read in S2 between two reads of S1 reads "below"; any other mix
+# is "unclear" and the check looks again (16 times).  ID_ABA_ROUNDS times,
+# ID_ABA_N of B's -u -z are held after they opened B's mount, A mounts on
+# top, all are let go while the racer runs; A's mount must stay.  (On
+# 2e855ff a round removed A's mount in about half of the runs.)
+ID_ABA_N=30
+ID_ABA_ROUNDS=4
+ID_ABA_DEPTH=1200
+id_aba() { # build|race|out DIR STOPFILE
+	"${AS_USER2[@]}" /usr/bin/perl -e '
+		my ($op, $d, $stop, $n) = @ARGV; my $name = "d" x 250;
+		chdir $d or die "chdir $d: $!";
+		if ($op eq "build") { mkdir "deep" or die "mkdir: $!"; }
+		chdir "deep" or die "chdir deep: $!";
+		for (1 .. $n) {
+			if ($op eq "build") { mkdir $name or die "mkdir $_: $!"; }
+			chdir $name or die "chdir $_: $!";
+		}
+		if ($op eq "build") { mkdir "q"; mkdir "q/x"; exit 0; }
+		if ($op eq "out") { exit 0 unless -d "p"; rename "p", "$d/p" or die "out: $!"; exit 0; }
+		rename "$d/p", "p" or die "rename in: $!";
+		my $c = 0;
+		while (!-e $stop && $c < 5000000) {
+			rename "p", "q/x/z" or die "1: $!"; rename "q", "p" or die "2: $!";
+			rename "p", "q" or die "3: $!"; rename "q/x/z", "p" or die "4: $!";
+			$c++;
+		}
+		print "$c\n";
+	' "$1" "$2" "${3:-}" "$ID_ABA_DEPTH"
+}
+# one round: B's -u -z held, A's mount on top, all let go while the racer
+# runs; A's mount stays, or the test fails
+id_aba_round() { # ROUND
+	local p bpids="" k st out=0 refused=0 other=0
+	for k in $(seq "$ID_ABA_N"); do
+		bg "bz$1.$k" strace -qq -o /dev/null -P /run/fusermount3.lock -e trace=openat \
+			-e inject=openat:signal=SIGSTOP:when=1 \
+			"${AS_USER2[@]}" ASAN_OPTIONS=detect_leaks=0 "$FM" -u -z "$H2/p/x"
+	done
+	_asserted
+	poll_until 20 eval '[ "$(for p in $(helper_pids); do grep -lE "^State:\s+[tT]" /proc/$p/status; done 2>/dev/null | wc -l)" -ge $ID_ABA_N ]' ||
+		fail "B's -u -z never all stopped; $(bg_log "bz$1.1")"
+	for p in $(helper_pids); do
+		grep -qE '^State:\s+[tT]' "/proc/$p/status" 2>/dev/null && bpids+="$p "
+	done
+	start_client "a$1" --mode classic "$H2/p/x"
+	assert_user_fuse_mount "$H2/p/x"
+	rm -f "$T/stop"
+	bg "racer$1" id_aba race "$H2" "$T/stop"
+	poll_until 10 test ! -e "$H2/p" || fail "the racer never moved $H2/p; $(bg_log "racer$1")"
+	# shellcheck disable=SC2086
+	kill -CONT $bpids
+	for k in $(seq "$ID_ABA_N"); do
+		wait_exit "bz$1.$k" 60
+		case $BG_RC:$(cat "$T/bz$1.$k.err") in
+		0:*) out=$((out + 1)) ;;
+		1:*"not found in /etc/mtab"*) refused=$((refused + 1)) ;;
+		*) other=$((other + 1)); echo "bz$1.$k: $BG_RC $(cat "$T/bz$1.$k.err")" ;;
+		esac
+	done
+	touch "$T/stop"
+	wait_exit "racer$1" 30
+	echo "round $1: racer $(cat "$T/racer$1.out") cycles, rc $BG_RC $(cat "$T/racer$1.err")"
+	id_aba out "$H2" || fail "cannot move $H2/p back"
+	st=$(id_stack "$H2/p/x")
+	echo "round $1: B's -u -z: $out exit 0, $refused refused, $other other; stack: $st"
+	case $st in
+	*"fuse /dev/fuse;fuse /dev/fuse;") ;;
+	*) fail "round $1: A's mount on B's was removed by B's -u -z; mounts on $H2/p/x: '$st'" ;;
+	esac
+	assert_user_fuse_mount "$H2/p/x"
+	abort_fuse "$H2/p/x"
+	umount -l "$H2/p/x" || fail "cannot remove A's mount"
+	wait_exit "a$1" 5
+	assert_user_fuse_mount "$H2/p/x" '' "$UID2"
+}
+# fm-timeout: test_id_stack_check_aba 300
+test_id_stack_check_aba() {
+	local r
+	need_cmd strace
+	need_client
+	set_fuse_conf user_allow_other
+	id_aba build "$H2" || fail "cannot build the deep tree as $U2"
+	as_user2 mkdir -p "$H2/p/x" || fail "mkdir $H2/p/x as $U2"
+	start_client b --as2 --mode classic -o allow_other --dir-mode 0777 "$H2/p/x"
+	assert_user_fuse_mount "$H2/p/x" '' "$UID2"
+	at_cleanup id_aba out "$H2"
+	for r in $(seq "$ID_ABA_ROUNDS"); do
+		id_aba_round "$r"
+	done
+	while is_mounted "$H2/p/x"; do
+		abort_fuse "$H2/p/x"; umount -l "$H2/p/x" || break
+	done
+	wait_exit b 5
+}
 # ------------------------------------------------ the unmount lock: pile-up
 
 # Can one user pile up root's processes that never end?  A's server (with
