@@ -61,6 +61,17 @@ helper_with_uid0() {
 }
 has_utab_child() { [ -n "$(helper_with_uid0)" ]; }
 helper_parent_of() { awk '/^PPid:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
+# Hold byte 1 of the lock file (FM_LOCK_UTAB_OFF) as root, in the
+# background job NAME, for at most 40 s; returns once it is held.
+hold_utab_byte() { # NAME
+	bg "$1" /usr/bin/python3 -c '
+import fcntl, os, sys, time
+fd = os.open("/run/fusermount3.lock", os.O_RDWR | os.O_CREAT, 0o600)
+fcntl.lockf(fd, fcntl.LOCK_EX, 1, 1, 0)
+open(sys.argv[1], "w").close()
+time.sleep(40)' "$UT/$1.ready"
+	wait_for_file "$UT/$1.ready" 5 "$(bg_log "$1")"
+}
 
 # ---------------------------------------------------------------- the record
 
@@ -105,13 +116,7 @@ test_utab_record_names_kernel_target() {
 moved_round() { # N: 0 done, 2 too slow
 	local child parent n=$1
 	u_mkdir "$H/p/m"
-	bg "lk$n" /usr/bin/python3 -c '
-import fcntl, os, sys, time
-fd = os.open("/run/fusermount3.lock", os.O_RDWR | os.O_CREAT, 0o600)
-fcntl.lockf(fd, fcntl.LOCK_EX, 1, 1, 0)  # byte 1: FM_LOCK_UTAB_OFF
-open(sys.argv[1], "w").close()
-time.sleep(40)' "$UT/lk$n.ready"
-	wait_for_file "$UT/lk$n.ready" 5 "$(bg_log "lk$n")"
+	hold_utab_byte "lk$n"
 	bg "c$n" as_user "$FM_CLIENT" --helper "$FM" --mode classic --ready-file "$UT/c$n.ready" \
 		--timeout 30 "$H/p/m"
 	poll_until 10 has_utab_child || echo "no utab child waiting; $(bg_log "c$n")"
@@ -156,13 +161,7 @@ test_utab_moved_before_record_undone() {
 moved_child_round() { # N: 0 done, 2 too slow
 	local child parent n=$1 log
 	u_mkdir "$H/p/m"
-	bg "lk$n" /usr/bin/python3 -c '
-import fcntl, os, sys, time
-fd = os.open("/run/fusermount3.lock", os.O_RDWR | os.O_CREAT, 0o600)
-fcntl.lockf(fd, fcntl.LOCK_EX, 1, 1, 0)  # byte 1: FM_LOCK_UTAB_OFF
-open(sys.argv[1], "w").close()
-time.sleep(40)' "$UT/lk$n.ready"
-	wait_for_file "$UT/lk$n.ready" 5 "$(bg_log "lk$n")"
+	hold_utab_byte "lk$n"
 	bg "c$n" as_user "$FM_CLIENT" --helper "$FM" --mode classic --ready-file "$UT/c$n.ready" \
 		--timeout 30 "$H/p/m"
 	_asserted
@@ -248,13 +247,7 @@ test_utab_mount_then_unmount_at_once() {
 # lets it go, on a very slow machine, the round is done again.)
 sigstop_round() { # N: 0 done, 2 too slow
 	local child parent n=$1
-	bg "lk$n" /usr/bin/python3 -c '
-import fcntl, os, sys, time
-fd = os.open("/run/fusermount3.lock", os.O_RDWR | os.O_CREAT, 0o600)
-fcntl.lockf(fd, fcntl.LOCK_EX, 1, 1, 0)  # byte 1: FM_LOCK_UTAB_OFF
-open(sys.argv[1], "w").close()
-time.sleep(40)' "$UT/lk$n.ready"
-	wait_for_file "$UT/lk$n.ready" 5 "$(bg_log "lk$n")"
+	hold_utab_byte "lk$n"
 	bg "c$n" as_user "$FM_CLIENT" --helper "$FM" --mode classic --ready-file "$UT/c$n.ready" \
 		--timeout 30 "$H/m"
 	_asserted
@@ -299,13 +292,7 @@ test_utab_sigstop_cannot_hold_lock() {
 TTY_SIG=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/tty_signal.py
 tty_round() { # N KEY
 	local n=$1 child states
-	bg "lk$n" /usr/bin/python3 -c '
-import fcntl, os, sys, time
-fd = os.open("/run/fusermount3.lock", os.O_RDWR | os.O_CREAT, 0o600)
-fcntl.lockf(fd, fcntl.LOCK_EX, 1, 1, 0)  # byte 1: FM_LOCK_UTAB_OFF
-open(sys.argv[1], "w").close()
-time.sleep(40)' "$UT/lk$n.ready"
-	wait_for_file "$UT/lk$n.ready" 5 "$(bg_log "lk$n")"
+	hold_utab_byte "lk$n"
 	bg "a$n" as_user /usr/bin/python3 "$TTY_SIG" "$UT/child$n.pid" "$UT/states$n" "$2" \
 		"$FM_CLIENT" --helper "$FM" --mode classic --ready-file "$UT/c$n.ready" --timeout 30 "$H/m"
 	_asserted
@@ -476,13 +463,7 @@ test_utab_unmount_child_out_of_reach_and_bounded() {
 	u_mkdir "$H/m"
 	start_client c --mode classic "$H/m"
 	assert_utab_user "$H/m"
-	bg lk /usr/bin/python3 -c '
-import fcntl, os, sys, time
-fd = os.open("/run/fusermount3.lock", os.O_RDWR | os.O_CREAT, 0o600)
-fcntl.lockf(fd, fcntl.LOCK_EX, 1, 1, 0)  # byte 1: FM_LOCK_UTAB_OFF
-open(sys.argv[1], "w").close()
-time.sleep(40)' "$UT/lk.ready"
-	wait_for_file "$UT/lk.ready" 5 "$(bg_log lk)"
+	hold_utab_byte "lk"
 	t0=$(uptime_ms)
 	bg u as_user "$FM" -u "$H/m"
 	_asserted
