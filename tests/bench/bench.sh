@@ -12,6 +12,10 @@
 #   FM_BENCH_PACKAGED  the packaged helper (default: fuse3's, found via dpkg)
 #   FM_BENCH_ITERS, FM_BENCH_MANY_ITERS, FM_BENCH_COUNTS, FM_BENCH_START_ITERS,
 #   FM_BENCH_MEM_RUNS  sample sizes (300, 150, "0,1000,10000", 400, 5)
+#   FM_BENCH_QUICK=1   only the cycles (split into mount and -u) and --version,
+#                      printed to stdout (BENCHMARKS.md is not written), with
+#   FM_BENCH_ALT       up to two more helper builds (space-separated paths)
+#                      measured interleaved with ours and the packaged one
 # Exit status: 0 all targets met, 3 some missed, other: the bench failed.
 set -euo pipefail
 export LC_ALL=C
@@ -141,6 +145,7 @@ if [ "${1:-}" = --inner ]; then
 	rc=$?
 	set -e
 	[ $rc = 0 ] || [ $rc = 3 ] || exit $rc
+	[ -n "${FM_BENCH_QUICK:-}" ] && exit $rc
 	syscall_table >"$T/syscalls.md"
 	exit $rc
 fi
@@ -186,6 +191,17 @@ install -o root -g root -m 4755 "$OURS" "$T/bin/ours/fusermount3"
 install -o root -g root -m 4755 "$BDIR/stub-libc" "$T/bin/stub-libc"
 install -o root -g root -m 4755 "$BDIR/stub-capng" "$T/bin/stub-capng"
 install -o root -g root -m 4755 "$BDIR/stub-linked" "$T/bin/stub-linked"
+QUICK=()
+if [ -n "${FM_BENCH_QUICK:-}" ]; then
+	QUICK=(--quick)
+	n=0
+	for a in ${FM_BENCH_ALT:-}; do
+		n=$((n + 1))
+		mkdir -p "$T/bin/alt$n"
+		install -o root -g root -m 4755 "$a" "$T/bin/alt$n/fusermount3"
+		QUICK+=(--alt "$T/bin/alt$n/fusermount3")
+	done
+fi
 id "$USER_" >/dev/null 2>&1 || useradd -m "$USER_"
 chown "$USER_:$(id -gn "$USER_")" "$T/mnt"
 
@@ -205,13 +221,17 @@ timeout -k 10 "$LIMIT" unshare -m --propagation private -- "$0" --inner "$T" "$D
 	--uid "$(id -u "$USER_")" --gid "$(id -g "$USER_")" --dir "$T" \
 	--iters "${FM_BENCH_ITERS:-300}" --many-iters "${FM_BENCH_MANY_ITERS:-150}" \
 	--counts "${FM_BENCH_COUNTS:-0,1000,10000}" --start-iters "${FM_BENCH_START_ITERS:-400}" \
-	--mem-runs "${FM_BENCH_MEM_RUNS:-5}" --timeout "$((LIMIT - 15))" >"$T/table.md"
+	--mem-runs "${FM_BENCH_MEM_RUNS:-5}" --timeout "$((LIMIT - 15))" "${QUICK[@]}" >"$T/table.md"
 rc=$?
 set -e
 if [ $rc != 0 ] && [ $rc != 3 ]; then
 	echo "bench: failed (status $rc); last lines of the log:" >&2
 	tail -n 20 "$T/bench.log" >&2 2>/dev/null || true
 	exit $rc
+fi
+if [ -n "${FM_BENCH_QUICK:-}" ]; then
+	cat "$T/table.md"
+	exit 0
 fi
 
 report() {

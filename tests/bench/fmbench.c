@@ -52,6 +52,9 @@ struct cfg {
 	uid_t uid;
 	gid_t gid;
 	int iters, many_iters, mem_runs, start_iters, timeout;
+	bool quick;		/* --quick: cycles and --version only */
+	const char *alt[2];	/* --alt: more helpers, in --quick */
+	int nalt;
 	long counts[MAX_COUNTS];
 	int ncounts;
 	char mnt[4096], many[4096], log[4096];
@@ -370,6 +373,7 @@ static uint64_t client_end(struct proc *cl, const struct variant *v)
 
 struct row {
 	struct samples wall[MAX_VARIANTS], cpu[MAX_VARIANTS], maxrss[MAX_VARIANTS];
+	struct samples mwall_m[MAX_VARIANTS], mwall_u[MAX_VARIANTS];	/* --quick */
 	double mwall[MAX_VARIANTS], mcpu[MAX_VARIANTS], mmaxrss[MAX_VARIANTS];
 };
 
@@ -409,7 +413,9 @@ static void bench_cycles(const struct variant *vs, int nv, struct row *r,
 			struct proc cl;
 
 			mount_start(v, MOPTS, &cl);
+			add(&r->mwall_m[idx], now_ns() - t0);
 			unmount(v, &uw, &ucpu);
+			add(&r->mwall_u[idx], uw);
 			ccpu = client_end(&cl, v);
 			add(&r->wall[idx], now_ns() - t0);
 			add(&r->cpu[idx], ccpu + ucpu);
@@ -776,6 +782,8 @@ static void parse(int argc, char **argv)
 		{ "stub-libc", required_argument, NULL, 'L' },
 		{ "stub-capng", required_argument, NULL, 'C' },
 		{ "stub-linked", required_argument, NULL, 'S' },
+		{ "quick", no_argument, NULL, 'Q' },
+		{ "alt", required_argument, NULL, 'A' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
@@ -797,6 +805,12 @@ static void parse(int argc, char **argv)
 		case 'L': C.stub_libc = optarg; break;
 		case 'C': C.stub_capng = optarg; break;
 		case 'S': C.stub_linked = optarg; break;
+		case 'Q': C.quick = true; break;
+		case 'A':
+			if (C.nalt == 2)
+				die("at most two --alt");
+			C.alt[C.nalt++] = optarg;
+			break;
 		default: exit(2);
 		}
 	}
@@ -836,6 +850,55 @@ static void ratio_row(const char *what, double ours, double pkg, const char *uni
 	       ours / pkg, verdict(ours <= pkg));
 }
 
+
+/* --quick: the cycle (with and without utab, split into mount and -u) and
+ * --version of ours, the packaged helper and up to two --alt builds,
+ * interleaved; a short table for comparing builds while working. */
+static void quick_print(const char *what, struct samples *s, int nv, double unit)
+{
+	double m[MAX_VARIANTS];
+
+	for (int i = 0; i < nv; i++)
+		m[i] = median(&s[i]);
+	printf("| %s |", what);
+	for (int i = 0; i < nv; i++)
+		printf(" %.0f (%.2f) |", m[i] / unit, m[1] > 0 ? m[i] / m[1] : 0);
+	printf("\n");
+}
+
+static int quick_main(void)
+{
+	struct variant vs[2 + 2];
+	static struct row cyc, nou, ver;
+	int nv = 2;
+
+	vs[0] = (struct variant){ "ours", C.ours, K_CLASSIC };
+	vs[1] = (struct variant){ "packaged", C.pkg, K_CLASSIC };
+	for (int i = 0; i < C.nalt; i++)
+		vs[nv++] = (struct variant){ C.alt[i], C.alt[i], K_CLASSIC };
+	bench_cycles(vs, nv, &cyc, "");
+	utab_set(false);
+	bench_cycles(vs, nv, &nou, " without utab");
+	utab_set(true);
+	bench_version(vs, nv, &ver);
+	printf("| median µs (ratio to packaged) |");
+	for (int i = 0; i < nv; i++)
+		printf(" %s |", vs[i].name);
+	printf("\n|---|");
+	for (int i = 0; i < nv; i++)
+		printf("---:|");
+	printf("\n");
+	quick_print("cycle, utab", cyc.wall, nv, 1000.0);
+	quick_print("… its mount", cyc.mwall_m, nv, 1000.0);
+	quick_print("… its -u", cyc.mwall_u, nv, 1000.0);
+	quick_print("cycle, no utab", nou.wall, nv, 1000.0);
+	quick_print("… its mount", nou.mwall_m, nv, 1000.0);
+	quick_print("… its -u", nou.mwall_u, nv, 1000.0);
+	quick_print("--version", ver.wall, nv, 1000.0);
+	quick_print("--version peak RSS, KiB", ver.maxrss, nv, 1.0);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	enum { OC, PC, FC, OS, FS };	/* cycle variants */
@@ -868,6 +931,8 @@ int main(int argc, char **argv)
 	two[SL] = (struct variant){ "stub, libc only", C.stub_libc, K_CLASSIC };
 	two[SC] = (struct variant){ "stub, linked with libcap-ng", C.stub_capng, K_CLASSIC };
 	two[SO] = (struct variant){ "stub, linked with libmount", C.stub_linked, K_CLASSIC };
+	if (C.quick)
+		return quick_main();
 
 	/* first everything that wants a plain namespace, then the crowds */
 	bench_cycles(cyc, 5, &cycles, "");
