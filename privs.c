@@ -8,8 +8,8 @@
  * when a root caller, a file-capability install or one without any
  * privilege does not hold everything this file wants to keep (in
  * libcap-ng 0.8 capng_get_caps_process() reads /proc/PID/status twice,
- * so nothing else asks).  The bounding set is emptied with
- * PR_CAPBSET_DROP.
+ * so nothing else asks).  The bounding set is left as it is: see
+ * privs_reduce().
  */
 #include <cap-ng.h>
 #include <dlfcn.h>
@@ -19,7 +19,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/fsuid.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -162,29 +161,17 @@ static int apply_reduced(void)
 	return cs_apply();
 }
 
-/* Empties the bounding set: one prctl per capability the kernel knows, up
- * to the first it does not (EINVAL).  Needs CAP_SETPCAP effective:
- * -EPERM at the first call without it, nothing changed. */
-static int clear_bounding(void)
-{
-	for (unsigned long cap = 0; cap < 64; cap++)
-		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0))
-			return errno == EINVAL && cap > CAP_SETFCAP ? 0 : -errno;
-	return 0;
-}
-
 /*
- * setuid root, caller not root: narrow the capability sets and clear the
- * bounding set while still root, then become the caller with KEEPCAPS so
- * the permitted set survives the uid change (the kernel empties the
- * effective set), and apply the reduced sets once more: from here on cs
- * is what the process holds.  capng_change_id() is not
+ * setuid root, caller not root: narrow the capability sets while still
+ * root, then become the caller with KEEPCAPS so the permitted set
+ * survives the uid change, and apply the reduced sets once more (the
+ * kernel empties the effective set at that change, but not with a
+ * SECBIT_NO_SETUID_FIXUP a privileged parent may have left): from here
+ * on cs is what the process holds.  capng_change_id() is not
  * used: it would drop CAP_SETUID/CAP_SETGID, which the utab update needs.
  */
 static int reduce_setuid(const struct privs *p)
 {
-	if (clear_bounding())
-		return -EPERM;
 	cs.eff = cs.perm = 0;
 	add_all(CS_PERM, needed, N(needed));
 	cs_add(CS_EFF, CAP_SETUID);
@@ -203,16 +190,10 @@ static int reduce_setuid(const struct privs *p)
  * held of `needed` (and the root base for root).  Usually that is all of
  * it, and the first capset says so; only when it is refused does
  * libcap-ng read what the process holds (capng_get_caps_process), to
- * keep just that.  The
- * bounding set is emptied where CAP_SETPCAP allows (root); a file-
- * capability install without it keeps the caller's.
+ * keep just that.
  */
 static int reduce_in_place(const struct privs *p)
 {
-	int e = clear_bounding();
-
-	if (e && e != -EPERM)
-		return -EPERM;
 	base_effective = p->root;
 	keep_all(true);
 	if (apply_reduced() == 0)
@@ -224,6 +205,16 @@ static int reduce_in_place(const struct privs *p)
 	return apply_reduced();
 }
 
+/*
+ * The bounding set is not emptied (it used to be, with one
+ * PR_CAPBSET_DROP per capability: 42 calls in every process): it only
+ * ever bounds what an execve() can give, and after NO_NEW_PRIVS, set here
+ * before anything else runs and inherited by every child, no execve can
+ * give anything: set-user-ID bits and file capabilities are ignored, and
+ * the permitted set after it is at most the one before.  Nothing else
+ * reads the bounding set but a capset() of the inheritable set, which
+ * also only matters at an execve.  (The helper executes nothing anyway.)
+ */
 int privs_reduce(struct privs *p)
 {
 	int e;
@@ -252,11 +243,13 @@ int privs_raise(int cap)
 	return cs_apply();
 }
 
-/* CAP_SETUID, then CAP_SETGID: one capset(2) each, so that a failure of
- * either leaves a known state (tests/ATTACKS.md T21 fails each in turn) */
+/* CAP_SETUID and CAP_SETGID with one capset(2): refused, it changed
+ * nothing (tests/ATTACKS.md T21 fails it) */
 static int raise_setid(void)
 {
-	return privs_raise(CAP_SETUID) || privs_raise(CAP_SETGID) ? -EPERM : 0;
+	cs_add(CS_EFF, CAP_SETUID);
+	cs_add(CS_EFF, CAP_SETGID);
+	return cs_apply();
 }
 
 void privs_lower(void)
@@ -270,7 +263,10 @@ void privs_lower(void)
 /*
  * Effective (hence filesystem) ids 0, with no capability effective:
  * libmount checks utab with eaccess(3), and the files it creates must
- * belong to root.  Nothing but the utab update runs in between.
+ * belong to root.  Nothing but the utab update runs in between.  The
+ * ids are not read back: setresgid/setresuid returning 0 set them, and
+ * one that did not leaves the caller's ids, which can only make the
+ * root-only file access that follows fail.
  */
 int privs_fsroot_begin(const struct privs *p)
 {
@@ -287,34 +283,40 @@ int privs_fsroot_begin(const struct privs *p)
 	if (setresgid((gid_t)-1, 0, (gid_t)-1) || setresuid((uid_t)-1, 0, (uid_t)-1))
 		e = -EPERM;
 	privs_lower();	/* euid 0 made the permitted set effective */
-	if (!e && (geteuid() != 0 || getegid() != 0))
-		e = -EPERM;
 	if (e)
 		privs_fsroot_end(p);
 	return e;
 }
 
+/* Every uid and gid exactly uid/gid.  The filesystem ids need no look:
+ * every setresuid/setresgid sets them to the effective ones, and nothing
+ * here sets them otherwise. */
 static bool ids_are(uid_t uid, gid_t gid)
 {
 	uid_t r, e, s;
 	gid_t rg, eg, sg;
 
 	return !getresuid(&r, &e, &s) && r == uid && e == uid && s == uid &&
-	       !getresgid(&rg, &eg, &sg) && rg == gid && eg == gid && sg == gid &&
-	       (uid_t)setfsuid((uid_t)-1) == uid && (gid_t)setfsgid((gid_t)-1) == gid;
+	       !getresgid(&rg, &eg, &sg) && rg == gid && eg == gid && sg == gid;
 }
 
+/*
+ * Back to the caller's effective ids.  No capability is needed for that
+ * (they are the real ids), so none is raised: the effective set stays as
+ * privs_fsroot_begin() left it, empty.  KEEPCAPS so that leaving euid 0
+ * does not empty the permitted set.  The ids are read back: this is the
+ * check that the helper never goes on with a root identity.
+ */
 void privs_fsroot_end(const struct privs *p)
 {
 	if (p->root)
 		return;
-	/* gid first, while CAP_SETGID is usable; KEEPCAPS so that leaving
-	 * euid 0 does not empty the permitted set */
-	if (prctl(PR_SET_KEEPCAPS, 1) || raise_setid() ||
+	if (prctl(PR_SET_KEEPCAPS, 1) ||
 	    setresgid((gid_t)-1, p->gid, (gid_t)-1) ||
 	    setresuid((uid_t)-1, p->uid, (uid_t)-1) || prctl(PR_SET_KEEPCAPS, 0))
 		abort();
-	privs_lower();
+	if (cs.eff)
+		privs_lower();	/* only if something raised one meanwhile */
 	if (!ids_are(p->uid, p->gid))
 		abort();	/* never continue with any root identity */
 }
@@ -363,8 +365,7 @@ int privs_out_of_reach(const struct privs *p)
 	if (privs_raise(CAP_SETUID) || setresuid(0, p->uid, 0))
 		err = -EPERM;
 	privs_lower();
-	if (!err && (getresuid(&r, &e, &s) || r != 0 || e != p->uid || s != 0 ||
-		     (uid_t)setfsuid((uid_t)-1) != p->uid))
+	if (!err && (getresuid(&r, &e, &s) || r != 0 || e != p->uid || s != 0))
 		err = -EPERM;
 	return err;
 }
@@ -432,13 +433,16 @@ int privs_drop_all(void)
 	return apply_reduced();
 }
 
+/*
+ * Every uid and gid the caller's, read back.  The "can root be regained"
+ * probes (setuid(0), seteuid(0)) are not made any more: without a
+ * capability effective (the capset just made says so), they succeed
+ * exactly when a real, effective or saved uid is 0, which this has
+ * just read.
+ */
 int privs_verify(const struct privs *p)
 {
 	if (p->root)
 		return 0;
-	if (!ids_are(p->uid, p->gid))
-		return -EPERM;
-	if (setuid(0) == 0 || seteuid(0) == 0)
-		return -EPERM;	/* root could be regained: refuse to go on */
-	return 0;
+	return ids_are(p->uid, p->gid) ? 0 : -EPERM;
 }

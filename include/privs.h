@@ -8,8 +8,9 @@
  *   CAP_SYS_ADMIN               mount, umount
  *   CAP_SETUID, CAP_SETGID      fsuid 0 around the utab update, so the
  *                               files libmount writes stay root-owned
- * in the permitted set and nothing effective; the bounding set is empty
- * and the process is not dumpable.  A capability is made effective only
+ * in the permitted set and nothing effective; NO_NEW_PRIVS is set (so
+ * no execve could give anything: the bounding set is left as it is) and
+ * the process is not dumpable.  A capability is made effective only
  * around the call that needs it.
  */
 #ifndef FM_PRIVS_H
@@ -55,7 +56,7 @@ int privs_become(uid_t uid, gid_t gid);
 int privs_drop_all(void);
 /* Lets libcap-ng go (dlclose) before a long wait, where it was loaded. */
 void privs_unload(void);
-/* -EPERM when the process could become root again. */
+/* -EPERM unless every uid and gid is the caller's (read back). */
 int privs_verify(const struct privs *p);
 
 #endif

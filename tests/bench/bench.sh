@@ -297,10 +297,9 @@ linking it would cost per start (mapping, relocation, and its
 constructor: a read of \`/proc/sys/kernel/cap_last_cap\` and four
 \`prctl\` probes) is the
 difference between the two first empty programs below.  The bounding set
-is emptied with one \`PR_CAPBSET_DROP\` per capability (41 of the
-\`prctl\` calls of each mount and \`-u\` below; libcap-ng's
-\`CAPNG_SELECT_BOUNDS\` would read \`/proc\` first; an empty bounding set
-is one of the per-phase facts in tests/ATTACKS.md).  argv is parsed
+is left as it is (no_new_privs already makes every \`execve\` give
+nothing; emptying it cost 42 \`prctl\` calls per mount and \`-u\`: see
+tests/ATTACKS.md, "Capabilities per phase").  argv is parsed
 before the privilege reduction: \`--version\` is answered there, as the
 caller, with one \`write(2)\`.  libmount, which brings libblkid,
 libselinux and libpcre2, is loaded with \`dlopen\` only where it is used

@@ -1186,19 +1186,25 @@ test_t21_rlimit_as_nproc_stack() {
 	atk_post
 }
 
-# A failed setresuid/setresgid/capset (injected by strace) never lets the
-# helper go on in a state it did not choose: it refuses, skips utab with a
-# warning, or aborts; and a faked success of the "regain root" probe stops it.
+# A failed setresuid/setresgid/capset/prctl (injected by strace) never lets
+# the helper go on in a state it did not choose: it refuses, skips utab with
+# a warning, or aborts; and a faked *success* of an id change (the kernel
+# changed nothing) is caught where the ids are read back (the reduction and
+# every return from root's file identity) or fails closed (root's file
+# identity not had: the root-only lock file cannot be opened).  (A faked
+# setresgid 1 would change nothing: a set-user-ID helper starts with the
+# caller's gids.)
 # The calls of a sync-init mount, in order (when=N counts each syscall in
-# the helper's process): reduce (capset 1, setresgid 1, setresuid 1, capset
-# 2: the reduced sets applied again as the caller), the regain-root probe
-# (setuid 2, setresuid 2); root's file identity for /run/fusermount3.lock,
-# as every mount under a limit (mount_max is 1000 by default): begin
-# (capset 3-4 raise, setresgid 2, setresuid 3, capset 5 lower), end (capset
-# 6-7, setresgid 3, setresuid 4, capset 8); the mount (capset 9 raise
-# CAP_SYS_ADMIN, 10 lower for the count of the limits, 11 raise again, 12
-# lower); utab: begin (capset 13-14, setresgid 4, setresuid 5, capset 15),
-# end (capset 16-17, setresgid 5, setresuid 6, capset 18).  (The utab
+# the helper's process): reduce (capset 1, prctl 1 KEEPCAPS, setresgid 1,
+# setresuid 1, prctl 2, capset 2: the reduced sets applied again as the
+# caller, prctl 3-4 DUMPABLE and NO_NEW_PRIVS, then the ids read back);
+# root's file identity for /run/fusermount3.lock, as every mount under a
+# limit (mount_max is 1000 by default): begin (capset 3 raise, setresgid 2,
+# setresuid 2, capset 4 lower), end (prctl 5 KEEPCAPS, setresgid 3,
+# setresuid 3, prctl 6; nothing raised, the ids read back); the mount
+# (capset 5 raise CAP_SYS_ADMIN, 6 lower for the count of the limits, 7
+# raise again, 8 lower); utab: begin (capset 9, setresgid 4, setresuid 4,
+# capset 10), end (prctl 7, setresgid 5, setresuid 5, prctl 8).  (The utab
 # child's calls count in its own process.)
 # fm-timeout: test_t21_failed_id_changes 90
 test_t21_failed_id_changes() {
@@ -1220,7 +1226,7 @@ test_t21_failed_id_changes() {
 		case $want in
 		refuse)
 			assert_match "$OUT" '^helper-exit=1$' "helper exit ($spec)"
-			assert_match "$ERR" '^fusermount3: (failed to drop privileges: .*|mount failed: Operation not permitted.*|cannot enforce mount_max: /run/fusermount3.lock: Operation not permitted)$' "stderr ($spec)"
+			assert_match "$ERR" '^fusermount3: (failed to drop privileges: .*|mount failed: Operation not permitted.*|cannot enforce mount_max: /run/fusermount3.lock: (Operation not permitted|Permission denied))$' "stderr ($spec)"
 			assert_not_mounted "$H/mnt" ;;
 		warn)
 			assert_match "$OUT" '^status=0$' "status ($spec)"
@@ -1240,30 +1246,31 @@ test_t21_failed_id_changes() {
 	done <<-'EOF2'
 		setresgid:error=EPERM:when=1 refuse
 		setresuid:error=EAGAIN:when=1 refuse
-		setuid:retval=0:when=2 refuse
-		setresuid:retval=0:when=2 refuse
+		setresuid:retval=0:when=1 refuse
 		capset:error=EPERM:when=1 refuse
 		capset:error=EPERM:when=2 refuse
+		prctl:error=EPERM:when=1 refuse
+		prctl:error=EPERM:when=4 refuse
 		capset:error=EPERM:when=3 refuse
-		capset:error=EPERM:when=4 refuse
 		setresgid:error=EPERM:when=2 refuse
-		setresuid:error=EAGAIN:when=3 refuse
-		capset:error=EPERM:when=11 refuse
+		setresuid:error=EAGAIN:when=2 refuse
+		setresuid:retval=0:when=2 refuse
+		capset:error=EPERM:when=7 refuse
 		setresgid:error=EPERM:when=4 warn
-		setresuid:error=EAGAIN:when=5 warn
-		capset:error=EPERM:when=13 warn
-		capset:error=EPERM:when=14 warn
-		capset:error=EPERM:when=5 abort
+		setresuid:error=EAGAIN:when=4 warn
+		capset:error=EPERM:when=9 warn
+		capset:error=EPERM:when=4 abort
+		prctl:error=EPERM:when=5 abort
+		setresgid:error=EPERM:when=3 abort
+		setresuid:error=EAGAIN:when=3 abort
+		setresuid:retval=0:when=3 abort
+		setresgid:retval=0:when=3 abort
 		capset:error=EPERM:when=6 abort
 		capset:error=EPERM:when=8 abort
-		setresgid:error=EPERM:when=3 abort
-		setresuid:error=EAGAIN:when=4 abort
 		capset:error=EPERM:when=10 abort
-		capset:error=EPERM:when=12 abort
-		capset:error=EPERM:when=15 abort
-		capset:error=EPERM:when=16 abort
 		setresgid:error=EPERM:when=5 abort
-		setresuid:error=EAGAIN:when=6 abort
+		setresuid:error=EAGAIN:when=5 abort
+		setresuid:retval=0:when=5 abort
 	EOF2
 	assert_eq 0 "$(fuse_mount_count)" "FUSE mounts"
 	atk_post
@@ -1886,7 +1893,8 @@ test_t33_utab_missing_mtab_regular() { t33_flows regular no; }
 # The id and capability lines of /proc/PID/status, read while the helper is
 # held at each phase a test can observe, checked against the install mode:
 #   CAPS_PRM  permitted set  (setuid: SYS_ADMIN|SETUID|SETGID = 00000000002000c0)
-#   CAPS_BND  bounding set   (setuid: empty; file caps: the caller's, untouched)
+#   CAPS_BND  bounding set   (the caller's, untouched: with no_new_privs no
+#             execve can give anything, so emptying it would add nothing)
 #   CAPS_UTAB yes|no         (utab phases exist only with CAP_SETUID/CAP_SETGID)
 # Inheritable and ambient are empty, no_new_privs is set, throughout.
 caps_lines() { grep -E '^(Uid|Gid|CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs):' "/proc/$1/status"; }
@@ -1990,6 +1998,7 @@ caps_per_phase() {
 	fi
 }
 test_caps_per_phase() {
-	CAPS_PRM=00000000002000c0 CAPS_BND=$CAPS_NONE CAPS_UTAB=yes
+	CAPS_PRM=00000000002000c0 CAPS_UTAB=yes
+	CAPS_BND=$(as_user grep '^CapBnd:' /proc/self/status | awk '{ print $2 }')
 	caps_per_phase
 }

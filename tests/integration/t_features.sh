@@ -86,8 +86,8 @@ test_features_legacy_build() {
 }
 
 # --help, --version and --features hold nothing while they answer: the
-# caller's ids everywhere, no capability in any set but the (cleared by
-# privs_reduce otherwise) bounding set.  The helper is caught writing to a
+# caller's ids everywhere, no capability in any set but the bounding set
+# (the caller's, as in every phase).  The helper is caught writing to a
 # full pipe, and /proc tells what it holds at that moment.
 CAUGHT='
 import os, sys, fcntl, subprocess
