@@ -111,6 +111,8 @@ static char *utab_options(const struct mctx *c)
 
 	if (!c->pv->root && !pw)
 		return NULL;
+	if (pw)
+		log_set_user_name(pw->pw_name);	/* the log line needs no lookup */
 	if (asprintf(&s, "%s%s%s%s", pw ? "user=" : "", pw ? pw->pw_name : "",
 		     pw && x ? "," : "", x ? x : "") < 0)
 		return NULL;

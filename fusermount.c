@@ -46,6 +46,7 @@
 #define FM_EXIT_TIMEOUT 5	/* seconds; from a decision to the exit */
 
 static volatile sig_atomic_t decided_status;
+static bool decided_armed;	/* finishing() ran */
 
 static void exit_decided(int sig)
 {
@@ -66,6 +67,12 @@ static void finishing(int status)
 	struct sigaction sa = { .sa_handler = exit_decided };
 	unsigned int left;
 
+	/* said again with the same outcome (-u: the command, then main):
+	 * the bound set the first time runs on, as nothing re-arms the
+	 * alarm once an outcome is decided */
+	if (decided_armed && decided_status == status)
+		return;
+	decided_armed = true;
 	decided_status = status;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGALRM, &sa, NULL);
@@ -196,15 +203,31 @@ static void env_take(struct env *e)
 	clearenv();
 }
 
+/*
+ * fds 0-2 open, before anything is opened.  glibc does it itself for a
+ * set-user-ID or file-capability start (AT_SECURE), before main, in the
+ * dynamic loader or the static start-up (its check_fds.c: /dev/null or
+ * /dev/full opened in their place, verified by device number, or no
+ * start at all); a run without AT_SECURE (root's, say) is checked here.
+ */
+static void std_fds_open(void)
+{
+#ifdef __GLIBC__
+	if (getauxval(AT_SECURE))
+		return;
+#endif
+	for (int fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) == -1 &&
+		    open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
+			_exit(EXIT_FAILURE);
+}
+
 /* fds 0-2 open, known signal state, before anything is opened. */
 static void harden(void)
 {
 	sigset_t s;
 
-	for (int fd = 0; fd < 3; fd++)
-		if (fcntl(fd, F_GETFD) == -1 &&
-		    open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
-			_exit(EXIT_FAILURE);
+	std_fds_open();
 	signal(SIGPIPE, SIG_IGN);
 	/* RLIMIT_FSIZE must make a write fail, not kill us between the
 	 * mount and the fd send (a dead orphan mount) */
@@ -515,6 +538,15 @@ static int cmd_check(struct mctx *c)
 	return EXIT_SUCCESS;
 }
 
+/* Does the command set its own alarm before anything can wait (a mount:
+ * comm_fd's fstat, then prepare(); -u, --abort: unmount_cmd*())? */
+static bool rebounds_at_once(const struct args *a)
+{
+	if (a->check || a->reattach || a->auto_unmount_only)
+		return false;
+	return true;	/* a mount, -u, --abort */
+}
+
 static void env_free(struct env *e)
 {
 	free(e->commfd);
@@ -555,10 +587,13 @@ int main(int argc, char **argv)
 	}
 	if (!*a.mnt)
 		die("invalid mountpoint ''");
-	/* realpath(3) of the parent may meet a hung filesystem too */
+	/* realpath(3) of the parent may meet a hung filesystem too; a mount,
+	 * -u and --abort set their own bound right away (prepare(),
+	 * unmount_cmd*()), which replaces this one: it is left running */
 	alarm(FM_PREPARE_TIMEOUT);
 	e = mpath_resolve(a.mnt, &c.path);
-	alarm(0);
+	if (!rebounds_at_once(&a))
+		alarm(0);
 	if (e)
 		die("bad mount point %s: %s", a.mnt, strerror(-e));
 	log_set_mountpoint(c.path.abs);

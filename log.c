@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <syslog.h>
 #include <unistd.h>
@@ -31,6 +32,7 @@ static struct {
 	const char *action;	/* static text, or NULL */
 	bool done;		/* the line of this decision is out */
 	char *mountpoint, *options, *note;
+	char *name;		/* the caller's user name, once known */
 } L;
 
 void log_begin(uid_t uid, bool root, enum conf_log (*read_level)(void))
@@ -38,6 +40,7 @@ void log_begin(uid_t uid, bool root, enum conf_log (*read_level)(void))
 	free(L.mountpoint);
 	free(L.options);
 	free(L.note);
+	free(L.name);
 	memset(&L, 0, sizeof(L));
 	L.on = !root;
 	L.uid = uid;
@@ -75,6 +78,11 @@ void log_set_options(const char *opts)
 void log_note(const char *text)
 {
 	keep(&L.note, text);
+}
+
+void log_set_user_name(const char *name)
+{
+	keep(&L.name, name);
 }
 
 /* ---------------------------------------------------------- the line */
@@ -180,13 +188,15 @@ static void add_header(struct line *l, int severity)
 	add(l, "<%d>fusermount3[%d]: ", LOG_AUTHPRIV | severity, (int)getpid());
 }
 
+/* The name another step looked up already, else one lookup (NSS) now. */
 static void add_user(struct line *l)
 {
-	const struct passwd *pw = getpwuid(L.uid);
+	const struct passwd *pw = L.name ? NULL : getpwuid(L.uid);
+	const char *name = L.name ? L.name : pw ? pw->pw_name : NULL;
 
 	add(l, "user=");
-	if (pw && pw->pw_name)
-		add_esc(l, pw->pw_name, ESC_FIELD);
+	if (name)
+		add_esc(l, name, ESC_FIELD);
 	else
 		add(l, "?");
 	add(l, " uid=%lu", (unsigned long)L.uid);
@@ -205,11 +215,25 @@ static void send_line(const struct line *l)
 	close(fd);
 }
 
+/* Is anyone there?  Without a socket at FM_LOG_SOCKET no line could be
+ * sent: then nothing is prepared for one (no fuse.conf read for the
+ * level, no user name lookup, no socket).  One appearing between this
+ * look and the send only misses this line, as one started a moment
+ * later would. */
+static bool listener_there(void)
+{
+	struct stat st;
+
+	return stat(FM_LOG_SOCKET, &st) == 0 && S_ISSOCK(st.st_mode);
+}
+
 static bool wanted(bool ok)
 {
 	if (!L.on || !L.action || L.done)
 		return false;
 	L.done = true;
+	if (!listener_there())
+		return false;
 	if (!L.level_known)
 		log_set_level(L.read_level ? L.read_level() : CONF_LOG_ALL);
 	return L.level == CONF_LOG_ALL || (L.level == CONF_LOG_REFUSALS && !ok);

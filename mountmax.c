@@ -88,6 +88,27 @@ void limits_close(struct mctx *c)
 }
 
 /*
+ * With every mount of the namespace, of any type, taken for a FUSE mount
+ * of the caller's (upper bounds of both counts): when even that keeps
+ * every limit, so do the real counts (policy_limits only compares them
+ * with "reached": fewer mounts never turn LIMIT_OK into a refusal or a
+ * wait), and no mount needs to be looked at.  n then holds those bounds.
+ */
+static bool limits_kept_by_all(const struct mctx *c, struct limit_counts *n)
+{
+	struct limit_counts up = *n;
+	long all;
+
+	if (mounts_count_all(&all))
+		return false;	/* counted one by one, which says why */
+	up.mounts = up.mine = all;
+	if (policy_limits(&c->conf, &up) != LIMIT_OK)
+		return false;
+	*n = up;
+	return true;
+}
+
+/*
  * The slots of the others first, the mounts second: a helper gives its
  * slot back only after its mount is attached, so one that is not in the
  * slots any more is in the mounts (or counted twice, which only makes us
@@ -105,6 +126,8 @@ static int limits_count(struct mctx *c, struct limit_counts *n)
 		cannot_enforce(c, e);
 		return e;
 	}
+	if (limits_kept_by_all(c, n))
+		return 0;
 	e = mounts_count_fuse(c->pv->uid, &n->mounts, &n->mine);
 	if (e)
 		note(c->out, "failed to list mounts: %s", strerror(-e));

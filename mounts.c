@@ -435,6 +435,19 @@ static int count_libmount(uid_t uid, long *total, long *mine)
 	return e;
 }
 
+static int count_any(uint64_t id, void *arg)
+{
+	(void)id;
+	(*(long *)arg)++;
+	return 0;
+}
+
+int mounts_count_all(long *n)
+{
+	*n = 0;
+	return each_child_id(FM_LSMT_ROOT, count_any, n);
+}
+
 int mounts_count_fuse(uid_t uid, long *total, long *of_uid)
 {
 	int e;

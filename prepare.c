@@ -112,6 +112,18 @@ static struct verdict parse_conf_file(struct mctx *c, FILE *f, conf_diag_fn diag
 	return VERDICT_GO;
 }
 
+/* fuse.conf for reading, with buf (BUFSIZ bytes, to outlive the stream)
+ * as its buffer: stdio then does not fstat(2) the file to size one of its
+ * own (parse_conf_file takes the one fstat that is needed). */
+static FILE *conf_open(char *buf)
+{
+	FILE *f = fopen(FUSE_CONF, "re");
+
+	if (f)
+		setvbuf(f, buf, _IOFBF, BUFSIZ);
+	return f;
+}
+
 static void quiet_diag(void *arg, enum conf_diag d, int line, const char *text)
 {
 	(void)arg, (void)d, (void)line, (void)text;
@@ -119,7 +131,8 @@ static void quiet_diag(void *arg, enum conf_diag d, int line, const char *text)
 
 enum conf_log prepare_log_level(void)
 {
-	FILE *f = fopen(FUSE_CONF, "re");
+	char buf[BUFSIZ];
+	FILE *f = conf_open(buf);
 	enum conf_log level = CONF_LOG_ALL;
 	struct fuse_conf k;
 	struct stat st;
@@ -141,13 +154,14 @@ enum conf_log prepare_log_level(void)
  */
 static struct verdict peek_unreadable_conf(struct mctx *c)
 {
+	char buf[BUFSIZ];
 	struct verdict v;
 	FILE *f = NULL;
 
 	if (c->pv->root)
 		return VERDICT_GO;
 	if (privs_fsroot_begin(c->pv) == 0) {
-		f = fopen(FUSE_CONF, "re");
+		f = conf_open(buf);
 		privs_fsroot_end(c->pv);
 	}
 	if (!f)
@@ -169,7 +183,8 @@ static struct verdict peek_unreadable_conf(struct mctx *c)
  * ENOMEM, ...) stop us, so no one can force the defaults on purpose. */
 struct verdict prepare_conf(struct mctx *c)
 {
-	FILE *f = fopen(FUSE_CONF, "re");
+	char buf[BUFSIZ];
+	FILE *f = conf_open(buf);
 	int e = errno;
 
 	conf_defaults(&c->conf);
@@ -203,15 +218,28 @@ static struct verdict check_conf(struct mctx *c)
 	return VERDICT_GO;
 }
 
+/* Fewer mounts of any type than each limit: then fewer FUSE mounts too,
+ * whoever's, and no mount needs to be looked at. */
+static bool all_mounts_below(const struct fuse_conf *k)
+{
+	long all;
+
+	return mounts_count_all(&all) == 0 && !policy_mount_max_reached(k, all) &&
+	       !policy_user_max_reached(k, all);
+}
+
 /* Checked here without a lock for an early answer (nothing sent yet),
- * and again when the mount is attached (mountmax.h). */
+ * and again when the mount is attached (mountmax.h).  The same verdict
+ * as counting the FUSE mounts, which is done only where the number of
+ * all mounts does not already say "below every limit". */
 static struct verdict check_mount_max(struct mctx *c)
 {
 	const struct fuse_conf *k = &c->conf;
 	long total, mine;
 	int e;
 
-	if (c->pv->root || (k->mount_max < 0 && k->user_mount_max < 0))
+	if (c->pv->root || (k->mount_max < 0 && k->user_mount_max < 0) ||
+	    all_mounts_below(k))
 		return VERDICT_GO;
 	e = mounts_count_fuse(c->pv->uid, &total, &mine);
 	if (e)
@@ -326,6 +354,8 @@ static void allowed_dirs(struct mctx *c)
 	char path[PATH_MAX];
 	size_t n = 0;
 
+	if (name)
+		log_set_user_name(name);	/* the log line needs no lookup */
 	for (size_t i = 0; i < c->conf.n_mount_dir; i++) {
 		const struct conf_entry *d = &c->conf.mount_dir[i];
 

@@ -15,7 +15,8 @@
  *
  * Sending never blocks and never fails a command: one datagram on a
  * non-blocking socket to /dev/log, dropped when nobody listens, the
- * listener's queue is full, or /dev/log is a stream socket.
+ * listener's queue is full, or /dev/log is a stream socket.  Where
+ * /dev/log is not a socket at all, nothing is prepared for the line.
  */
 #ifndef FM_LOG_H
 #define FM_LOG_H
@@ -42,6 +43,9 @@ void log_set_options(const char *opts);	/* the raw -o string */
 /* The last message said to the caller (or not, with -q): the reason
  * given if the decision ends in failure. */
 void log_note(const char *text);
+/* The caller's user name, where a step looked it up anyway: the line
+ * then needs no lookup of its own. */
+void log_set_user_name(const char *name);
 
 void log_refused(const char *reason, const char *conf, int line);
 void log_ok(void);

@@ -36,6 +36,10 @@ void mounts_info_free(struct mnt_info *mi);
 bool mounts_is_fuse(const struct mnt_info *mi);
 /* FUSE mounts in this namespace: all of them, and those of uid. */
 int mounts_count_fuse(uid_t uid, long *total, long *of_uid);
+/* All the mounts in this namespace, of any type: an upper bound of both
+ * counts above, with one listmount per 512 mounts and no statmount.
+ * -ENOSYS before Linux 6.8. */
+int mounts_count_all(long *n);
 /* One FUSE mount (fuse or fuseblk) as the kernel reports it.  The
  * strings are valid only while the callback runs. */
 struct fuse_mount {

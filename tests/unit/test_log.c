@@ -274,6 +274,61 @@ static void test_levels(void **state)
 	expect_body(s, "mount ok: user=? uid=4244");
 }
 
+/* Without a socket at the log's path (none, or a regular file there),
+ * nothing is prepared for a line: the level is not asked for (fuse.conf
+ * is not read), and nothing fails; the socket back, the line is sent. */
+static void test_no_socket_nothing_read(void **state)
+{
+	struct sink *s = *state;
+	int fd;
+
+	close(s->fd);
+	s->fd = -1;
+	unlink(FM_LOG_SOCKET);
+	level_calls = 0;
+	level_to_give = CONF_LOG_ALL;
+	log_begin(4244, false, give_level);
+	log_set_action("unmount");
+	log_end(0);
+	assert_int_equal(level_calls, 0);
+	fd = open(FM_LOG_SOCKET, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	assert_true(fd >= 0);
+	close(fd);
+	log_set_action("unmount");
+	log_end(1);
+	assert_int_equal(level_calls, 0);
+	unlink(FM_LOG_SOCKET);
+	s->fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);	/* a listener again */
+	assert_true(s->fd >= 0);
+	{
+		struct sockaddr_un a = { .sun_family = AF_UNIX };
+
+		strcpy(a.sun_path, FM_LOG_SOCKET);
+		assert_int_equal(bind(s->fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	}
+	log_set_action("unmount");
+	log_ok();
+	assert_int_equal(level_calls, 1);
+	expect_body(s, "unmount ok: user=? uid=4244");
+}
+
+/* A user name another step looked up is the one in the line. */
+static void test_known_name(void **state)
+{
+	struct sink *s = *state;
+
+	log_begin(4244, false, NULL);
+	log_set_user_name("alice");
+	log_set_action("mount");
+	log_set_mountpoint("/m");
+	log_ok();
+	expect_body(s, "mount ok: user=alice uid=4244 mountpoint=/m");
+	log_begin(4244, false, NULL);	/* a new run knows no name */
+	log_set_action("mount");
+	log_ok();
+	expect_body(s, "mount ok: user=? uid=4244");
+}
+
 /* A line never exceeds one datagram of 4096 bytes, and is cut whole. */
 static void test_long_line(void **state)
 {
@@ -339,6 +394,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_levels, sink_setup, sink_teardown),
 		cmocka_unit_test_setup_teardown(test_long_line, sink_setup, sink_teardown),
 		cmocka_unit_test_setup_teardown(test_no_listener, sink_setup, sink_teardown),
+		cmocka_unit_test_setup_teardown(test_no_socket_nothing_read, sink_setup, sink_teardown),
+		cmocka_unit_test_setup_teardown(test_known_name, sink_setup, sink_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

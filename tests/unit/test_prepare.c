@@ -49,6 +49,9 @@ static struct {
 	const char *fs_name;	/* the kernel's name; NULL: the real one */
 	int count_err;		/* mounts_count_fuse: -errno, or counts */
 	long total, mine;
+	int counts;		/* calls of mounts_count_fuse */
+	int all_err;		/* mounts_count_all: -errno, or all */
+	long all;
 	int fsroot_err;		/* privs_fsroot_begin */
 	int find_err;		/* mountdir_find: 0 real, else this */
 	bool fail_realloc;
@@ -148,9 +151,17 @@ int __wrap_mounts_count_fuse(uid_t uid, long *total, long *mine);
 int __wrap_mounts_count_fuse(uid_t uid, long *total, long *mine)
 {
 	assert_int_equal(uid, UID);
+	mk.counts++;
 	*total = mk.total;
 	*mine = mk.mine;
 	return mk.count_err;
+}
+
+int __wrap_mounts_count_all(long *n);
+int __wrap_mounts_count_all(long *n)
+{
+	*n = mk.all;
+	return mk.all_err;
 }
 
 int __wrap_privs_fsroot_begin(const struct privs *p);
@@ -255,6 +266,7 @@ static int setup(void **state)
 	memset(&said, 0, sizeof(said));
 	mk.trusted = 1;
 	mk.fs_type = EXT4;
+	mk.all_err = -ENOSYS;	/* the FUSE mounts counted, unless a test says */
 	snprintf(dir, sizeof(dir), "/tmp/fm-prepare.XXXXXX");
 	assert_non_null(mkdtemp(dir));
 	snprintf(mp, sizeof(mp), "%s/mp", dir);
@@ -509,6 +521,54 @@ static void t_user_mount_max(void **state)
 	mk.mine = 1;
 	refused(EDQUOT, 2, "too many FUSE filesystems mounted by this user; "
 		"user_mount_max=1 is set in " FUSE_CONF);
+}
+
+/* prepare() once more, from the start */
+static void again(void)
+{
+	close_fd(&c.devfd);
+	close_fd(&c.parentfd);
+	close_fd(&c.pinfd);
+	c.conf_read = false;
+}
+
+/* Fewer mounts of any type than the limits: the FUSE mounts are not
+ * counted; as many as a limit: they are, and they decide. */
+static void t_mount_max_by_all(void **state)
+{
+	(void)state;
+	write_conf("mount_max = 2\nuser_mount_max = 3\n");
+	mk.all_err = 0;
+	mk.all = 1;
+	go();
+	assert_int_equal(mk.counts, 0);
+	mk.all = 2;
+	mk.total = 1;
+	again();
+	go();
+	assert_int_equal(mk.counts, 1);
+	mk.total = 2;
+	again();
+	refused(ENOSPC, 1, "too many FUSE filesystems mounted; mount_max=N can be "
+		"set in " FUSE_CONF);
+	assert_int_equal(mk.counts, 2);
+}
+
+static void t_user_mount_max_by_all(void **state)
+{
+	(void)state;
+	write_conf("mount_max = 100\nuser_mount_max = 1\n");
+	mk.all_err = 0;
+	mk.all = 0;
+	go();
+	assert_int_equal(mk.counts, 0);
+	mk.all = 1;
+	mk.total = 3;
+	mk.mine = 1;
+	again();
+	refused(EDQUOT, 2, "too many FUSE filesystems mounted by this user; "
+		"user_mount_max=1 is set in " FUSE_CONF);
+	assert_int_equal(mk.counts, 1);
 }
 
 /* --------------------------------------------------------- mountpoint */
@@ -813,6 +873,8 @@ int main(void)
 		T(t_count_failed),
 		T(t_mount_max),
 		T(t_user_mount_max),
+		T(t_mount_max_by_all),
+		T(t_user_mount_max_by_all),
 		T(t_mountpoint_missing),
 		T(t_mountpoint_not_owner),
 		T(t_mountpoint_no_write),
