@@ -7,7 +7,8 @@
  *
  * Flow of a mount (see README "Design"), each step in one file:
  *   harden -> parse argv (--help, --version, --features answer here, as
- *   the caller) -> privs_reduce (run as the caller) -> resolve path
+ *   the caller) -> harden_more -> privs_reduce (run as the caller) ->
+ *   resolve path
  *   (mctx.c) -> prepare.c: may this user mount here? (device, fuse.conf,
  *   mount_max, pin and check the mountpoint, mount_dir, every option)
  *   -> finish.c: classic: finish, send fd
@@ -222,7 +223,12 @@ static void std_fds_open(void)
 			_exit(EXIT_FAILURE);
 }
 
-/* fds 0-2 open, known signal state, before anything is opened. */
+/*
+ * fds 0-2 open, and what an answer or a refusal of the command line
+ * needs, before anything is written: a write to a closed pipe or past
+ * RLIMIT_FSIZE fails instead of killing, and SIGALRM is deliverable (a
+ * refusal is bounded by finishing(), which sets its own handler).
+ */
 static void harden(void)
 {
 	sigset_t s;
@@ -232,11 +238,18 @@ static void harden(void)
 	/* RLIMIT_FSIZE must make a write fail, not kill us between the
 	 * mount and the fd send (a dead orphan mount) */
 	signal(SIGXFSZ, SIG_IGN);
-	signal(SIGCHLD, SIG_DFL);	/* the utab child must be waitable */
-	signal(SIGALRM, SIG_DFL);	/* the time limits rely on it */
 	sigemptyset(&s);
 	sigaddset(&s, SIGALRM);
 	sigprocmask(SIG_UNBLOCK, &s, NULL);
+}
+
+/* The rest of the known state, once the command line said there is more
+ * to do than an answer (--help, --version, --features fork nothing,
+ * create nothing and set no alarm), before anything is opened. */
+static void harden_more(void)
+{
+	signal(SIGCHLD, SIG_DFL);	/* the utab child must be waitable */
+	signal(SIGALRM, SIG_DFL);	/* the time limits rely on it */
 	umask(033);
 }
 
@@ -576,6 +589,7 @@ int main(int argc, char **argv)
 	/* before privs_reduce(): --help etc. end here, as the caller, and a
 	 * bad command line is refused before any capability work */
 	parse_args(argc, argv, &a);
+	harden_more();
 	e = privs_reduce(&pv);
 	if (e)
 		die("failed to drop privileges: %s", strerror(-e));

@@ -156,7 +156,8 @@ test_features_answer_as_caller() {
 # ... and touch nothing: /etc/fuse.conf is a FIFO nobody writes to (reading
 # it would hang), /dev/fuse is gone, _FUSE_COMMFD is garbage, the cwd is
 # not searchable; under strace no file is opened and no id raised after
-# the start-up hardening (the umask is its last step)
+# the start-up hardening (unblocking SIGALRM is its last step before the
+# answers)
 test_features_touch_nothing() {
 	local log
 	umount /etc/fuse.conf && rm -f "$T/fuse.conf" && mkfifo -m 0644 "$T/fuse.conf" &&
@@ -174,10 +175,12 @@ test_features_touch_nothing() {
 		"$FM" --features >"$T/.out" 2>"$T/.err"
 	assert_eq 0 "$?" "exit status of --features under strace"
 	assert_eq 0000000000000003 "$(cat "$T/.out")" "stdout of --features under strace"
-	log=$(sed -n '/ umask(033)/,$p' "$T/strace.log")
+	log=$(sed -n '/ rt_sigprocmask(SIG_UNBLOCK, \[ALRM\]/,$p' "$T/strace.log")
 	echo "after the hardening:"
 	sed 's/^/  strace: /' <<<"$log"
-	assert_match "$log" ' umask\(033\)' "strace (the hardening ran)"
+	assert_match "$log" ' rt_sigprocmask\(SIG_UNBLOCK, \[ALRM\]' "strace (the hardening ran)"
+	# an answer needs no more of it (no child, no file, no alarm)
+	assert_no_match "$log" ' umask\(' "strace (no umask for an answer)"
 	assert_no_match "$log" ' (open|openat|openat2|creat|stat|lstat|access|faccessat2?|socket|connect|fsopen|fsmount|move_mount|mount|umount2|statmount|listmount|execve|clone3?|fork|vfork|ioctl)\(' \
 		"syscalls after the hardening"
 	# (stdio may fstat its stdout; nothing else by name)
