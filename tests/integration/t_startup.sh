@@ -1,5 +1,5 @@
-# t_startup.sh - what a start loads: nothing (a static PIE; FM_LINK=dynamic:
-# libc only); libcap-ng with dlopen on
+# t_startup.sh - what a start loads: libc only (FM_LINK=static, a make
+# STATIC=1 build: nothing); libcap-ng with dlopen on
 # the paths that set capabilities (never --version, --help, --features),
 # libmount (with libblkid, libselinux, libpcre2) only in the child that
 # updates utab; libcap-ng's state is never read back from /proc/PID/status
@@ -86,21 +86,21 @@ st_link_kind() {
 	echo
 }
 
-# The helper is a static PIE (make's default, STATIC=1): ld.so maps and
-# relocates nothing at a start; libcap-ng and libmount come only by
-# dlopen (below).  FM_LINK=dynamic (make STATIC=0, the asan-check build):
-# linked with libc.so.6 alone.  Either way PIE, BIND_NOW and RELRO.
+# The helper links libc.so.6 alone (make's default, STATIC=0, and the
+# asan-check build); libcap-ng and libmount come only by dlopen (below).
+# FM_LINK=static (make STATIC=1): a static PIE, no interpreter, nothing
+# linked.  Either way PIE, BIND_NOW and RELRO.
 test_startup_link() {
 	need_cmd readelf
 	local want bin
-	case ${FM_LINK:-static} in
+	case ${FM_LINK:-dynamic} in
 	static) want="static pie now relro" ;;
 	dynamic) want="dynamic pie now relro" ;;
 	*) fail "FM_LINK=$FM_LINK: static or dynamic" ;;
 	esac
 	for bin in "$FM" ${FM_BIN_LEGACY:+"$FM_BIN_LEGACY"}; do
 		echo "$bin: $(st_link_kind "$bin")"
-		assert_eq "$want" "$(st_link_kind "$bin")" "$bin: how it is linked (FM_LINK=${FM_LINK:-static})"
+		assert_eq "$want" "$(st_link_kind "$bin")" "$bin: how it is linked (FM_LINK=${FM_LINK:-dynamic})"
 	done
 }
 
@@ -302,7 +302,8 @@ test_startup_dlopen_ignores_caller_library_path() {
 	# start is not AT_SECURE: a copy without privilege, whose first capset
 	# is refused, loads libcap-ng (so what makes the runs below pass is
 	# the setuid start, which glibc's secure mode strips of the variable,
-	# in the dynamic loader and in a static PIE's dlopen alike)
+	# in the dynamic loader and in a static PIE's dlopen alike; the evil
+	# library has no TLS, so the static build's dlopen runs it too)
 	mkdir "$T/plain" && install -m 0755 "$FM" "$T/plain/fusermount3" || fail "install"
 	as_user env LD_LIBRARY_PATH="$d" "$T/plain/fusermount3" -u "$H/mnt" >/dev/null 2>&1
 	assert_match "$(cat "$UT/evil.log" 2>/dev/null)" "^euid=$UID1 exe=$(re "$T/plain/fusermount3")\$" \
