@@ -30,7 +30,8 @@ ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(LDFLAGS)
 LIBS    := -ldl -pthread
 # STATIC=1: the setuid helper (and its legacy twin) as a static PIE, so no
 # ld.so maps and relocates libc.so.6 at each start (about 0.1 ms and 380
-# KiB of peak RSS per start here).  NOT the default, and not safe to
+# KiB of peak RSS per start here; but a -u with utab is 0.4 ms slower: its
+# child's dlopen maps libc.so.6 and ld.so too).  NOT the default, not safe to
 # install: glibc's static dlopen cannot run a library that uses
 # general-dynamic TLS (__tls_get_addr of the ld.so it brings in is not set
 # up), and libcap-ng (the capability query of a root, file-capability or
@@ -162,9 +163,10 @@ BENCH_BINS := tests/bench/fmbench tests/bench/stub-libc tests/bench/stub-capng \
 	      tests/bench/stub-linked tests/bench/stub-static
 tests/bench/fmbench: tests/bench/fmbench.c
 	$(CC) -std=gnu11 -D_GNU_SOURCE $(WARN) -O2 -g -o $@ $<
-# reference points: an empty program linked like ours (static PIE), one
-# like the packaged helper (libc), one with libc and libcap-ng and one with
-# libmount (as ours was before it loaded them on demand); built with our flags
+# reference points: an empty program as a static PIE (as ours with
+# STATIC=1), one linked like ours and the packaged helper (libc), one with
+# libc and libcap-ng and one with libmount (as ours was before it loaded
+# them on demand); built with our flags
 tests/bench/stub-static: tests/bench/stub.c
 	$(CC) $(ALL_CFLAGS) -static-pie -Wl,-z,relro,-z,now $(LDFLAGS) -o $@ $<
 tests/bench/stub-libc: tests/bench/stub.c
