@@ -147,16 +147,24 @@ static bool good_id(const char *v)
 	return !v || (*v && strspn(v, "0123456789") == strlen(v));
 }
 
-/* A user's record (user=NAME).  Without "user=" anywhere in it there is
- * none, and libmount need not be loaded to say so: a -u whose utab holds
- * no record of a user (another tool's, or none) never maps it. */
-static bool user_opts(const char *opts)
+/* A user's record (user=NAME): 1 yes, 0 no.  Without "user=" anywhere in
+ * it there is none, and libmount need not be loaded to say so: a -u whose
+ * utab holds no record of a user (another tool's, or none) never maps it.
+ * -ELIBACC when libmount, which would say, cannot be loaded: the caller
+ * then knows no record (a -u says its record stays, as for any utab
+ * failure, instead of finding none). */
+static int user_opts(const char *opts)
 {
 	char *v = NULL;
 	size_t n = 0;
+	int e;
 
-	return opts && strstr(opts, "user=") && lm_load() == 0 &&
-	       lm.mnt_optstr_get_option(opts, "user", &v, &n) == 0 && n > 0;
+	if (!opts || !strstr(opts, "user="))
+		return 0;
+	e = lm_load();
+	if (e)
+		return e;
+	return lm.mnt_optstr_get_option(opts, "user", &v, &n) == 0 && n > 0;
 }
 
 void utab_rec_free(struct utab_rec *r)
@@ -171,7 +179,7 @@ int utab_scan_line(const char *p, struct utab_rec *r)
 {
 	char *val[N_KEYS] = { NULL };
 	bool odd = false;
-	int e = 0;
+	int e = 0, u;
 
 	for (p += strspn(p, " "); *p && !e; p += strspn(p, " ")) {
 		const char *end = NULL;
@@ -191,7 +199,10 @@ int utab_scan_line(const char *p, struct utab_rec *r)
 	r->target = val[2];
 	r->source = val[1];
 	r->root = val[3];
-	r->user = !odd && user_opts(val[5]);
+	u = odd ? 0 : user_opts(val[5]);
+	r->user = u > 0;
+	if (u < 0 && !e)
+		e = u;
 	free(val[0]);
 	free(val[4]);
 	free(val[5]);

@@ -3,7 +3,8 @@
 # against the raw syscall floor (the same mount done by root without a
 # helper), side by side in one run.  Usage (as root):
 #   tests/bench/bench.sh OUR-HELPER FMCLIENT BENCH-DIR [OUTPUT.md]
-# BENCH-DIR holds the built fmbench, stub-libc, stub-capng and stub-linked.
+# BENCH-DIR holds the built fmbench, stub-libc, stub-capng, stub-linked and
+# stub-static.
 # Everything runs in a private mount namespace on a temp dir: a 0666
 # /dev/fuse node, a private /run (empty /run/mount/utab) and a private
 # /etc/fuse.conf ("mount_max = 1000") are bound in there only.  The
@@ -188,9 +189,10 @@ mkdir -p "$T/bin/pkg" "$T/bin/ours" "$T/many" "$T/fusectl" "$T/mnt"
 # the packaged helper first, before anything else touches the machine's state
 install -o root -g root -m 4755 "$PKG" "$T/bin/pkg/fusermount3"
 install -o root -g root -m 4755 "$OURS" "$T/bin/ours/fusermount3"
-install -o root -g root -m 4755 "$BDIR/stub-libc" "$T/bin/stub-libc"
-install -o root -g root -m 4755 "$BDIR/stub-capng" "$T/bin/stub-capng"
-install -o root -g root -m 4755 "$BDIR/stub-linked" "$T/bin/stub-linked"
+# the empty programs (not run by FM_BENCH_QUICK)
+for s in stub-libc stub-capng stub-linked stub-static; do
+	[ -n "${FM_BENCH_QUICK:-}" ] || install -o root -g root -m 4755 "$BDIR/$s" "$T/bin/$s"
+done
 QUICK=()
 if [ -n "${FM_BENCH_QUICK:-}" ]; then
 	QUICK=(--quick)
@@ -217,7 +219,7 @@ FM_BENCH_USER=$USER_ FM_BENCH_CLIENT=$CLIENT \
 timeout -k 10 "$LIMIT" unshare -m --propagation private -- "$0" --inner "$T" "$DRIVER" \
 	--ours "$T/bin/ours/fusermount3" --pkg "$T/bin/pkg/fusermount3" --client "$CLIENT" \
 	--stub-libc "$T/bin/stub-libc" --stub-capng "$T/bin/stub-capng" \
-	--stub-linked "$T/bin/stub-linked" \
+	--stub-linked "$T/bin/stub-linked" --stub-static "$T/bin/stub-static" \
 	--uid "$(id -u "$USER_")" --gid "$(id -g "$USER_")" --dir "$T" \
 	--iters "${FM_BENCH_ITERS:-300}" --many-iters "${FM_BENCH_MANY_ITERS:-150}" \
 	--counts "${FM_BENCH_COUNTS:-0,1000,10000}" --start-iters "${FM_BENCH_START_ITERS:-400}" \
@@ -286,7 +288,11 @@ the fd, reaps the helper (as libfuse does), answers FUSE_INIT and serves.
 
 ## What the helper loads, and when
 
-The helper links libc only.  The capability sets are set by privs.c with
+The helper links libc only (\`make STATIC=1\` would make it a static PIE,
+which links nothing, but glibc's static \`dlopen\` cannot run libcap-ng
+or nss_systemd: README, Installing); what dynamic linking costs per start
+is the difference between the static-PIE and the libc-only empty
+programs below.  The capability sets are set by privs.c with
 one raw \`capset\` each, from what the helper knows, never read back from
 the process: no \`/proc/PID/status\` is read.  libcap-ng is loaded with
 \`dlopen\` only to ask a root caller, a file-capability install or one

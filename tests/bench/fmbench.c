@@ -12,6 +12,7 @@
  *
  * Usage: fmbench --ours PATH --pkg PATH --client PATH --uid N --gid N
  *                --stub-libc PATH --stub-capng PATH --stub-linked PATH
+ *                --stub-static PATH
  *                --dir DIR [--iters N]
  *                [--many-iters N] [--counts a,b,c] [--mem-runs N]
  *                [--start-iters N] [--timeout SEC]
@@ -42,13 +43,14 @@
 #include <unistd.h>
 
 #define OP_TIMEOUT_MS 10000	/* any single step */
-#define MAX_VARIANTS 5
+#define MAX_VARIANTS 6
 #define MAX_COUNTS 8
 
 /* ------------------------------------------------------------ config */
 
 struct cfg {
 	const char *ours, *pkg, *client, *dir, *stub_libc, *stub_capng, *stub_linked;
+	const char *stub_static;
 	uid_t uid;
 	gid_t gid;
 	int iters, many_iters, mem_runs, start_iters, timeout;
@@ -782,6 +784,7 @@ static void parse(int argc, char **argv)
 		{ "stub-libc", required_argument, NULL, 'L' },
 		{ "stub-capng", required_argument, NULL, 'C' },
 		{ "stub-linked", required_argument, NULL, 'S' },
+		{ "stub-static", required_argument, NULL, 'T' },
 		{ "quick", no_argument, NULL, 'Q' },
 		{ "alt", required_argument, NULL, 'A' },
 		{ NULL, 0, NULL, 0 },
@@ -805,6 +808,7 @@ static void parse(int argc, char **argv)
 		case 'L': C.stub_libc = optarg; break;
 		case 'C': C.stub_capng = optarg; break;
 		case 'S': C.stub_linked = optarg; break;
+		case 'T': C.stub_static = optarg; break;
 		case 'Q': C.quick = true; break;
 		case 'A':
 			if (C.nalt == 2)
@@ -815,8 +819,9 @@ static void parse(int argc, char **argv)
 		}
 	}
 	if (!C.ours || !C.pkg || !C.client || !C.dir || !C.uid || !C.gid ||
-	    !C.stub_libc || !C.stub_capng || !C.stub_linked)
-		die("need --ours --pkg --client --uid --gid --dir --stub-libc --stub-capng --stub-linked");
+	    !C.stub_libc || !C.stub_capng || !C.stub_linked || !C.stub_static)
+		die("need --ours --pkg --client --uid --gid --dir --stub-libc --stub-capng --stub-linked "
+		    "--stub-static");
 	snprintf(C.mnt, sizeof(C.mnt), "%s/mnt", C.dir);
 	snprintf(C.many, sizeof(C.many), "%s/many", C.dir);
 	snprintf(C.log, sizeof(C.log), "%s/bench.log", C.dir);
@@ -902,7 +907,7 @@ static int quick_main(void)
 int main(int argc, char **argv)
 {
 	enum { OC, PC, FC, OS, FS };	/* cycle variants */
-	enum { O, P, SL, SC, SO };	/* ours, packaged, stubs */
+	enum { O, P, SL, SC, SO, SS };	/* ours, packaged, stubs */
 	struct variant cyc[] = {
 		[OC] = { "ours classic", NULL, K_CLASSIC },
 		[PC] = { "packaged classic", NULL, K_CLASSIC },
@@ -910,11 +915,11 @@ int main(int argc, char **argv)
 		[OS] = { "ours sync-init", NULL, K_SYNC },
 		[FS] = { "floor sync-init", NULL, K_DIRECT_SYNC },
 	};
-	struct variant two[5];
+	struct variant two[6];
 	static struct row cycles, noutab, mnt[MAX_COUNTS], um[MAX_COUNTS], ver;
 	static struct memrow mem;
 	char what[200], t[160], a[32], b[32], f[32], d[32];
-	double stub_libc, lower, growth;
+	double stub_libc, stub_min, lower, growth;
 	int c, last;
 
 	parse(argc, argv);
@@ -931,6 +936,7 @@ int main(int argc, char **argv)
 	two[SL] = (struct variant){ "stub, libc only", C.stub_libc, K_CLASSIC };
 	two[SC] = (struct variant){ "stub, linked with libcap-ng", C.stub_capng, K_CLASSIC };
 	two[SO] = (struct variant){ "stub, linked with libmount", C.stub_linked, K_CLASSIC };
+	two[SS] = (struct variant){ "stub, static PIE", C.stub_static, K_CLASSIC };
 	if (C.quick)
 		return quick_main();
 
@@ -942,7 +948,7 @@ int main(int argc, char **argv)
 	row_done(&noutab);
 	utab_set(true);
 	bench_memory(two, 2, &mem);
-	bench_version(two, 5, &ver);
+	bench_version(two, 6, &ver);
 	row_done(&ver);
 	if (C.counts[0] != 0)
 		die("--counts must start with 0");
@@ -1019,15 +1025,16 @@ int main(int argc, char **argv)
 	printf("|---|---:|---:|---:|\n");
 	{
 		static const char *const names[] = {
-			[O] = "ours (links libc only; libcap-ng and libmount are loaded where used)",
+			[O] = "ours (links libc only, unless built with STATIC=1; libcap-ng and libmount are loaded where used)",
 			[P] = "packaged 3.14 (links libc only)",
+			[SS] = "empty program, static PIE",
 			[SL] = "empty program, libc only",
 			[SC] = "empty program linked with libcap-ng, as ours was",
 			[SO] = "empty program linked with libmount (→ libblkid, libselinux, libpcre2), as ours was",
 		};
-		static const int order[] = { SL, P, SC, O, SO };
+		static const int order[] = { SS, SL, P, SC, O, SO };
 
-		for (size_t i = 0; i < 5; i++) {
+		for (size_t i = 0; i < 6; i++) {
 			int k = order[i];
 
 			fmt_us(a, sizeof(a), ver.mwall[k]);
@@ -1037,9 +1044,15 @@ int main(int argc, char **argv)
 		}
 	}
 	stub_libc = ver.mwall[SL];
-	lower = cycles.mwall[FC] + 2 * stub_libc;
+	stub_min = ver.mwall[SS] < stub_libc ? ver.mwall[SS] : stub_libc;
+	lower = cycles.mwall[FC] + 2 * stub_min;
+	fmt_us(a, sizeof(a), stub_libc - ver.mwall[SS]);
+	printf("\n* Dynamic linking itself (`ld.so` finding, mapping and relocating `libc.so.6`) "
+	       "costs %s and %.0f KiB of peak RSS per start (libc-only stub − static-PIE stub): "
+	       "what a static PIE would save (`make STATIC=1`, not safe to install: README).\n",
+	       a, ver.mmaxrss[SL] - ver.mmaxrss[SS]);
 	fmt_us(a, sizeof(a), ver.mwall[SO] - stub_libc);
-	printf("\n* Linking libmount would cost **%s** and %.0f KiB of peak RSS per start "
+	printf("* Linking libmount would cost **%s** and %.0f KiB of peak RSS per start "
 	       "(linked − libc-only stub).\n", a, ver.mmaxrss[SO] - ver.mmaxrss[SL]);
 	fmt_us(a, sizeof(a), ver.mwall[SC] - stub_libc);
 	fmt_us(b, sizeof(b), ver.mwall[O] - stub_libc);
@@ -1058,11 +1071,12 @@ int main(int argc, char **argv)
 	       "lock; the mount's is written after the fd is sent, but still takes CPU "
 	       "time the cycle shares.\n", a, b);
 	fmt_us(a, sizeof(a), cycles.mwall[FC]);
-	fmt_us(b, sizeof(b), 2 * stub_libc);
+	fmt_us(b, sizeof(b), 2 * stub_min);
 	fmt_us(f, sizeof(f), lower);
 	printf("* The floor cycle starts one process (the client); a helper cycle starts three "
-	       "(client, helper, `helper -u`).  Two starts of even the empty libc-only setuid "
-	       "program cost %s, so no helper that is a separate program can go below "
+	       "(client, helper, `helper -u`).  Two starts of even the cheapest empty setuid "
+	       "program (static PIE or libc only) cost %s, so no helper that is a separate "
+	       "program can go below "
 	       "floor + %s = %s = **%.2f × floor** here; the packaged helper measures "
 	       "%.2f × floor.\n", b, b, f, lower / cycles.mwall[FC],
 	       cycles.mwall[PC] / cycles.mwall[FC]);

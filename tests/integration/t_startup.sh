@@ -1,4 +1,5 @@
-# t_startup.sh - what a start loads: libc only; libcap-ng with dlopen on
+# t_startup.sh - what a start loads: libc only (FM_LINK=static, a make
+# STATIC=1 build: nothing); libcap-ng with dlopen on
 # the paths that set capabilities (never --version, --help, --features),
 # libmount (with libblkid, libselinux, libpcre2) only in the child that
 # updates utab; libcap-ng's state is never read back from /proc/PID/status
@@ -62,13 +63,45 @@ st_trace() { # FILE CMD...
 	RC=$?
 }
 
-test_startup_links_libc_only() {
-	need_cmd readelf
-	local needed
-	# (the asan-check build links the sanitizers' runtimes too)
-	needed=$(readelf -d "$FM" | sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p' |
+# ELF-FILE: "static" (no interpreter, no DT_NEEDED), "dynamic" (an
+# interpreter; DT_NEEDED libc.so.6 only, the sanitizers' runtimes aside)
+# or what else it is; then the hardening every build keeps: "pie" (an ET_DYN
+# executable flagged PIE), "now" (BIND_NOW) and "relro" (a GNU_RELRO segment)
+st_link_kind() {
+	local f=$1 h d needed
+	h=$(readelf -W -h -l "$f") || { echo "unreadable"; return; }
+	d=$(readelf -W -d "$f")
+	needed=$(sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p' <<<"$d" |
 		grep -vE '^lib(asan|ubsan)\.so' | sort | tr '\n' ' ')
-	assert_eq "libc.so.6 " "$needed" "shared libraries linked (DT_NEEDED)"
+	if ! grep -q 'INTERP' <<<"$h" && ! grep -q '(NEEDED)' <<<"$d"; then
+		printf 'static'
+	elif grep -q 'Requesting program interpreter' <<<"$h" && [ "$needed" = "libc.so.6 " ]; then
+		printf 'dynamic'
+	else
+		printf 'other(interp:%s needed:%s)' "$(grep -c INTERP <<<"$h")" "$needed"
+	fi
+	grep -qE '^ *Type: *DYN ' <<<"$h" && grep -qE '\(FLAGS_1\).* PIE( |$)' <<<"$d" && printf ' pie'
+	grep -qE '\(FLAGS\).* BIND_NOW( |$)' <<<"$d" && printf ' now'
+	grep -qE '^ *GNU_RELRO ' <<<"$h" && printf ' relro'
+	echo
+}
+
+# The helper links libc.so.6 alone (make's default, STATIC=0, and the
+# asan-check build); libcap-ng and libmount come only by dlopen (below).
+# FM_LINK=static (make STATIC=1): a static PIE, no interpreter, nothing
+# linked.  Either way PIE, BIND_NOW and RELRO.
+test_startup_link() {
+	need_cmd readelf
+	local want bin
+	case ${FM_LINK:-dynamic} in
+	static) want="static pie now relro" ;;
+	dynamic) want="dynamic pie now relro" ;;
+	*) fail "FM_LINK=$FM_LINK: static or dynamic" ;;
+	esac
+	for bin in "$FM" ${FM_BIN_LEGACY:+"$FM_BIN_LEGACY"}; do
+		echo "$bin: $(st_link_kind "$bin")"
+		assert_eq "$want" "$(st_link_kind "$bin")" "$bin: how it is linked (FM_LINK=${FM_LINK:-dynamic})"
+	done
 }
 
 # --version, --help and --features set no capability but the caller's ids,
@@ -265,6 +298,16 @@ test_startup_dlopen_ignores_caller_library_path() {
 	# the library works: a plain program of the caller's loads it
 	as_user env LD_PRELOAD="$d/libcap-ng.so.0" /bin/true
 	assert_match "$(cat "$UT/evil.log" 2>/dev/null)" 'exe=/usr/bin/true' "the caller's own library when preloaded into true"
+	# and the helper's own dlopen takes it from LD_LIBRARY_PATH when its
+	# start is not AT_SECURE: a copy without privilege, whose first capset
+	# is refused, loads libcap-ng (so what makes the runs below pass is
+	# the setuid start, which glibc's secure mode strips of the variable,
+	# in the dynamic loader and in a static PIE's dlopen alike; the evil
+	# library has no TLS, so the static build's dlopen runs it too)
+	mkdir "$T/plain" && install -m 0755 "$FM" "$T/plain/fusermount3" || fail "install"
+	as_user env LD_LIBRARY_PATH="$d" "$T/plain/fusermount3" -u "$H/mnt" >/dev/null 2>&1
+	assert_match "$(cat "$UT/evil.log" 2>/dev/null)" "^euid=$UID1 exe=$(re "$T/plain/fusermount3")\$" \
+		"the caller's library loaded by a helper copy without privilege"
 	: >"$UT/evil.log"
 	env=(env LD_LIBRARY_PATH="$d" LD_PRELOAD="$d/libcap-ng.so.0:$d/libmount.so.1")
 	assert_exit 0 as_user "${env[@]}" "$FM" --version

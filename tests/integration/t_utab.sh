@@ -692,3 +692,77 @@ test_utab_lock_held_bounded_and_healed() {
 	unmount_client a2 "$H/a"
 	assert_utab_empty
 }
+
+# ---------------------------------------------------- libmount not loadable
+
+# LIB_HIDDEN: the files behind every libmount.so.1 the dynamic loader's
+# cache names, each with an empty file bound over it in this namespace
+# (what the helper's dlopen() meets when libmount is missing or, for the
+# static build, when the installed glibc is not the one it was linked
+# with: dlopen() fails).  Bound and unbound with python3's ctypes, since
+# mount(8) and umount(8) need libmount themselves.
+LIB_HIDE_PY='
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+for p in sys.argv[2:]:
+    if sys.argv[1] == "hide":
+        r = libc.mount(b"/dev/null", os.fsencode(p), None, 4096, None)  # MS_BIND
+    else:
+        r = libc.umount2(os.fsencode(p), 2)  # MNT_DETACH
+    if r:
+        sys.exit("%s %s: %s" % (sys.argv[1], p, os.strerror(ctypes.get_errno())))
+'
+lib_hide() { # hide|show
+	local p
+	if [ "$1" = hide ]; then
+		LIB_HIDDEN=()
+		while read -r p; do
+			LIB_HIDDEN+=("$(readlink -f "$p")")
+		done < <(ldconfig -p | sed -n 's/^[[:space:]]*libmount\.so\.1 .* => //p')
+		[ ${#LIB_HIDDEN[@]} -gt 0 ] || fail "ldconfig -p names no libmount.so.1"
+	fi
+	/usr/bin/python3 -c "$LIB_HIDE_PY" "$1" "${LIB_HIDDEN[@]}" || fail "lib_hide $1"
+}
+
+# The helper cannot load libmount (dlopen fails): mounts and unmounts work
+# all the same, only utab is not changed.  A mount's record is written
+# after the fd is sent, so its loss is not said (as for any failure of
+# that write); a -u says that the record stays whenever utab holds a
+# user's record (only libmount can say whose), with the message of any
+# utab failure; with libmount back the next helper that changes utab
+# removes the stale record.
+test_utab_libmount_unloadable() {
+	[ -x /usr/bin/python3 ] || skip_missing "/usr/bin/python3"
+	need_cmd ldconfig
+	local m lost="Can not access a needed shared library"
+	u_mkdir "$H/a" "$H/b" "$H/c"
+	lib_hide hide
+	at_cleanup /usr/bin/python3 -c "$LIB_HIDE_PY" show "${LIB_HIDDEN[@]}"
+	# (mount(8), umount(8) and findmnt need libmount: nothing here uses them)
+	for m in classic sync-init; do
+		start_client "b$m" --mode "$m" "$H/b"
+		assert_eq "" "$(cat "$T/b$m.err")" "stderr of the mount ($m)"
+		assert_user_fuse_mount "$H/b"
+		assert_utab_empty
+		unmount_client "b$m" "$H/b"
+	done
+	lib_hide show
+	start_client a --mode classic "$H/a"
+	assert_utab_has "$H/a"
+	lib_hide hide
+	start_client b --mode classic "$H/b"
+	assert_exit 0 as_user "$FM" -u "$H/b"
+	assert_err_line "failed to remove the record of $H/b from $UTAB: $lost" "$(re "$FM")"
+	assert_not_mounted "$H/b"
+	wait_exit b 5
+	assert_exit 0 as_user "$FM" -u "$H/a"
+	assert_err_line "failed to remove the record of $H/a from $UTAB: $lost" "$(re "$FM")"
+	assert_not_mounted "$H/a"
+	wait_exit a 5
+	assert_utab_has "$H/a"
+	lib_hide show
+	start_client c --mode classic "$H/c"
+	assert_utab_hasnt "$H/a"
+	unmount_client c "$H/c"
+	assert_utab_empty
+}
