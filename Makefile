@@ -28,28 +28,10 @@ ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -fstack-protector-strong -fPIE $(PKG_C
 LDFLAGS ?=
 ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(LDFLAGS)
 LIBS    := -ldl -pthread
-# STATIC=1: the setuid helper (and its legacy twin) as a static PIE, so no
-# ld.so maps and relocates libc.so.6 at each start (about 0.1 ms and 380
-# KiB of peak RSS per start here; but a -u with utab is 0.4 ms slower: its
-# child's dlopen maps libc.so.6 and ld.so too).  NOT the default, not safe to
-# install: glibc's static dlopen cannot run a library that uses
-# general-dynamic TLS (__tls_get_addr of the ld.so it brings in is not set
-# up), and libcap-ng (the capability query of a root, file-capability or
-# unprivileged install) and nss_systemd (any uid not in /etc/passwd, with
-# Debian's default nsswitch.conf) are such libraries: the helper dies of
-# SIGSEGV, the second after the mount is attached (README, Installing).
-# The link also prints glibc's warnings that dlopen, getpwuid and getgrnam
-# in a static program need the glibc it was linked with at run time.  The
-# unit tests, the sanitizer build (asan-check) and the bench's stubs (but
-# stub-static) are always dynamic.
-STATIC  ?= 0
-ifeq ($(STATIC),1)
-HELPER_LDFLAGS = -static-pie -Wl,-z,relro,-z,now $(LDFLAGS)
-else
-HELPER_LDFLAGS = $(ALL_LDFLAGS)
-endif
-# the helpers are linked again when STATIC changes
-LINK_STAMP = $(B)/.link-static-$(STATIC)
+# The helper stays dynamic (libc.so.6 only): a static PIE would start
+# about 0.1 ms faster, but glibc's static dlopen cannot run libraries with
+# general-dynamic TLS (libcap-ng, nss_systemd), and its libmount load costs
+# more than the start saves (README, *What a start costs*).
 
 # B: where objects and test binaries go (build/asan for the sanitizer run)
 B       ?= build
@@ -62,29 +44,25 @@ LEGACY_OBJS := $(SRCS:%.c=$(B)/legacy/%.o)
 
 all: fusermount3
 
-fusermount3: $(OBJS) $(LINK_STAMP)
-	$(CC) $(ALL_CFLAGS) $(HELPER_LDFLAGS) -o $@ $(OBJS) $(LIBS)
+fusermount3: $(OBJS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(OBJS) $(LIBS)
 
-$(B)/fusermount3: $(OBJS) $(LINK_STAMP)
-	$(CC) $(ALL_CFLAGS) $(HELPER_LDFLAGS) -o $@ $(OBJS) $(LIBS)
+$(B)/fusermount3: $(OBJS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(OBJS) $(LIBS)
 
 $(B)/%.o: %.c $(HDRS) | $(B)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
 # The same helper with the new mount API compiled out: exercises mount(2)
 # as on an old kernel, under the same setuid conditions.
-$(B)/fusermount3-legacy: $(LEGACY_OBJS) $(LINK_STAMP)
-	$(CC) $(ALL_CFLAGS) $(HELPER_LDFLAGS) -o $@ $(LEGACY_OBJS) $(LIBS)
+$(B)/fusermount3-legacy: $(LEGACY_OBJS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(LEGACY_OBJS) $(LIBS)
 
 $(B)/legacy/%.o: %.c $(HDRS) | $(B)
 	$(CC) $(CPPFLAGS) -DFM_NO_NEW_MOUNT_API $(ALL_CFLAGS) -c -o $@ $<
 
 $(B) $(B)/unit:
 	mkdir -p $(B)/legacy $(B)/unit
-
-$(LINK_STAMP): | $(B)
-	rm -f $(B)/.link-static-*
-	touch $@
 
 # ---------------------------------------------------------------- tests
 TOOLS_SRCS := $(wildcard tests/tools/*.c)
@@ -107,13 +85,11 @@ deps:
 unit: $(UNIT_TESTS)
 	@rc=0; for t in $(UNIT_TESTS); do ./$$t || rc=1; done; exit $$rc
 
-# $(1): the helper, $(2): its mount(2)-only twin, $(3): how they are
-# linked (static or dynamic: t_startup.sh checks it)
-INTEGRATION = FM_BIN=$(CURDIR)/$(1) FM_BIN_LEGACY=$(CURDIR)/$(2) FM_LINK=$(3) \
+# $(1): the helper, $(2): its mount(2)-only twin
+INTEGRATION = FM_BIN=$(CURDIR)/$(1) FM_BIN_LEGACY=$(CURDIR)/$(2) \
 	FM_CLIENT=$(CURDIR)/tests/tools/fmclient tests/integration/run.sh
-LINK_KIND = $(if $(filter 1,$(STATIC)),static,dynamic)
 integration: fusermount3 $(B)/fusermount3-legacy tests/tools/fmclient
-	$(call INTEGRATION,fusermount3,$(B)/fusermount3-legacy,$(LINK_KIND))
+	$(call INTEGRATION,fusermount3,$(B)/fusermount3-legacy)
 
 check: deps
 	$(MAKE) all $(B)/fusermount3-legacy tests/tools/fmclient
@@ -145,12 +121,11 @@ fuzz-check: $(FUZZ_BINS)
 # The unit and integration suites again, built with ASan and UBSan.
 SAN_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 	      -fno-sanitize-recover=undefined
-# (ASan cannot be static: STATIC=0)
-SAN_MAKE := $(MAKE) B=build/asan STATIC=0 CFLAGS="$(SAN_CFLAGS)" LDFLAGS="-fsanitize=address,undefined"
+SAN_MAKE := $(MAKE) B=build/asan CFLAGS="$(SAN_CFLAGS)" LDFLAGS="-fsanitize=address,undefined"
 asan-check: deps tests/tools/fmclient
 	$(SAN_MAKE) build/asan/fusermount3 build/asan/fusermount3-legacy
 	$(SAN_MAKE) unit
-	$(call INTEGRATION,build/asan/fusermount3,build/asan/fusermount3-legacy,dynamic)
+	$(call INTEGRATION,build/asan/fusermount3,build/asan/fusermount3-legacy)
 
 demo: deps
 	$(MAKE) fusermount3 tests/tools/fmclient
@@ -163,8 +138,8 @@ BENCH_BINS := tests/bench/fmbench tests/bench/stub-libc tests/bench/stub-capng \
 	      tests/bench/stub-linked tests/bench/stub-static
 tests/bench/fmbench: tests/bench/fmbench.c
 	$(CC) -std=gnu11 -D_GNU_SOURCE $(WARN) -O2 -g -o $@ $<
-# reference points: an empty program as a static PIE (as ours with
-# STATIC=1), one linked like ours and the packaged helper (libc), one with
+# reference points: an empty program as a static PIE (the price of
+# dynamic linking), one linked like ours and the packaged helper (libc), one with
 # libc and libcap-ng and one with libmount (as ours was before it loaded
 # them on demand); built with our flags
 tests/bench/stub-static: tests/bench/stub.c

@@ -288,9 +288,9 @@ the fd, reaps the helper (as libfuse does), answers FUSE_INIT and serves.
 
 ## What the helper loads, and when
 
-The helper links libc only (\`make STATIC=1\` would make it a static PIE,
-which links nothing, but glibc's static \`dlopen\` cannot run libcap-ng
-or nss_systemd: README, Installing); what dynamic linking costs per start
+The helper links libc only (a static PIE, which links nothing, was
+measured and rejected: glibc's static \`dlopen\` cannot run libcap-ng
+or nss_systemd, README); what dynamic linking costs per start
 is the difference between the static-PIE and the libc-only empty
 programs below.  The capability sets are set by privs.c with
 one raw \`capset\` each, from what the helper knows, never read back from

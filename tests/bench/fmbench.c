@@ -1025,7 +1025,7 @@ int main(int argc, char **argv)
 	printf("|---|---:|---:|---:|\n");
 	{
 		static const char *const names[] = {
-			[O] = "ours (links libc only, unless built with STATIC=1; libcap-ng and libmount are loaded where used)",
+			[O] = "ours (links libc only; libcap-ng and libmount are loaded where used)",
 			[P] = "packaged 3.14 (links libc only)",
 			[SS] = "empty program, static PIE",
 			[SL] = "empty program, libc only",
@@ -1049,7 +1049,7 @@ int main(int argc, char **argv)
 	fmt_us(a, sizeof(a), stub_libc - ver.mwall[SS]);
 	printf("\n* Dynamic linking itself (`ld.so` finding, mapping and relocating `libc.so.6`) "
 	       "costs %s and %.0f KiB of peak RSS per start (libc-only stub − static-PIE stub): "
-	       "what a static PIE would save (`make STATIC=1`, not safe to install: README).\n",
+	       "what a static PIE would save (measured and rejected: README).\n",
 	       a, ver.mmaxrss[SL] - ver.mmaxrss[SS]);
 	fmt_us(a, sizeof(a), ver.mwall[SO] - stub_libc);
 	printf("* Linking libmount would cost **%s** and %.0f KiB of peak RSS per start "

@@ -5,8 +5,8 @@
 #   FM_BIN           absolute path of the built helper (required)
 #   FM_BIN_LEGACY    helper built without the new mount API (optional; else SKIP)
 #   FM_CLIENT        tests/tools/fmclient (tests that need it SKIP without it)
-#   FM_LINK          dynamic (default: make's STATIC=0, and the asan-check build)
-#                    or static (STATIC=1): how FM_BIN and FM_BIN_LEGACY are linked
+#   FM_LINK          dynamic (default) or static (a static-PIE link made by
+#                    hand, not a supported build): how FM_BIN and FM_BIN_LEGACY are linked
 #   FM_TEST_USER     unprivileged test user (default fmtest; fmtest2 is the other one)
 #   FM_TEST_TIMEOUT  seconds per test (default 60; a test file may raise it for
 #                    one test with a line "# fm-timeout: test_NAME SECONDS")

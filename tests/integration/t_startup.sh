@@ -1,5 +1,5 @@
-# t_startup.sh - what a start loads: libc only (FM_LINK=static, a make
-# STATIC=1 build: nothing); libcap-ng with dlopen on
+# t_startup.sh - what a start loads: libc only (FM_LINK=static, a
+# static-PIE link made by hand: nothing); libcap-ng with dlopen on
 # the paths that set capabilities (never --version, --help, --features),
 # libmount (with libblkid, libselinux, libpcre2) only in the child that
 # updates utab; libcap-ng's state is never read back from /proc/PID/status
@@ -86,9 +86,9 @@ st_link_kind() {
 	echo
 }
 
-# The helper links libc.so.6 alone (make's default, STATIC=0, and the
-# asan-check build); libcap-ng and libmount come only by dlopen (below).
-# FM_LINK=static (make STATIC=1): a static PIE, no interpreter, nothing
+# The helper links libc.so.6 alone (make's build and the asan-check
+# build); libcap-ng and libmount come only by dlopen (below).
+# FM_LINK=static (a static-PIE link made by hand): a static PIE, no interpreter, nothing
 # linked.  Either way PIE, BIND_NOW and RELRO.
 test_startup_link() {
 	need_cmd readelf
