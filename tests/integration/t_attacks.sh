@@ -1276,6 +1276,66 @@ test_t21_failed_id_changes() {
 	atk_post
 }
 
+# Securebits a privileged parent may leave to a user's process (they are
+# inherited across execve, keep_caps excepted).  no_setuid_fixup: the
+# kernel then neither empties nor fills the effective set at the uid
+# changes, so the helper's own capsets alone decide (since ec83235 the
+# return from root's file identity raises and lowers nothing): while it
+# waits for proceed, and in the auto_unmount watcher after the utab
+# update, every id is A's, CapEff/CapInh/CapAmb 0, NoNewPrivs 1, CapPrm
+# only what it keeps.  noroot (root gets no capability from the
+# set-user-ID exec) and keep_caps_locked (KEEPCAPS cannot be set): a
+# refusal before anything, no mount.
+t21_field() { # STATUS-TEXT KEY: its value, blanks squeezed
+	sed -n "s/^$2:[[:space:]]*//p" <<<"$1" | tr -s '[:space:]' ' ' | sed 's/ $//'
+}
+t21_status_clean() { # PID WHAT [CAPPRM]
+	local st
+	st=$(cat "/proc/$1/status") || fail "no status of $2 ($1)"
+	assert_eq "$UID1 $UID1 $UID1 $UID1" "$(t21_field "$st" Uid)" "Uid of $2"
+	assert_eq "$GID1 $GID1 $GID1 $GID1" "$(t21_field "$st" Gid)" "Gid of $2"
+	assert_eq 0000000000000000 "$(t21_field "$st" CapEff)" "CapEff of $2"
+	assert_eq 0000000000000000 "$(t21_field "$st" CapInh)" "CapInh of $2"
+	assert_eq 0000000000000000 "$(t21_field "$st" CapAmb)" "CapAmb of $2"
+	assert_eq 1 "$(t21_field "$st" NoNewPrivs)" "NoNewPrivs of $2"
+	[ -z "${3:-}" ] || assert_eq "$3" "$(t21_field "$st" CapPrm)" "CapPrm of $2"
+}
+test_t21_securebits() {
+	local p w sb
+	need_py
+	u_mkdir "$H/mnt"
+	atk_snapshot
+	rm -f "$UT/sb.go" "$UT/sb.linger"
+	bg sb setpriv --securebits=+no_setuid_fixup /usr/bin/python3 "$STUB" --helper "$FM" \
+		--uid "$UID1" --gid "$GID1" --mode sync-init --hold-file "$UT/sb.go" \
+		--linger-file "$UT/sb.linger" --timeout 30 -- --sync-init -o auto_unmount -- "$H/mnt"
+	_asserted
+	poll_until 15 grep -qx hold "$T/sb.out" || fail "no hold; $(bg_log sb)"
+	p=$(sed -n 's/^helper-pid=//p' "$T/sb.out")
+	t21_status_clean "$p" "the helper waiting for proceed (no_setuid_fixup)" 00000000002000c0
+	touch "$UT/sb.go"
+	poll_until 15 grep -qx linger "$T/sb.out" || fail "no mount; $(bg_log sb)"
+	assert_match "$(cat "$T/sb.out")" '^status=0$' "status (no_setuid_fixup)"
+	assert_user_fuse_mount "$H/mnt"
+	assert_utab_user "$H/mnt"
+	assert_eq "utab utab.lock" "$(ls /run/mount | tr '\n' ' ' | sed 's/ $//')" "files in /run/mount"
+	t21_status_clean "$p" "the watcher (no_setuid_fixup)"
+	touch "$UT/sb.linger"
+	wait_unmounted "$H/mnt" 10
+	wait_exit sb 10
+	atk_clean "$(cat "$T/sb.err")"
+	for sb in +noroot,+noroot_locked +keep_caps_locked; do
+		assert_exit 1 setpriv --securebits="$sb" --reuid="$U" --regid="$U" --init-groups -- \
+			"$FM" -o rw,nosuid,nodev -- "$H/mnt"
+		assert_match "$ERR" "^$ANYP: failed to drop privileges: Operation not permitted\$" "stderr ($sb)"
+		assert_exit 1 setpriv --securebits="$sb" --reuid="$U" --regid="$U" --init-groups -- \
+			"$FM" -u "$H/mnt"
+		assert_match "$ERR" "^$ANYP: failed to drop privileges: Operation not permitted\$" "stderr of -u ($sb)"
+		assert_not_mounted "$H/mnt"
+	done
+	atk_post
+}
+
 # ================================================================= T22
 
 # t22 CONTENT-PRINTF-FORMAT: fuse.conf with exactly these bytes

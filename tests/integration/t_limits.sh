@@ -71,6 +71,61 @@ test_mount_max_counts_only_fuse() {
 	assert_user_fuse_mount "$H/mnt3"
 }
 
+# The count by all mounts (1fde21b): below every limit by the number of
+# mounts of any type, no FUSE mount is looked at; at a limit they are
+# counted and decide.  With more than one listmount page (512) of other
+# mounts, each limit is set exactly at the number of all mounts, one
+# above, one below, so that both counts (prepare's and the locked one at
+# attach) decide by each way at least once, in both modes.
+mm_all() { wc -l </proc/self/mountinfo; }	# what listmount sees from /
+test_mount_max_all_mounts_boundary() {
+	local i m mode
+	mkdir "$T/crowd" || fail "mkdir crowd"
+	for i in $(seq 600); do
+		mkdir "$T/crowd/$i" && mount -t tmpfs -o size=4k crowd "$T/crowd/$i" ||
+			fail "cannot mount tmpfs $i"
+	done
+	u_mkdir "$H/m1" "$H/m2" "$H/m3" "$H/m4"
+	m=$(mm_all)
+	[ "$m" -gt 600 ] || fail "only $m mounts"
+	# all mounts one below both limits: decided by the number of all mounts
+	set_fuse_conf "mount_max = $((m + 1))
+user_mount_max = $((m + 1))"
+	start_client a --mode classic "$H/m1"
+	assert_user_fuse_mount "$H/m1"
+	# all mounts exactly at both limits: the FUSE mounts are counted (1)
+	assert_eq $((m + 1)) "$(mm_all)" "mounts after the first FUSE mount"
+	start_client b --mode sync-init "$H/m2"
+	assert_user_fuse_mount "$H/m2"
+	# 2 FUSE mounts, all mounts far above: mount_max = 2 refuses
+	for mode in classic sync-init; do
+		set_fuse_conf "mount_max = 2"
+		run_client --mode "$mode" "$H/m3"
+		assert_client_failed
+		assert_match "$ERR" "$(msg_re "$MAX_MSG")" "stderr (mount_max = 2, $mode)"
+		assert_not_mounted "$H/m3"
+		# user_mount_max = 2 refuses, mount_max above all mounts
+		m=$(mm_all)
+		set_fuse_conf "mount_max = $((m + 1))
+user_mount_max = 2"
+		run_client --mode "$mode" "$H/m3"
+		assert_client_failed
+		assert_match "$ERR" "$(msg_re "$(umax_text 2)")" "stderr (user_mount_max = 2, $mode)"
+		assert_not_mounted "$H/m3"
+	done
+	# 3 and all + 1: allowed (the user's count decides), then all at the limit
+	set_fuse_conf "mount_max = $((m + 1))
+user_mount_max = 3"
+	start_client c --mode classic "$H/m3"
+	assert_user_fuse_mount "$H/m3"
+	assert_eq $((m + 1)) "$(mm_all)" "mounts after the third FUSE mount"
+	run_client --mode classic "$H/m4"
+	assert_client_failed
+	assert_match "$ERR" "$(msg_re "$(umax_text 3)")" "stderr (user_mount_max = 3 reached)"
+	assert_not_mounted "$H/m4"
+	assert_eq 3 "$(fuse_mount_count)" "number of FUSE mounts"
+}
+
 # ---------------------------------------------------------------- races
 #
 # Helpers started at the same moment (a FIFO barrier releases them all at
