@@ -701,10 +701,10 @@ static enum um_status remove_mount(struct um_req *q, struct um_act *a,
 	if (a->mfd >= 0 && !proc_usable())
 		return UM_NO_PROC;
 	q->utab_err = 0;
-	want = !utab_wanted(q) ? REC_NONE : getuid() == 0 ? REC_ANY : REC_USER;
+	want = !utab_wanted(q) ? REC_NONE : q->pv->root ? REC_ANY : REC_USER;
 	/* a record seen at once (read without byte 1): the child's way */
-	if (q->pv->can_fsroot && here_possible(a) &&
-	    (want == REC_NONE || utab_reads_none(want))) {
+	if (q->pv->can_fsroot && (want == REC_NONE || utab_reads_none(want)) &&
+	    here_possible(a)) {
 		e = act_here(a, q->pv, want, &lock);
 		if (e < 0 && lock) {	/* the lock file cannot be opened */
 			*err = -e;
@@ -720,9 +720,9 @@ static enum um_status remove_mount(struct um_req *q, struct um_act *a,
 		*err = -e;
 		return UM_LOCK;
 	}
-	if (utab_wanted(q)) {
+	if (want != REC_NONE) {
 		u.target = q->target;
-		u.any = getuid() == 0;
+		u.any = want == REC_ANY;
 	}
 	st = verdict(act(a, q->pv, lock, u.target ? &u : NULL), a, err);
 	if (st == UM_OK && u.done)

@@ -217,8 +217,9 @@ id_is_child() { [ "$(ps -o comm= -p "$(ps -o ppid= -p "$1" | tr -d ' ')")" = fus
 # cannot stop it (which would park every other user's unmount); another
 # user's -u waits for it and goes on.  (strace holds the holder 1.2 s in
 # umount2, within the 2 s it may hold the lock.)  With no user's record in
-# utab the helper holds the lock itself (WHERE=here), else its child does
-# (WHERE=child: a user's record of another mount planted in utab).  The
+# utab the helper holds the lock itself (WHERE=here: utab removed before
+# the mounts, which then make no record), else its child does
+# (WHERE=child: the mounts' records, and one more user's planted).  The
 # holder is found as the helper process with CAP_SYS_ADMIN effective (only
 # around umount2) and the lock file open, whatever its uids.
 id_lock_holder() { # WHERE
@@ -227,9 +228,11 @@ id_lock_holder() { # WHERE
 	need_client
 	u_mkdir "$H/mnt"
 	as_user2 mkdir -p "$H2/m" || fail "mkdir as $U2"
+	# here: no utab, so no record to remove (the mounts make none)
+	[ "$1" = child ] || rm -f /run/mount/utab
 	start_client a --mode classic "$H/mnt"
 	start_client v --as2 --mode classic "$H2/m"
-	utab_settle
+	[ "$1" = here ] || utab_settle
 	[ "$1" = here ] || printf 'SRC=planted TARGET=/nowhere/planted ROOT=/ OPTS=user=%s\n' "$U2" >>/run/mount/utab
 	bg u strace -f -qq -o /dev/null -e trace=umount2 -e inject=umount2:delay_enter=1200000 \
 		"${AS_USER[@]}" ASAN_OPTIONS=detect_leaks=0 "$FM" -u "$H/mnt"
@@ -307,7 +310,7 @@ test_id_lock_wait_bounded() {
 # sends SIGTSTP/SIGINT to the terminal's whole foreground group with no
 # permission check.  The process that waits for A's unmount byte (held by
 # the test, so that it is seen; found by the lock file it has open): the
-# helper itself (no user's record in utab), which blocks those signals
+# helper itself (no utab, no record), which blocks those signals
 # from before it goes for the lock, or its locked child (WHERE=child, a
 # user's record planted), which left the group.  It must go on polling,
 # neither stopped nor killed, and unmount once the byte is let go.
@@ -315,8 +318,9 @@ ID_TTY_SIG=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/tty_signal.py
 id_tty_round() { # N KEY WHERE
 	local n=$1 holder="" states i p
 	u_mkdir "$H/m$n"
+	[ "$3" = child ] || rm -f /run/mount/utab
 	start_client "c$n" --mode classic "$H/m$n"
-	utab_settle
+	[ "$3" = here ] || utab_settle
 	[ "$3" = here ] || printf 'SRC=planted TARGET=/nowhere/planted ROOT=/ OPTS=user=%s\n' "$U2" >>/run/mount/utab
 	bg "hold$n" /usr/bin/python3 -c "$ID_HOLD" "$T/held$n" "$UID1"
 	wait_for_file "$T/held$n" 5 "$(bg_log "hold$n")"
