@@ -234,11 +234,10 @@ static int lock_wanted(const struct privs *pv, bool *wanted)
 	*wanted = false;
 	if (!pv->can_fsroot)
 		return 0;
-	e = privs_fsroot_begin(pv);
-	if (!e) {
+	e = privs_fsid_root(pv);
+	if (!e)
 		fd = lock_open(FM_LOCK_FILE);
-		privs_fsroot_end(pv);
-	}
+	privs_hold_fs_end(pv);
 	if (fd >= 0)
 		close(fd);
 	*wanted = fd >= 0;
@@ -252,10 +251,11 @@ static int child_setup(const struct privs *pv)
 {
 	int fd = -EPERM;
 
-	if (privs_forked() || privs_fsroot_begin(pv))
+	if (privs_forked())
 		return -EPERM;
-	fd = lock_open(FM_LOCK_FILE);
-	privs_fsroot_end(pv);
+	if (!privs_fsid_root(pv))
+		fd = lock_open(FM_LOCK_FILE);
+	privs_hold_fs_end(pv);
 	if (fd >= 0 && privs_out_of_reach(pv)) {
 		close(fd);
 		fd = -EPERM;

@@ -52,6 +52,9 @@ int privs_out_of_reach(const struct privs *p);
  * cannot).  0 or -EPERM; nothing for root. */
 int privs_hold_begin(const struct privs *p);
 void privs_hold_fs_end(const struct privs *p);
+/* Filesystem ids 0 only (no other id changes), to open root's lock file;
+ * privs_hold_fs_end() gives the caller's back.  0 or -EPERM. */
+int privs_fsid_root(const struct privs *p);
 void privs_hold_end(const struct privs *p);
 /* Before privs_reduce(), for answers that need nothing: a non-root caller's
  * real ids everywhere and no capability, for good; 0 or -errno. */
