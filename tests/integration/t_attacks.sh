@@ -671,6 +671,15 @@ test_t11_unmount_race_sigstop() {
 	t11_check "$T/t11.results"
 }
 
+# The same where the helper holds the unmount lock itself (no utab: no
+# record to remove; issue 13): A's SIGSTOP either lands before the
+# helper's uid change (stopped holding nothing) or fails (EPERM).
+# fm-timeout: test_t11_unmount_race_sigstop_here 90
+test_t11_unmount_race_sigstop_here() {
+	rm -f /run/mount/utab
+	test_t11_unmount_race_sigstop
+}
+
 # A symlink as the last component, to V's mount: refused with and without -z
 test_t11_symlink_last_component() {
 	atk_victim_mount

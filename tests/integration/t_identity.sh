@@ -133,6 +133,14 @@ test_id_race_sigstop() {
 	[ "$i" -ge 100 ] || fail "only $i rounds in 70 s"
 }
 
+# The same where the helper holds the unmount lock itself (no utab: no
+# record to remove; issue 13).
+# fm-timeout: test_id_race_sigstop_here 120
+test_id_race_sigstop_here() {
+	rm -f /run/mount/utab
+	test_id_race_sigstop
+}
+
 # ------------------------------------------------ F3: the parent renamed
 
 # The watcher pinned the mountpoint's parent before it started waiting: a
