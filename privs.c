@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/fsuid.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -368,6 +369,89 @@ int privs_out_of_reach(const struct privs *p)
 	if (!err && (getresuid(&r, &e, &s) || r != 0 || e != p->uid || s != 0))
 		err = -EPERM;
 	return err;
+}
+
+/*
+ * The in-process holder of the unmount lock (unmount.c): real and saved
+ * uid 0, effective uid the caller's (every lookup is still made with the
+ * caller's rights), and filesystem ids 0 until privs_hold_fs_end(), for
+ * opening root's lock file.  One capset raises CAP_SETUID and CAP_SETGID,
+ * one lowers them: setfsuid(0) is then allowed by the real uid 0 already,
+ * setfsgid(0) by CAP_SETGID.  No capability of the fs set is permitted,
+ * so fsuid 0 makes none effective.  0 or -EPERM (then nothing is held:
+ * privs_hold_end() puts back what was changed).  Nothing for root.
+ */
+static int raise_both(void)
+{
+	cs_add(CS_EFF, CAP_SETUID);
+	cs_add(CS_EFF, CAP_SETGID);
+	return cs_apply();
+}
+
+int privs_hold_begin(const struct privs *p)
+{
+	uid_t r, e, s;
+	int err = 0;
+
+	if (p->root)
+		return 0;
+	if (raise_both() || setresuid(0, p->uid, 0))
+		err = -EPERM;
+	if (!err) {
+		setfsuid(0);
+		setfsgid(0);
+	}
+	privs_lower();
+	if (!err && (getresuid(&r, &e, &s) || r != 0 || e != p->uid || s != 0))
+		err = -EPERM;
+	return err;
+}
+
+/* Filesystem ids 0 alone, for opening root's lock file: one capset up,
+ * setfsuid(0), setfsgid(0), one capset down.  Nothing checks that they
+ * took: with the caller's fs ids the open of the root-only file fails. */
+int privs_fsid_root(const struct privs *p)
+{
+	int err = 0;
+
+	if (p->root)
+		return 0;
+	if (raise_both())
+		err = -EPERM;
+	else {
+		setfsuid(0);
+		setfsgid(0);
+	}
+	privs_lower();
+	return err;
+}
+
+/* The caller's filesystem ids again (its effective ids: no right needed). */
+void privs_hold_fs_end(const struct privs *p)
+{
+	if (p->root)
+		return;
+	setfsuid(p->uid);
+	setfsgid(p->gid);
+	if ((uid_t)setfsuid((uid_t)-1) != p->uid || (gid_t)setfsgid((gid_t)-1) != p->gid)
+		abort();	/* never continue with root's file identity */
+}
+
+/* The caller's uids again, once the lock is let go (KEEPCAPS: leaving
+ * the real and saved uid 0 would empty the permitted set). */
+void privs_hold_end(const struct privs *p)
+{
+	if (p->root)
+		return;
+	uid_t r, e, s;
+
+	if (prctl(PR_SET_KEEPCAPS, 1) || privs_raise(CAP_SETUID) ||
+	    setresuid(p->uid, p->uid, p->uid) || prctl(PR_SET_KEEPCAPS, 0))
+		abort();
+	privs_lower();
+	/* the fsuid follows the euid; the fsgid is back (privs_hold_fs_end) */
+	if (getresuid(&r, &e, &s) || r != p->uid || e != p->uid || s != p->uid)
+		abort();	/* never continue with any root identity */
 }
 
 /*

@@ -3,10 +3,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
+#include <linux/magic.h>
 #include <linux/openat2.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -39,6 +41,8 @@ enum {
 				 * itself out of reach */
 	UMC_KILLED,		/* its time ran out (SIGALRM) */
 	UMC_PRIVATE,		/* the child may not look into the parent */
+	UMC_CHILD = 1000,	/* act_here: go the child's way after all
+				 * (never an exit status) */
 };
 
 /* What is to be removed: the checked mount, and where it was found. */
@@ -50,6 +54,9 @@ struct um_act {
 	uint64_t old_id;	/* ... and its old (32-bit) mount ID */
 	uid_t owner;		/* ... its user_id= (FUSE), else 0: whose
 				 * unmount byte of the lock guards it */
+	bool here;		/* the helper holds the lock itself: the
+				 * name from the dcache only, the parent
+				 * entered before (act_here) */
 };
 
 /* SIGALRM with its default action ends the process, also in a wait for
@@ -128,6 +135,7 @@ static enum um_status take_mount(struct um_req *q, int pfd,
 	a->ref.id = 0;
 	a->ref.unique = false;
 	a->owner = 0;
+	a->here = false;
 	a->mfd = openat(pfd, q->last, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (a->mfd < 0)
 		return UM_NOT_FOUND;
@@ -226,11 +234,10 @@ static int lock_wanted(const struct privs *pv, bool *wanted)
 	*wanted = false;
 	if (!pv->can_fsroot)
 		return 0;
-	e = privs_fsroot_begin(pv);
-	if (!e) {
+	e = privs_fsid_root(pv);
+	if (!e)
 		fd = lock_open(FM_LOCK_FILE);
-		privs_fsroot_end(pv);
-	}
+	privs_hold_fs_end(pv);
 	if (fd >= 0)
 		close(fd);
 	*wanted = fd >= 0;
@@ -244,10 +251,11 @@ static int child_setup(const struct privs *pv)
 {
 	int fd = -EPERM;
 
-	if (privs_forked() || privs_fsroot_begin(pv))
+	if (privs_forked())
 		return -EPERM;
-	fd = lock_open(FM_LOCK_FILE);
-	privs_fsroot_end(pv);
+	if (!privs_fsid_root(pv))
+		fd = lock_open(FM_LOCK_FILE);
+	privs_hold_fs_end(pv);
 	if (fd >= 0 && privs_out_of_reach(pv)) {
 		close(fd);
 		fd = -EPERM;
@@ -273,7 +281,7 @@ static int umount_act(const struct um_act *a)
 
 	if (a->mfd >= 0)
 		snprintf(path, sizeof(path), "/proc/self/fd/%d", a->mfd);
-	else if (fchdir(a->pfd))
+	else if (!a->here && fchdir(a->pfd))
 		return errno;
 	if (privs_raise(CAP_SYS_ADMIN)) {
 		privs_lower();
@@ -283,7 +291,7 @@ static int umount_act(const struct um_act *a)
 			: umount2(a->last, UMOUNT_NOFOLLOW);
 	e = r ? errno : 0;
 	privs_lower();
-	if (a->mfd < 0)
+	if (a->mfd < 0 && !a->here)
 		leave_parent();
 	/* EINVAL through the fd: that mount is no longer attached */
 	return a->mfd >= 0 && e == EINVAL ? UMC_GONE : e;
@@ -308,7 +316,7 @@ static int act_locked_timed(const struct um_act *a, int lockfd)
 			if (e)
 				return e == -ETIMEDOUT ? UMC_LOCK_TIMEOUT : -e;
 		}
-		if (a->mfd < 0) {
+		if (a->mfd < 0 && !a->here) {
 			bound(FM_LOOKUP_SEC);
 			e = still_at_name(a, false);
 			if (e)	/* the child's end lets its lock go */
@@ -316,7 +324,7 @@ static int act_locked_timed(const struct um_act *a, int lockfd)
 		}
 		bound(FM_LOCK_HOLD_SEC);
 		e = a->mfd >= 0 ? 0 : still_at_name(a, true);
-		if (e != -EAGAIN)
+		if (e != -EAGAIN || a->here)
 			break;
 		alarm(0);
 		if (lockfd >= 0)
@@ -324,6 +332,8 @@ static int act_locked_timed(const struct um_act *a, int lockfd)
 	}
 	if (!e && a->mfd >= 0)
 		e = nothing_on_top(a) ? -ESTALE : 0;
+	if (e && a->here && (e == -EAGAIN || e == -EACCES))
+		return UMC_CHILD;	/* not cached, or a FUSE parent's */
 	if (e)
 		return e == -EAGAIN ? UMC_AGAIN : UMC_GONE;
 	return umount_act(a);
@@ -447,6 +457,131 @@ static int act_in_child(const struct um_act *a, const struct privs *pv,
 	return u ? child_words(u, code, WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL) : code;
 }
 
+/* ------------------------------------- the locked part in the helper */
+
+/*
+ * Which records of utab the unmount would have to remove (act_here):
+ * none to look for (no utab: utab_wanted), a user's (user=), any of its
+ * target (a root caller's).
+ */
+enum um_rec { REC_NONE, REC_USER, REC_ANY };
+
+#define FM_UTAB_PEEK_MAX 65536	/* a larger utab: the child reads it */
+
+/*
+ * Has utab no record the unmount would remove?  Read under byte 1 of the
+ * lock file (lockfile.h), so that a mount's record still on its way (its
+ * child holds byte 1 from before the mount was handed over) is seen.  A
+ * user's record has "user=" in it (utab.c, user_opts); a root caller's -u
+ * removes any record of its target, so any record counts.  In doubt
+ * (byte 1 held too long, utab unreadable or large): no, the child decides.
+ */
+static bool utab_reads_none(enum um_rec want)
+{
+	static char buf[FM_UTAB_PEEK_MAX + 1];
+	ssize_t n = -1;
+	int fd;
+
+	fd = open(FM_UTAB, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
+	if (fd >= 0) {
+		n = read(fd, buf, sizeof(buf));
+		close(fd);
+	} else if (errno == ENOENT) {
+		n = 0;
+	}
+	if (n < 0 || n > FM_UTAB_PEEK_MAX || memchr(buf, '\0', (size_t)n))
+		return false;
+	buf[n] = '\0';
+	return !strstr(buf, want == REC_ANY ? "=" : "user=");
+}
+
+static bool utab_has_none(int lockfd, enum um_rec want)
+{
+	bool none;
+
+	if (lock_take(lockfd, FM_LOCK_UTAB_OFF, 1, lock_deadline(FM_UTAB_TIMEOUT_MS)))
+		return false;
+	none = utab_reads_none(want);
+	lock_release(lockfd, FM_LOCK_UTAB_OFF, 1);
+	return none;
+}
+
+/* Signals a process may get with no permission check, from the caller's
+ * terminal: blocked while the helper holds the lock, delivered after. */
+static void tty_signals(sigset_t *s)
+{
+	sigemptyset(s);
+	sigaddset(s, SIGINT);
+	sigaddset(s, SIGQUIT);
+	sigaddset(s, SIGTSTP);
+	sigaddset(s, SIGTTIN);
+	sigaddset(s, SIGTTOU);
+	sigaddset(s, SIGHUP);
+}
+
+/* May the helper itself do this unmount?  Lazy: through its fd, nothing
+ * is looked up.  By name: not in a FUSE directory (entering it asks the
+ * server, and a private one is closed to real uid 0). */
+static bool here_possible(const struct um_act *a)
+{
+	struct statfs s;
+
+	if (a->mfd >= 0)
+		return true;
+	return fstatfs(a->pfd, &s) == 0 && s.f_type != FUSE_SUPER_MAGIC;
+}
+
+/*
+ * The locked part in the helper itself, with no child: the same look,
+ * lock and umount2 as the child's (act_locked), from the dcache only.
+ * Before the lock, out of the caller's reach: real and saved uid 0 (the
+ * caller's kill, SIGSTOP included, fails with EPERM from then on) and the
+ * terminal's signals blocked (the kernel sends them to the foreground
+ * group unchecked; the helper may lead its group, so it cannot setsid);
+ * a stop signal sent before is taken at the return of that setresuid,
+ * before the lock file is even opened.  The parent is entered before, as
+ * the caller, so under the lock nothing asks a filesystem but umount2's
+ * own walk.  Afterwards: the lock let go, then the caller's ids, then the
+ * signals (a ^Z typed meanwhile stops the helper now, holding nothing).
+ * The code of act_locked; UMC_CHILD when only the child can do it (not
+ * in the dcache, a utab record to remove); -errno when the lock file
+ * cannot be opened (*lock false: a root caller, who goes without).
+ */
+static int act_here(struct um_act *a, const struct privs *pv,
+		    enum um_rec want, bool *lock)
+{
+	sigset_t tty, old;
+	int fd, setup, code = UMC_CHILD;
+
+	*lock = true;
+	if (a->mfd < 0 && fchdir(a->pfd))
+		return errno;
+	a->here = true;
+	tty_signals(&tty);
+	sigprocmask(SIG_BLOCK, &tty, &old);
+	setup = privs_hold_begin(pv);
+	fd = setup ? -1 : lock_open(FM_LOCK_FILE);
+	privs_hold_fs_end(pv);
+	if (setup) {
+		code = UMC_SETUP;	/* as the child's, which could not */
+	} else if (fd < 0 && pv->root) {
+		*lock = false;
+		code = fd;
+	} else if (fd < 0) {
+		code = fd;
+	} else if (want == REC_NONE || utab_has_none(fd, want)) {
+		code = act_locked(a, fd);
+	}
+	if (fd >= 0)
+		close(fd);	/* the lock is let go */
+	privs_hold_end(pv);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	a->here = false;
+	if (a->mfd < 0)
+		leave_parent();
+	return code;
+}
+
 static bool proc_usable(void)
 {
 	struct statfs s;
@@ -554,24 +689,40 @@ static int act(const struct um_act *a, const struct privs *pv, bool lock,
 	return code;
 }
 
-static enum um_status remove_mount(struct um_req *q, const struct um_act *a,
+static enum um_status remove_mount(struct um_req *q, struct um_act *a,
 				   int *err)
 {
 	struct um_utab u = { .target = NULL };
 	enum um_status st;
+	enum um_rec want;
 	bool lock;
 	int e;
 
 	if (a->mfd >= 0 && !proc_usable())
 		return UM_NO_PROC;
+	q->utab_err = 0;
+	want = !utab_wanted(q) ? REC_NONE : q->pv->root ? REC_ANY : REC_USER;
+	/* a record seen at once (read without byte 1): the child's way */
+	if (q->pv->can_fsroot && (want == REC_NONE || utab_reads_none(want)) &&
+	    here_possible(a)) {
+		e = act_here(a, q->pv, want, &lock);
+		if (e < 0 && lock) {	/* the lock file cannot be opened */
+			*err = -e;
+			return UM_LOCK;
+		}
+		if (e < 0)		/* root, without the lock */
+			e = act_locked(a, -1);
+		if (e != UMC_CHILD)
+			return verdict(e, a, err);
+	}
 	e = lock_wanted(q->pv, &lock);
 	if (e) {
 		*err = -e;
 		return UM_LOCK;
 	}
-	if (utab_wanted(q)) {
+	if (want != REC_NONE) {
 		u.target = q->target;
-		u.any = getuid() == 0;
+		u.any = want == REC_ANY;
 	}
 	st = verdict(act(a, q->pv, lock, u.target ? &u : NULL), a, err);
 	if (st == UM_OK && u.done)
@@ -700,9 +851,12 @@ int unmount_detach_fd(const struct privs *pv, int fd)
 	if (mounts_id_at(fd, "", &a.ref))
 		a.ref.id = 0;
 	/* the mount must not stay: without the lock if it cannot be had */
-	if (lock_wanted(pv, &lock))
-		lock = false;
-	code = act(&a, pv, lock, NULL);
+	code = pv->can_fsroot ? act_here(&a, pv, REC_NONE, &lock) : UMC_CHILD;
+	if (code == UMC_CHILD) {
+		if (lock_wanted(pv, &lock))
+			lock = false;
+		code = act(&a, pv, lock, NULL);
+	}
 	/* no lock, no child (RLIMIT_NPROC of the caller, say): detach all
 	 * the same, by the fd, as the caller */
 	if (code == UMC_LOCK_TIMEOUT || code == UMC_SETUP || code < 0)

@@ -51,9 +51,11 @@
  * moment, and whatever that helper holds then stays held.  Its user byte
  * stops only that user; its slot counts as one mount in flight of that
  * user, no more.  An unmount byte is shared by the owner of the mounts
- * and root (who may remove them too), so only a child the caller cannot
+ * and root (who may remove them too), so only a process the caller cannot
  * stop holds it: its real and saved uids are 0 (no signal of the caller's
- * reaches it), it opens the file itself (no other descriptor keeps its
+ * reaches it; the helper itself, when it holds the byte, also blocks the
+ * signals a terminal sends unchecked: unmount.c, act_here), it opens the
+ * file itself (no other descriptor keeps its
  * lock alive once it is gone) and it ends itself by SIGALRM (default
  * action) after 12 s at most, which a task in a frozen cgroup v2 obeys too
  * (a fatal signal ends a frozen task).  Only the cgroup v1 freezer, a

@@ -46,6 +46,17 @@ int privs_forked(void);
  * still the caller's, so every lookup is still made with the caller's
  * rights.  Capabilities as before.  0 or -errno; nothing for root. */
 int privs_out_of_reach(const struct privs *p);
+/* For the helper that holds the unmount lock itself (unmount.c): real
+ * and saved uid 0 (the caller can no longer signal it), effective uid the
+ * caller's, filesystem ids 0 until privs_hold_fs_end() (to open the lock
+ * file); privs_hold_end() gives the caller's ids back (aborts if it
+ * cannot).  0 or -EPERM; nothing for root. */
+int privs_hold_begin(const struct privs *p);
+void privs_hold_fs_end(const struct privs *p);
+/* Filesystem ids 0 only (no other id changes), to open root's lock file;
+ * privs_hold_fs_end() gives the caller's back.  0 or -EPERM. */
+int privs_fsid_root(const struct privs *p);
+void privs_hold_end(const struct privs *p);
 /* Before privs_reduce(), for answers that need nothing: a non-root caller's
  * real ids everywhere and no capability, for good; 0 or -errno. */
 int privs_drop_to_caller(void);

@@ -52,10 +52,10 @@
  *   mount, and only its owner's helpers and root's can remove it, all of
  *   them under that byte (a lazy unmount of a mount under it could take
  *   it along, but is refused while anything is on that mount, see
- *   above).  The lock is held by a child whose real and
- *   saved uids are 0 (the caller cannot stop it) and that left the
- *   caller's session (no ^Z on its terminal reaches it), which opened the lock
- *   file itself (its lock ends with it), and it is bounded: 5 s to get it
+ *   above).  The lock is held by a process whose real and saved uids are
+ *   0 (the caller cannot stop it), out of reach of the caller's terminal,
+ *   which opened the lock file itself (its lock ends with it), and it is
+ *   bounded: 5 s to get it
  *   (then the unmount is refused), 10 s for the lookup and 2 s from the
  *   last look to umount2 (the child dies by
  *   SIGALRM, which ends a task in a frozen cgroup v2 and a wait for a FUSE
@@ -65,7 +65,38 @@
  *   uids 0, its own 1.5 s SIGKILL timer) and reports "unmounted" and the
  *   record's result to the helper through a pipe.  The
  *   liveness probe of the watcher and every ordinary lookup happen
- *   outside it.
+ *   outside it.  (That is the child's way; the helper's own below.)
+ * - That process is the helper itself (act_here) when there is no utab
+ *   record to remove (no utab, or none with user= in it, read under
+ *   byte 1 of the lock file; a root caller: no record at all), and the
+ *   unmount is lazy or its parent is not on FUSE (entering a FUSE
+ *   directory asks its server; one without allow_other is closed to real
+ *   uid 0).  It enters the parent first, as the caller; blocks SIGINT,
+ *   SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU and SIGHUP (the terminal sends
+ *   them to its foreground group with no permission check, and the
+ *   helper may lead its group: no setsid); then setresuid(0, caller, 0).
+ *   A SIGSTOP (or any signal) the caller sent while it still could is
+ *   pending by the time that setresuid returns and is taken on that
+ *   return to user space, before the lock file is opened: the helper
+ *   stops holding nothing.  Only a sender whose permission check ran
+ *   before the uid change and whose signal is queued after it (the
+ *   kernel checks and queues under RCU, not under the target's lock)
+ *   could still stop it holding the lock, for the same instant the
+ *   child's own uid change has; its 2 s SIGALRM ends a stopped holder.
+ *   Then the lock file, with fsuid/fsgid 0 just for the open (one
+ *   capset up, one down; fsuid 0 allowed by the real uid 0 already),
+ *   the look at the name from the dcache only (not cached: the child's
+ *   way after all), umount2; the lock let go, the caller's uids
+ *   (PR_SET_KEEPCAPS, so the permitted set stays) and signal mask come
+ *   back: a ^Z or ^C typed meanwhile takes effect then, and messages,
+ *   the log record (its SCM credentials: the caller's uid again) and
+ *   the exit status are as before.  Under the lock nothing asks a
+ *   filesystem but umount2's own walk of the name, if its dcache entry
+ *   expired in the microseconds since the look (see below): a holder
+ *   killed by its 2 s SIGALRM there dies without a message, where the
+ *   child's helper would report; so every path that can wait for a
+ *   server (a lookup outside the dcache, a FUSE parent, the utab
+ *   removal with libmount) stays a child's.
  * - The watcher pins the mountpoint's parent directory before it starts
  *   waiting (a renamed parent cannot hide the mount) and, once the daemon
  *   is gone, takes the mount from it as above, probes it through that fd

@@ -6,7 +6,8 @@
 #   $FM                $T/bin/fusermount3: the helper under test, root:root 4755,
 #                      also bind-mounted over /usr/bin/fusermount3
 #   /dev/fuse          a 0666 node (bind of $T/fuse)
-#   /run               a tmpfs with an empty /run/mount/utab (root 0644)
+#   /run               a tmpfs with an empty /run/mount/utab (root 0644;
+#                      none with FM_TEST_UTAB=absent)
 #   /etc/fuse.conf     bind of $T/fuse.conf (empty; see set_fuse_conf)
 #   $T/fusectl         fusectl, used by the cleanup to abort connections
 #   $H, $H2            fresh, empty homes of $U and $U2 (binds over their homes)
@@ -424,8 +425,11 @@ fm_setup() {
 	install_helper "$FM_BIN"
 	FM=$T/bin/fusermount3
 	mount --bind "$FM" /usr/bin/fusermount3 || fail "setup: cannot bind $FM over /usr/bin/fusermount3"
+	# FM_TEST_UTAB=absent: no utab (no records; -u then unmounts in the
+	# helper itself, with no child: run the unmount tests so too)
 	mount -t tmpfs -o mode=0755 fmtest-run /run && mkdir -m 0755 /run/mount &&
-		install -m 0644 /dev/null /run/mount/utab || fail "setup: cannot make /run/mount/utab"
+		{ [ "${FM_TEST_UTAB:-}" = absent ] || install -m 0644 /dev/null /run/mount/utab; } ||
+		fail "setup: cannot make /run/mount/utab"
 	[ -e /etc/fuse.conf ] || skip_missing "no /etc/fuse.conf to bind over (install fuse3)"
 	install -m 0644 /dev/null "$T/fuse.conf" && mount --bind "$T/fuse.conf" /etc/fuse.conf ||
 		fail "setup: cannot bind $T/fuse.conf over /etc/fuse.conf"

@@ -10,6 +10,9 @@
 #   FM_TEST_USER     unprivileged test user (default fmtest; fmtest2 is the other one)
 #   FM_TEST_TIMEOUT  seconds per test (default 60; a test file may raise it for
 #                    one test with a line "# fm-timeout: test_NAME SECONDS")
+#   FM_TEST_UTAB     "absent": no /run/mount/utab in the test namespaces (for
+#                    the unmount tests: -u then unmounts with no child; the
+#                    tests that snapshot utab or look for records fail so)
 # A test file may list tests to run twice with a line "# fm-twin: test_A
 # test_B ...": each such test runs once as written (NAME) and once more as
 # NAME@sync_init with FM_TWIN=sync-init, where every fmclient mount of

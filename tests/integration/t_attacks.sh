@@ -671,6 +671,15 @@ test_t11_unmount_race_sigstop() {
 	t11_check "$T/t11.results"
 }
 
+# The same where the helper holds the unmount lock itself (no utab: no
+# record to remove; issue 13): A's SIGSTOP either lands before the
+# helper's uid change (stopped holding nothing) or fails (EPERM).
+# fm-timeout: test_t11_unmount_race_sigstop_here 90
+test_t11_unmount_race_sigstop_here() {
+	rm -f /run/mount/utab
+	test_t11_unmount_race_sigstop
+}
+
 # A symlink as the last component, to V's mount: refused with and without -z
 test_t11_symlink_last_component() {
 	atk_victim_mount
@@ -1334,6 +1343,60 @@ test_t21_securebits() {
 		assert_not_mounted "$H/mnt"
 	done
 	atk_post
+}
+
+# The same for -u where the helper holds the unmount lock itself (no utab,
+# so no record to remove; issue 13): real and saved uid 0 from before the
+# lock file is opened (setresuid #2: #1 is privs_reduce's), the caller's
+# ids back after it (#3); capset
+# #3/#4 raise and lower around the first, #7/#8 around the second.  A
+# failure before the lock refuses (nothing unmounted); one after it
+# aborts (the unmount is done, the helper never goes on as root).
+# fm-timeout: test_t21_failed_id_changes_unmount 120
+test_t21_failed_id_changes_unmount() {
+	local spec want n=0
+	need_strace
+	need_client
+	need_py
+	rm -f /run/mount/utab
+	u_mkdir "$H/mnt"
+	while read -r spec want; do
+		[ -n "$spec" ] || continue
+		n=$((n + 1))
+		start_client "c$n" --mode classic "$H/mnt"
+		strace -f -qq -o "$T/u.strace" -e trace=setresuid,capset,umount2 -e "inject=$spec" \
+			/usr/bin/python3 "$STUB" --helper "$FM" --uid "$UID1" --gid "$GID1" --mode none \
+			--env ASAN_OPTIONS=detect_leaks=0 -- -u "$H/mnt" >"$T/.out" 2>"$T/.err"
+		OUT=$(cat "$T/.out") ERR=$(cat "$T/.err")
+		echo "inject $spec: $(tr '\n' ' ' <<<"$OUT")| $(tr '\n' ' ' <<<"$ERR")| $(grep -E 'INJECTED|umount2' "$T/u.strace" | cut -d' ' -f2- | tr '\n' ' ')"
+		atk_clean "$ERR"
+		# the call tampered with is the one meant
+		case $spec in
+		setresuid*when=2) assert_match "$(grep INJECTED "$T/u.strace")" "setresuid\\(0, $UID1, 0\\)" "the tampered call ($spec)" ;;
+		setresuid*when=3) assert_match "$(grep INJECTED "$T/u.strace")" "setresuid\\($UID1, $UID1, $UID1\\)" "the tampered call ($spec)" ;;
+		esac
+		case $want in
+		refuse)
+			assert_match "$OUT" '^helper-exit=1$' "helper exit ($spec)"
+			assert_match "$ERR" "^fusermount3: failed to unmount $(re "$H/mnt"): Operation not permitted\$" "stderr ($spec)"
+			assert_no_match "$(cat "$T/u.strace")" 'umount2\(' "umount2 ($spec)"
+			assert_user_fuse_mount "$H/mnt"
+			assert_exit 0 as_user "$FM" -u "$H/mnt" ;;
+		abort)
+			assert_match "$OUT" '^helper-signal=6$' "helper end ($spec)"
+			assert_match "$(cat "$T/u.strace")" 'umount2\(.*= 0' "umount2 ($spec)"
+			assert_not_mounted "$H/mnt" ;;
+		esac
+		wait_exit "c$n" 10
+	done <<-'EOF2'
+		setresuid:error=EPERM:when=2 refuse
+		setresuid:retval=0:when=2 refuse
+		capset:error=EPERM:when=3 refuse
+		setresuid:error=EPERM:when=3 abort
+		setresuid:retval=0:when=3 abort
+		capset:error=EPERM:when=7 abort
+		capset:error=EPERM:when=8 abort
+	EOF2
 }
 
 # ================================================================= T22

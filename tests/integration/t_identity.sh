@@ -133,6 +133,14 @@ test_id_race_sigstop() {
 	[ "$i" -ge 100 ] || fail "only $i rounds in 70 s"
 }
 
+# The same where the helper holds the unmount lock itself (no utab: no
+# record to remove; issue 13).
+# fm-timeout: test_id_race_sigstop_here 120
+test_id_race_sigstop_here() {
+	rm -f /run/mount/utab
+	test_id_race_sigstop
+}
+
 # ------------------------------------------------ F3: the parent renamed
 
 # The watcher pinned the mountpoint's parent before it started waiting: a
@@ -200,40 +208,64 @@ test_id_userns_stalled_probe() {
 
 # ------------------------------------------------ the unmount lock
 
-# The lock is held by a child whose real and saved uids are 0: the user
+# "pid:state" of each helper process that has /run/fusermount3.lock open:
+# the one that waits for or holds an unmount byte (the helper itself, or
+# its locked child; the helper's own look at the file is only an instant)
+id_lock_holders() {
+	local p
+	for p in $(helper_pids); do
+		[ "$(readlink "/proc/$p/fd/"* 2>/dev/null | grep -cx /run/fusermount3.lock)" -gt 0 ] &&
+			printf '%s:%s ' "$p" "$(sed -n 's/^State:\s*\(.\).*/\1/p' "/proc/$p/status")"
+	done
+}
+# is PID a helper's child (the locked child), or a helper itself?
+id_is_child() { [ "$(ps -o comm= -p "$(ps -o ppid= -p "$1" | tr -d ' ')")" = fusermount3 ]; }
+
+# The lock is held by a process whose real and saved uids are 0: the user
 # cannot stop it (which would park every other user's unmount); another
-# user's -u waits for it and goes on.  (strace holds the child 1.2 s in
-# umount2, within the 2 s it may hold the lock.)
-# fm-timeout: test_id_lock_holder_out_of_reach 60
-test_id_lock_holder_out_of_reach() {
-	local p child="" t0 ms
+# user's -u waits for it and goes on.  (strace holds the holder 1.2 s in
+# umount2, within the 2 s it may hold the lock.)  With no user's record in
+# utab the helper holds the lock itself (WHERE=here: utab removed before
+# the mounts, which then make no record), else its child does
+# (WHERE=child: the mounts' records, and one more user's planted).  The
+# holder is found as the helper process with CAP_SYS_ADMIN effective (only
+# around umount2) and the lock file open, whatever its uids.
+id_lock_holder() { # WHERE
+	local p holder="" t0 ms
 	need_strace
 	need_client
 	u_mkdir "$H/mnt"
 	as_user2 mkdir -p "$H2/m" || fail "mkdir as $U2"
+	# here: no utab, so no record to remove (the mounts make none)
+	[ "$1" = child ] || rm -f /run/mount/utab
 	start_client a --mode classic "$H/mnt"
 	start_client v --as2 --mode classic "$H2/m"
+	[ "$1" = here ] || utab_settle
+	[ "$1" = here ] || printf 'SRC=planted TARGET=/nowhere/planted ROOT=/ OPTS=user=%s\n' "$U2" >>/run/mount/utab
 	bg u strace -f -qq -o /dev/null -e trace=umount2 -e inject=umount2:delay_enter=1200000 \
 		"${AS_USER[@]}" ASAN_OPTIONS=detect_leaks=0 "$FM" -u "$H/mnt"
 	_asserted
 	for _ in $(seq 40); do
 		for p in $(helper_pids); do
-			grep -qE "^Uid:\s+0\s+$UID1\s+0\s+$UID1$" "/proc/$p/status" 2>/dev/null &&
-				grep -qE '^CapEff:\s+0000000000200000$' "/proc/$p/status" && child=$p
+			grep -qE '^CapEff:\s+0000000000200000$' "/proc/$p/status" 2>/dev/null &&
+				[[ " $(id_lock_holders)" == *" $p:"* ]] && holder=$p
 		done
-		[ -n "$child" ] && break
+		[ -n "$holder" ] && break
 		sleep 0.05
 	done
-	[ -n "$child" ] || fail "no lock-holding child (uids 0 $UID1 0 $UID1) seen: $(for p in $(helper_pids); do grep ^Uid "/proc/$p/status"; done)"
-	echo "PHASE unmount lock held by the child:"
-	grep -E '^(Uid|Gid|Cap|NoNewPrivs)' "/proc/$child/status" | sed 's/^/  /'
-	assert_match "$(grep ^CapEff "/proc/$child/status")" '^CapEff:\s+0000000000200000$' "CapEff of the child in umount2"
-	assert_exit 1 as_user kill -STOP "$child"
-	assert_match "$ERR" 'Operation not permitted' "kill -STOP of the lock-holding child by $U"
+	[ -n "$holder" ] || fail "no helper process in umount2 with the lock file open: $(for p in $(helper_pids); do grep ^Uid "/proc/$p/status"; done)"
+	if id_is_child "$holder"; then p=child; else p=here; fi
+	echo "PHASE unmount lock held by the $p (pid $holder):"
+	grep -E '^(Uid|Gid|Cap|NoNewPrivs)' "/proc/$holder/status" | sed 's/^/  /'
+	assert_eq "$1" "$p" "who holds the lock (the helper itself: here)"
+	assert_exit 1 as_user kill -STOP "$holder"
+	assert_match "$ERR" 'Operation not permitted' "kill -STOP of the lock holder by $U"
+	assert_match "$(grep ^Uid "/proc/$holder/status")" "^Uid:\s+0\s+$UID1\s+0\s+$UID1$" "uids of the lock holder"
+	assert_match "$(grep ^CapEff "/proc/$holder/status")" '^CapEff:\s+0000000000200000$' "CapEff of the holder in umount2"
 	t0=$(date +%s%N)
 	assert_exit 0 as_user2 "$FM" -u "$H2/m"
 	ms=$((($(date +%s%N) - t0) / 1000000))
-	echo "V's -u took $ms ms while A's child held the unmount lock"
+	echo "V's -u took $ms ms while A's $p held the unmount lock"
 	assert_not_mounted "$H2/m"
 	wait_exit u 10
 	assert_eq 0 "$BG_RC" "A's -u under strace ($(bg_log u))"
@@ -241,6 +273,10 @@ test_id_lock_holder_out_of_reach() {
 	wait_exit a 5
 	wait_exit v 5
 }
+# fm-timeout: test_id_lock_holder_out_of_reach 60
+test_id_lock_holder_out_of_reach() { id_lock_holder here; }
+# fm-timeout: test_id_lock_holder_out_of_reach_child 60
+test_id_lock_holder_out_of_reach_child() { id_lock_holder child; }
 
 # The wait for the lock is bounded: with the user's unmount byte held
 # (here by root), -u fails after 5 s with a clear message and nothing is
@@ -276,50 +312,64 @@ test_id_lock_wait_bounded() {
 	unmount_client c "$H/mnt"
 }
 
-# The locked child is out of reach of the caller's terminal too: A runs
+# The lock holder is out of reach of the caller's terminal too: A runs
 # -u as a job in the foreground of a pseudo-terminal it holds the master
 # of (as an interactive shell does) and types ^Z, then ^C; the kernel
 # sends SIGTSTP/SIGINT to the terminal's whole foreground group with no
-# permission check.  The child (real and saved uid 0), waiting for A's
-# unmount byte (held by the test, so that the child is seen), must not be
-# in that group: it goes on polling, neither stopped nor killed.
+# permission check.  The process that waits for A's unmount byte (held by
+# the test, so that it is seen; found by the lock file it has open): the
+# helper itself (no utab, no record), which blocks those signals
+# from before it goes for the lock, or its locked child (WHERE=child, a
+# user's record planted), which left the group.  It must go on polling,
+# neither stopped nor killed, and unmount once the byte is let go.
 ID_TTY_SIG=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/tty_signal.py
-id_tty_round() { # N KEY
-	local n=$1 child="" states i
+id_tty_round() { # N KEY WHERE
+	local n=$1 holder="" states i p
 	u_mkdir "$H/m$n"
+	[ "$3" = child ] || rm -f /run/mount/utab
 	start_client "c$n" --mode classic "$H/m$n"
+	[ "$3" = here ] || utab_settle
+	[ "$3" = here ] || printf 'SRC=planted TARGET=/nowhere/planted ROOT=/ OPTS=user=%s\n' "$U2" >>/run/mount/utab
 	bg "hold$n" /usr/bin/python3 -c "$ID_HOLD" "$T/held$n" "$UID1"
 	wait_for_file "$T/held$n" 5 "$(bg_log "hold$n")"
 	bg "a$n" as_user /usr/bin/python3 "$ID_TTY_SIG" "$UT/child$n.pid" "$UT/states$n" "$2" \
 		"$FM" -u "$H/m$n"
 	for i in $(seq 100); do
-		child=$(id_locked_children)
-		[ -n "$child" ] && break
+		holder=$(id_lock_holders)
+		[ -n "$holder" ] && break
 		sleep 0.05
 	done
-	[ -n "$child" ] || fail "no locked child of A's -u seen; $(bg_log "a$n")"
-	child=${child%%:*}
-	echo "$child" >"$UT/child$n.pid"
+	[ -n "$holder" ] || fail "no process of A's -u seen with the lock file open; $(bg_log "a$n")"
+	holder=${holder%%:*}
+	if id_is_child "$holder"; then p=child; else p=here; fi
+	assert_eq "$3" "$p" "who waits for the lock (the helper itself: here)"
+	echo "$holder" >"$UT/child$n.pid"
 	wait_for_file "$UT/states$n" 10 "$(bg_log "a$n")"
 	states=$(cat "$UT/states$n")
-	echo "round $n ($2): the locked child $child went through: $states"
+	echo "round $n ($2): the lock's waiter ($p, pid $holder) went through: $states"
 	kill "${BG[hold$n]}"
 	# it polls for the lock (S and R); stopped (T) or killed (Z, gone): in reach
 	case " $states " in
 	*" T "* | *" Z "* | *" gone "*)
-		fail "the locked child (pid $child) went through '$states' after $2 on the caller's terminal" ;;
+		fail "the lock's waiter (pid $holder) went through '$states' after $2 on the caller's terminal" ;;
 	esac
 	_asserted
 	wait_exit "a$n" 25
-	# whatever became of the helper, its child did the unmount
+	# whatever became of the helper, the unmount was done
 	poll_until 10 eval '! is_mounted "$H/m$n"' || fail "$H/m$n still mounted; $(bg_log "a$n")"
 	wait_exit "c$n" 10
 }
 test_id_lock_child_out_of_tty_reach() {
 	need_client
 	[ -x /usr/bin/python3 ] || skip_missing "/usr/bin/python3"
-	id_tty_round 1 '\x1a'
-	id_tty_round 2 '\x03'
+	id_tty_round 1 '\x1a' here
+	id_tty_round 2 '\x03' here
+}
+test_id_lock_child_out_of_tty_reach_child() {
+	need_client
+	[ -x /usr/bin/python3 ] || skip_missing "/usr/bin/python3"
+	id_tty_round 1 '\x1a' child
+	id_tty_round 2 '\x03' child
 }
 
 # ------------------------------------------------ the unmount lock: starvation

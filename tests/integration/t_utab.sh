@@ -433,9 +433,10 @@ test_utab_unmount_one_child() {
 # A -u whose utab holds no user's record (here: another tool's only; the
 # mount was made while utab was missing) never loads libmount: the look
 # at the file, under byte 1, finds nothing to remove or prune.  The other
-# tool's record stays.
+# tool's record stays.  Nor does it fork (issue 13): the helper holds the
+# unmount lock itself, with the lock file opened once.
 test_utab_unmount_no_record_no_libmount() {
-	local log foreign="SRC=other TARGET=/elsewhere ROOT=/ OPTS=x-tool,rw"
+	local log h foreign="SRC=other TARGET=/elsewhere ROOT=/ OPTS=x-tool,rw"
 	need_cmd strace
 	u_mkdir "$H/m"
 	rm -f "$UTAB"
@@ -443,7 +444,7 @@ test_utab_unmount_no_record_no_libmount() {
 	printf '%s\n' "$foreign" >"$UTAB"
 	chmod 0644 "$UTAB"
 	log=$T/u.strace
-	assert_exit 0 strace -f -qq -o "$log" -e trace=execve,umount2,openat "${AS_USER[@]}" \
+	assert_exit 0 strace -f -qq -o "$log" -e trace=execve,umount2,openat,clone,clone3,fork,vfork "${AS_USER[@]}" \
 		ASAN_OPTIONS=detect_leaks=0 "$FM" -u "$H/m"
 	assert_eq "" "$ERR" "stderr of -u"
 	assert_not_mounted "$H/m"
@@ -451,6 +452,11 @@ test_utab_unmount_no_record_no_libmount() {
 	assert_match "$(cat "$log")" 'openat\(AT_FDCWD, "/run/mount/utab", O_RDONLY' "utab read by -u"
 	assert_eq "" "$(grep -E 'libmount\.so' "$log")" "libmount loaded by -u"
 	assert_eq "$foreign" "$(cat "$UTAB")" "$UTAB after -u"
+	h=$(grep -E 'execve\("[^"]*fusermount3"' "$log" | awk '{ print $1 }')
+	assert_eq 0 "$(awk -v h="$h" '$1 == h' "$log" | grep -E '(clone|clone3|fork|vfork)\(' | grep -vc '= -1')" \
+		"children forked by the helper; $(grep -E 'clone|fork' "$log")"
+	assert_eq 1 "$(grep -c 'openat(.*"/run/fusermount3.lock"' "$log")" \
+		"opens of the lock file; $(grep fusermount3.lock "$log")"
 }
 
 # While that child waits for the helpers' utab lock (byte 1, held by the
