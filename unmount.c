@@ -311,6 +311,10 @@ static int act_locked_timed(const struct um_act *a, int lockfd)
 
 	for (int i = 0; i < FM_CACHED_TRIES; i++) {
 		if (lockfd >= 0) {
+			/* bounded from before the take: a holder frozen right
+			 * after it (the cgroup v2 freezer of a subtree delegated
+			 * to the caller reaches uid 0 too) ends by SIGALRM */
+			bound(FM_LOCK_TIMEOUT_MS / 1000 + FM_LOCK_HOLD_SEC);
 			e = lock_take(lockfd, lock_unmount_off(a->owner), 1,
 				      lock_deadline(FM_LOCK_TIMEOUT_MS));
 			if (e)
@@ -326,9 +330,9 @@ static int act_locked_timed(const struct um_act *a, int lockfd)
 		e = a->mfd >= 0 ? 0 : still_at_name(a, true);
 		if (e != -EAGAIN || a->here)
 			break;
-		alarm(0);
-		if (lockfd >= 0)
+		if (lockfd >= 0)	/* let go before the bound goes */
 			lock_release(lockfd, lock_unmount_off(a->owner), 1);
+		alarm(0);
 	}
 	if (!e && a->mfd >= 0)
 		e = nothing_on_top(a) ? -ESTALE : 0;
@@ -340,12 +344,16 @@ static int act_locked_timed(const struct um_act *a, int lockfd)
 }
 
 /* ... leaving the caller's own bound as it was (it also runs in the
- * helper itself, whose -u and --abort are bounded as a whole) */
+ * helper itself, whose -u and --abort are bounded as a whole).  The byte
+ * is let go under the lock's own bound, before that (longer, or in the
+ * child no) bound comes back: a holder frozen in between would keep it. */
 static int act_locked(const struct um_act *a, int lockfd)
 {
 	unsigned int outer = alarm(0);
 	int code = act_locked_timed(a, lockfd);
 
+	if (lockfd >= 0)
+		lock_release(lockfd, lock_unmount_off(a->owner), 1);
 	alarm(outer);
 	return code;
 }

@@ -312,6 +312,89 @@ test_id_lock_wait_bounded() {
 	unmount_client c "$H/mnt"
 }
 
+# The holder frozen right after it took the byte (attack-unlock).  A user
+# whose session has a cgroup v2 subtree delegated to it (systemd's
+# user@UID.service, Delegate=yes; here a cgroup chowned to A) may move any
+# process of that subtree into a child cgroup and freeze it, the holder
+# of real uid 0 too (cgroup v2 checks only the cgroup files' permissions),
+# at any moment: its uids keep A's signals out, not the freezer.  Only
+# the holder's own SIGALRM (default action) ends a frozen task, so every
+# moment it holds the byte must be under one.  To land the freeze in that
+# moment every time, root's strace stops the holder (an injected SIGSTOP)
+# right after its first fcntl on the lock file, the take of A's byte,
+# then detaches; A moves it to its own cgroup and freezes that; root lets
+# the stop go (the task stays frozen).  The holder must end by itself,
+# and root's -u of A's other mount then goes on.
+id_cgroup_remove() { # DIR
+	local d p i
+	for d in "$1"/*/ "$1"/; do
+		[ -e "$d/cgroup.freeze" ] && echo 0 >"$d/cgroup.freeze"
+		while read -r p; do kill -KILL "$p"; done <"$d/cgroup.procs"
+	done
+	for i in $(seq 50); do
+		rmdir "$1"/*/ "$1" 2>/dev/null
+		[ -e "$1" ] || return 0
+		sleep 0.1
+	done
+}
+id_lock_frozen() { # WHERE
+	local root cg holder="" p byte
+	need_strace
+	need_client
+	root=$(findmnt -n -t cgroup2 -o TARGET | head -n 1)
+	[ -n "$root" ] || skip "no cgroup2 hierarchy mounted"
+	cg=$root/fmtest-frozen.$$
+	mkdir "$cg" || fail "mkdir $cg"
+	at_cleanup id_cgroup_remove "$cg"
+	[ -e "$cg/cgroup.freeze" ] || skip "no cgroup.freeze in $cg (Linux < 5.2)"
+	chown -R "$U:$U" "$cg" || fail "chown $cg"
+	u_mkdir "$H/m1" "$H/m2"
+	[ "$1" = child ] || rm -f /run/mount/utab
+	start_client a --mode classic "$H/m1"
+	start_client b --mode classic "$H/m2"
+	# A's -u, started in A's cgroup
+	bg u sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' sh "$cg" \
+		strace -f -qq -o /dev/null -P /run/fusermount3.lock -e trace=fcntl \
+		-e inject=fcntl:signal=SIGSTOP:when=1 \
+		"${AS_USER[@]}" ASAN_OPTIONS=detect_leaks=0 "$FM" -u "$H/m1"
+	_asserted
+	for _ in $(seq 100); do
+		for p in $(id_lock_holders); do
+			case ${p#*:} in [Tt]) holder=${p%%:*} ;; esac
+		done
+		[ -n "$holder" ] && break
+		sleep 0.05
+	done
+	[ -n "$holder" ] || fail "no stopped helper with the lock file open: $(id_lock_holders); $(bg_log u)"
+	if id_is_child "$holder"; then p=child; else p=here; fi
+	assert_eq "$1" "$p" "who holds the lock (the helper itself: here)"
+	byte=$(((1 << 33) + UID1))
+	assert_match "$(cat /proc/locks)" "OFDLCK +ADVISORY +WRITE .* $byte $byte\$" "A's unmount byte held"
+	assert_match "$(grep ^Uid "/proc/$holder/status")" "^Uid:\s+0\s+$UID1\s+0\s+$UID1$" "uids of the holder"
+	kill -KILL "${BG[u]}"	# strace gone: the holder detached, still stopped
+	wait_exit u 10
+	as_user sh -c 'mkdir "$1/h" && echo "$2" >"$1/h/cgroup.procs" && echo 1 >"$1/h/cgroup.freeze"' \
+		sh "$cg" "$holder" || fail "A could not move and freeze its holder (pid $holder)"
+	kill -CONT "$holder"
+	poll_until 5 grep -qx 'frozen 1' "$cg/h/cgroup.events" || fail "$cg/h not frozen: $(cat "$cg/h/cgroup.events")"
+	echo "the holder $holder (the $p) frozen by A: $(grep ^State "/proc/$holder/status")"
+	_asserted
+	if ! poll_until 20 _not kill -0 "$holder" 2>/dev/null; then
+		timeout -k 2 20 "$FM" -u "$H/m2" >"$T/r.out" 2>&1
+		p=$?
+		fail "the frozen holder (pid $holder) still holds A's unmount byte after 20 s ($(grep -c " $byte $byte\$" /proc/locks) lock at $byte); root's -u of A's other mount: exit $p: $(cat "$T/r.out")"
+	fi
+	assert_exit 0 "$FM" -u "$H/m2"
+	assert_not_mounted "$H/m2"
+	assert_user_fuse_mount "$H/m1"
+	unmount_client a "$H/m1"
+	wait_exit b 5
+}
+# fm-timeout: test_id_lock_holder_frozen 90
+test_id_lock_holder_frozen() { id_lock_frozen here; }
+# fm-timeout: test_id_lock_holder_frozen_child 90
+test_id_lock_holder_frozen_child() { id_lock_frozen child; }
+
 # The lock holder is out of reach of the caller's terminal too: A runs
 # -u as a job in the foreground of a pseudo-terminal it holds the master
 # of (as an interactive shell does) and types ^Z, then ^C; the kernel
