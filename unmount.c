@@ -514,6 +514,19 @@ static bool utab_has_none(int lockfd, enum um_rec want)
 	return none;
 }
 
+/*
+ * After the helper's own unmount: is there a record to remove after all?
+ * Byte 1 was let go before umount2, and a mount's record child that took
+ * it in between (the mount attached just before the look, its child not
+ * yet at byte 1) wrote its record for the mount just removed; or utab
+ * appeared meanwhile.  Read under byte 1 again: a child that takes it
+ * after this finds its mount gone and writes nothing.
+ */
+static bool record_after(int lockfd, const struct privs *pv)
+{
+	return utab_present() && !utab_has_none(lockfd, pv->root ? REC_ANY : REC_USER);
+}
+
 /* Signals a process may get with no permission check, from the caller's
  * terminal: blocked while the helper holds the lock, delivered after. */
 static void tty_signals(sigset_t *s)
@@ -556,12 +569,14 @@ static bool here_possible(const struct um_act *a)
  * cannot be opened (*lock false: a root caller, who goes without).
  */
 static int act_here(struct um_act *a, const struct privs *pv,
-		    enum um_rec want, bool *lock)
+		    enum um_rec want, bool *lock, bool *rec)
 {
 	sigset_t tty, old;
 	int fd, setup, code = UMC_CHILD;
 
 	*lock = true;
+	if (rec)
+		*rec = false;
 	if (a->mfd < 0 && fchdir(a->pfd))
 		return errno;
 	a->here = true;
@@ -579,6 +594,8 @@ static int act_here(struct um_act *a, const struct privs *pv,
 		code = fd;
 	} else if (want == REC_NONE || utab_has_none(fd, want)) {
 		code = act_locked(a, fd);
+		if (code == 0 && rec)
+			*rec = record_after(fd, pv);
 	}
 	if (fd >= 0)
 		close(fd);	/* the lock is let go */
@@ -703,7 +720,7 @@ static enum um_status remove_mount(struct um_req *q, struct um_act *a,
 	struct um_utab u = { .target = NULL };
 	enum um_status st;
 	enum um_rec want;
-	bool lock;
+	bool lock, rec;
 	int e;
 
 	if (a->mfd >= 0 && !proc_usable())
@@ -713,15 +730,19 @@ static enum um_status remove_mount(struct um_req *q, struct um_act *a,
 	/* a record seen at once (read without byte 1): the child's way */
 	if (q->pv->can_fsroot && (want == REC_NONE || utab_reads_none(want)) &&
 	    here_possible(a)) {
-		e = act_here(a, q->pv, want, &lock);
+		e = act_here(a, q->pv, want, &lock, &rec);
 		if (e < 0 && lock) {	/* the lock file cannot be opened */
 			*err = -e;
 			return UM_LOCK;
 		}
 		if (e < 0)		/* root, without the lock */
 			e = act_locked(a, -1);
-		if (e != UMC_CHILD)
-			return verdict(e, a, err);
+		if (e != UMC_CHILD) {
+			st = verdict(e, a, err);
+			if (st == UM_OK && rec)	/* written after the look */
+				forget_in_utab(q, a);
+			return st;
+		}
 	}
 	e = lock_wanted(q->pv, &lock);
 	if (e) {
@@ -859,7 +880,7 @@ int unmount_detach_fd(const struct privs *pv, int fd)
 	if (mounts_id_at(fd, "", &a.ref))
 		a.ref.id = 0;
 	/* the mount must not stay: without the lock if it cannot be had */
-	code = pv->can_fsroot ? act_here(&a, pv, REC_NONE, &lock) : UMC_CHILD;
+	code = pv->can_fsroot ? act_here(&a, pv, REC_NONE, &lock, NULL) : UMC_CHILD;
 	if (code == UMC_CHILD) {
 		if (lock_wanted(pv, &lock))
 			lock = false;

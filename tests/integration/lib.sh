@@ -262,6 +262,13 @@ poll_until() {
 	done
 }
 _not() { ! "$@"; }
+# lock_id FILE: FILE as /proc/locks names it (MAJ:MIN:INODE; that list is
+# the whole machine's, other namespaces' lock files included)
+lock_id() {
+	local dev
+	dev=$((0x$(stat -c %D "$1"))) || return 1
+	printf '%02x:%02x:%s' $(((dev >> 8) & 0xfff)) $(((dev & 0xff) | ((dev >> 12) & 0xfff00))) "$(stat -c %i "$1")"
+}
 owned_by() { [ "$(stat -c %U "$1" 2>/dev/null)" = "$2" ]; }
 cwd_is() { [ "$(readlink "/proc/$1/cwd" 2>/dev/null)" = "$2" ]; }
 wait_for_file() {

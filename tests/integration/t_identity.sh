@@ -369,7 +369,7 @@ id_lock_frozen() { # WHERE
 	if id_is_child "$holder"; then p=child; else p=here; fi
 	assert_eq "$1" "$p" "who holds the lock (the helper itself: here)"
 	byte=$(((1 << 33) + UID1))
-	assert_match "$(cat /proc/locks)" "OFDLCK +ADVISORY +WRITE .* $byte $byte\$" "A's unmount byte held"
+	assert_match "$(cat /proc/locks)" "OFDLCK +ADVISORY +WRITE .* $(lock_id /run/fusermount3.lock) $byte $byte\$" "A's unmount byte held"
 	assert_match "$(grep ^Uid "/proc/$holder/status")" "^Uid:\s+0\s+$UID1\s+0\s+$UID1$" "uids of the holder"
 	kill -KILL "${BG[u]}"	# strace gone: the holder detached, still stopped
 	wait_exit u 10
@@ -382,7 +382,7 @@ id_lock_frozen() { # WHERE
 	if ! poll_until 20 _not kill -0 "$holder" 2>/dev/null; then
 		timeout -k 2 20 "$FM" -u "$H/m2" >"$T/r.out" 2>&1
 		p=$?
-		fail "the frozen holder (pid $holder) still holds A's unmount byte after 20 s ($(grep -c " $byte $byte\$" /proc/locks) lock at $byte); root's -u of A's other mount: exit $p: $(cat "$T/r.out")"
+		fail "the frozen holder (pid $holder) still holds A's unmount byte after 20 s ($(grep -c " $(lock_id /run/fusermount3.lock) $byte $byte\$" /proc/locks) lock at $byte); root's -u of A's other mount: exit $p: $(cat "$T/r.out")"
 	fi
 	assert_exit 0 "$FM" -u "$H/m2"
 	assert_not_mounted "$H/m2"

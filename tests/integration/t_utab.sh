@@ -459,6 +459,58 @@ test_utab_unmount_no_record_no_libmount() {
 		"opens of the lock file; $(grep fusermount3.lock "$log")"
 }
 
+# A mount's record racing the helper's own unmount (attack-unlock): with
+# no user's record in utab, -u decides under byte 1 that there is none to
+# remove, lets byte 1 go and unmounts itself, with no child; the record
+# of a mount attached just before (its child not yet at byte 1) can be
+# written in between, for a mount gone right after: a stale record that
+# a -u exiting 0 left.  Positioned by root's strace: the mount's helper
+# stopped at its look at utab (after the attach, before its record's
+# child exists), A's -u stopped right after it let byte 1 go (its second
+# fcntl on the lock file); the mount's helper goes on until the record is
+# written (its child's own look at utab is stopped too, and let go), then
+# the -u goes on.  Its record must be gone with the mount.
+utab_stopped_helpers() { # EXCEPT-PID
+	local p
+	for p in $(helper_pids); do
+		[ "$p" != "$1" ] && grep -qE '^State:\s+[Tt]' "/proc/$p/status" 2>/dev/null && echo "$p"
+	done
+}
+utab_record_written() { # EXCEPT-PID MOUNTPOINT
+	local p
+	for p in $(utab_stopped_helpers "$1"); do kill -CONT "$p"; done
+	grep -qE "(^| )TARGET=$(re "$(mi_escape "$2")")( |\$)" "$UTAB"
+}
+test_utab_record_racing_unmount_here() {
+	local mh uh
+	need_strace
+	need_client
+	u_mkdir "$H/m"
+	bg c strace -f -qq -o /dev/null -P "$UTAB" -e inject=all:signal=SIGSTOP:when=1 \
+		"${AS_USER[@]}" "$FM_CLIENT" --helper "$FM" --mode classic --ready-file "$UT/c.ready" \
+		--timeout 50 "$H/m"
+	_asserted
+	poll_until 10 eval '[ -n "$(utab_stopped_helpers x)" ]' || fail "the mount's helper never stopped at utab; $(bg_log c)"
+	mh=$(utab_stopped_helpers x)
+	assert_user_fuse_mount "$H/m"
+	assert_eq "" "$(cat "$UTAB")" "$UTAB before the record"
+	bg u strace -f -qq -o /dev/null -P /run/fusermount3.lock -e trace=fcntl \
+		-e inject=fcntl:signal=SIGSTOP:when=2 "${AS_USER[@]}" "$FM" -u "$H/m"
+	poll_until 10 eval '[ -n "$(utab_stopped_helpers "$mh")" ]' || fail "the -u never stopped at the lock file; $(bg_log u)"
+	uh=$(utab_stopped_helpers "$mh")
+	echo "mount's helper $mh stopped after the attach; -u $uh stopped after its look at utab under byte 1"
+	assert_no_match "$(cat /proc/locks)" "OFDLCK +ADVISORY +WRITE .* $(lock_id /run/fusermount3.lock) 1 1\$" "byte 1 held"
+	poll_until 10 utab_record_written "$uh" "$H/m" || fail "the record of $H/m was never written; $(bg_log c)"
+	wait_for_file "$UT/c.ready" 10 "$(bg_log c)"
+	kill -CONT "$uh"
+	wait_exit u 10
+	echo "-u: exit $BG_RC: $(cat "$T/u.err")"
+	assert_eq 0 "$BG_RC" "exit status of -u"
+	assert_not_mounted "$H/m"
+	assert_utab_hasnt "$H/m"
+	wait_exit c 10
+}
+
 # While that child waits for the helpers' utab lock (byte 1, held by the
 # test), the mount is already gone; its uids are all 0 and the caller
 # cannot stop it.  Held past the child's 1.5 s, -u still exits 0 within
