@@ -317,7 +317,11 @@ test_id_lock_wait_bounded() {
 # user@UID.service, Delegate=yes; here a cgroup chowned to A) may move any
 # process of that subtree into a child cgroup and freeze it, the holder
 # of real uid 0 too (cgroup v2 checks only the cgroup files' permissions),
-# at any moment: its uids keep A's signals out, not the freezer.  Only
+# at any moment, and thaw it: its uids keep A's signals out, not the
+# freezer.  (A alone can step a frozen task: each thaw and freeze again
+# lets it run to a later return to user space; with /proc/locks, world-
+# readable, A sees when its byte is taken.  Done so by hand, A's own
+# steps reached a frozen child holding the byte with no alarm.)  Only
 # the holder's own SIGALRM (default action) ends a frozen task, so every
 # moment it holds the byte must be under one.  To land the freeze in that
 # moment every time, root's strace stops the holder (an injected SIGSTOP)
@@ -378,6 +382,9 @@ id_lock_frozen() { # WHERE
 	kill -CONT "$holder"
 	poll_until 5 grep -qx 'frozen 1' "$cg/h/cgroup.events" || fail "$cg/h not frozen: $(cat "$cg/h/cgroup.events")"
 	echo "the holder $holder (the $p) frozen by A: $(grep ^State "/proc/$holder/status")"
+	# nor can A read it (not dumpable, real uid 0)
+	assert_exit 1 as_user cat "/proc/$holder/environ"
+	assert_match "$ERR" 'Permission denied' "A's read of the holder's environ"
 	_asserted
 	if ! poll_until 20 _not kill -0 "$holder" 2>/dev/null; then
 		timeout -k 2 20 "$FM" -u "$H/m2" >"$T/r.out" 2>&1
