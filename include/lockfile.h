@@ -58,7 +58,10 @@
  * file itself (no other descriptor keeps its
  * lock alive once it is gone) and it ends itself by SIGALRM (default
  * action) after 12 s at most, which a task in a frozen cgroup v2 obeys too
- * (a fatal signal ends a frozen task).  Only the cgroup v1 freezer, a
+ * (a fatal signal ends a frozen task; the caller can freeze its holder,
+ * uid 0 or not, in a cgroup v2 subtree delegated to it, at any system
+ * call, so that alarm runs from before the byte is taken until after it
+ * is let go).  Only the cgroup v1 freezer, a
  * root-owned hierarchy, could hold it longer; and so can a FUSE server
  * that has read a request of the child and never answers (no signal ends
  * that wait): the parent directory's filesystem may be the caller's own,

@@ -59,7 +59,13 @@
  *   (then the unmount is refused), 10 s for the lookup and 2 s from the
  *   last look to umount2 (the child dies by
  *   SIGALRM, which ends a task in a frozen cgroup v2 and a wait for a FUSE
- *   request the server has not read yet, but not one it has read).  Once
+ *   request the server has not read yet, but not one it has read).  No
+ *   moment of holding the byte is without that alarm: it is set before
+ *   the take (5 + 2 s), and the byte is let go before the caller's own
+ *   bound (or, in the child, none) comes back.  The caller can freeze the
+ *   holder at any system call (the cgroup v2 freezer of a subtree
+ *   delegated to it moves and freezes processes of any uid, and thawing
+ *   and freezing again steps it; t_identity.sh, id_lock_holder_frozen).  Once
  *   umount2 succeeded and the lock is let go, the same child removes the
  *   mount's utab record (utab_remove_here: root's file identity, all
  *   uids 0, its own 1.5 s SIGKILL timer) and reports "unmounted" and the
@@ -68,7 +74,10 @@
  *   outside it.  (That is the child's way; the helper's own below.)
  * - That process is the helper itself (act_here) when there is no utab
  *   record to remove (no utab, or none with user= in it, read under
- *   byte 1 of the lock file; a root caller: no record at all), and the
+ *   byte 1 of the lock file, and read so again after its umount2: a
+ *   mount's record written in between, by a child that took byte 1
+ *   after the look, is then removed the child's way; a root caller: no
+ *   record at all), and the
  *   unmount is lazy or its parent is not on FUSE (entering a FUSE
  *   directory asks its server; one without allow_other is closed to real
  *   uid 0).  It enters the parent first, as the caller; blocks SIGINT,
