@@ -356,6 +356,8 @@ id_lock_frozen() { # WHERE
 	[ "$1" = child ] || rm -f /run/mount/utab
 	start_client a --mode classic "$H/m1"
 	start_client b --mode classic "$H/m2"
+	# child: a user's record in utab (also where the mounts make none)
+	[ "$1" = here ] || printf 'SRC=planted TARGET=/nowhere/planted ROOT=/ OPTS=user=%s\n' "$U2" >>/run/mount/utab
 	# A's -u, started in A's cgroup
 	bg u sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' sh "$cg" \
 		strace -f -qq -o /dev/null -P /run/fusermount3.lock -e trace=fcntl \

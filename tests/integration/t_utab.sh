@@ -485,6 +485,7 @@ test_utab_record_racing_unmount_here() {
 	local mh uh
 	need_strace
 	need_client
+	[ -e "$UTAB" ] || install -m 0644 /dev/null "$UTAB"	# FM_TEST_UTAB=absent
 	u_mkdir "$H/m"
 	bg c strace -f -qq -o /dev/null -P "$UTAB" -e inject=all:signal=SIGSTOP:when=1 \
 		"${AS_USER[@]}" "$FM_CLIENT" --helper "$FM" --mode classic --ready-file "$UT/c.ready" \
