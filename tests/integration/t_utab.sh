@@ -487,16 +487,17 @@ test_utab_record_racing_unmount_here() {
 	need_client
 	[ -e "$UTAB" ] || install -m 0644 /dev/null "$UTAB"	# FM_TEST_UTAB=absent
 	u_mkdir "$H/m"
+	# (LeakSanitizer cannot work under ptrace: off for the asan-check build)
 	bg c strace -f -qq -o /dev/null -P "$UTAB" -e inject=all:signal=SIGSTOP:when=1 \
-		"${AS_USER[@]}" "$FM_CLIENT" --helper "$FM" --mode classic --ready-file "$UT/c.ready" \
-		--timeout 50 "$H/m"
+		"${AS_USER[@]}" ASAN_OPTIONS=detect_leaks=0 "$FM_CLIENT" --helper "$FM" --mode classic \
+		--ready-file "$UT/c.ready" --timeout 50 "$H/m"
 	_asserted
 	poll_until 10 eval '[ -n "$(utab_stopped_helpers x)" ]' || fail "the mount's helper never stopped at utab; $(bg_log c)"
 	mh=$(utab_stopped_helpers x)
 	assert_user_fuse_mount "$H/m"
 	assert_eq "" "$(cat "$UTAB")" "$UTAB before the record"
 	bg u strace -f -qq -o /dev/null -P /run/fusermount3.lock -e trace=fcntl \
-		-e inject=fcntl:signal=SIGSTOP:when=2 "${AS_USER[@]}" "$FM" -u "$H/m"
+		-e inject=fcntl:signal=SIGSTOP:when=2 "${AS_USER[@]}" ASAN_OPTIONS=detect_leaks=0 "$FM" -u "$H/m"
 	poll_until 10 eval '[ -n "$(utab_stopped_helpers "$mh")" ]' || fail "the -u never stopped at the lock file; $(bg_log u)"
 	uh=$(utab_stopped_helpers "$mh")
 	echo "mount's helper $mh stopped after the attach; -u $uh stopped after its look at utab under byte 1"
