@@ -644,7 +644,12 @@ static int still_at(const struct mnt_ref *ref, const char *target)
 }
 
 /* The job's own change.  Without the model of utab and the mounts (an
- * error reading either), a record is still added, but nothing removed. */
+ * error reading either), a record is still added, but nothing removed.
+ * An added record is checked once more after it is written: libmount
+ * takes its own lock (which any user can hold) only after the look
+ * before, so the mount may have moved in between (its parent renamed);
+ * a record naming a place the mount is not goes again (the last of its
+ * target: ours, byte 1 is held) and the add is refused. */
 static int job_main(const struct job *j, struct pruner *p, int model)
 {
 	int e = j->add ? still_at(j->ref, j->target) : 0;
@@ -655,6 +660,8 @@ static int job_main(const struct job *j, struct pruner *p, int model)
 		e = model;
 	if (!e && j->add)
 		e = update_add(j->add, j->target);
+	if (!e && j->add && (e = still_at(j->ref, j->target)) != 0)
+		(void)update_one(NULL, j->target);
 	return e;
 }
 

@@ -202,6 +202,56 @@ test_utab_moved_child_ends_cleanly() {
 	done
 }
 
+# The same move, made by the user alone (attack-own): the user holds
+# libmount's utab lock (any user can: flock needs only a read fd), so the
+# record's child waits for it in mnt_update_table, after its own last look
+# at the mount (still_at) and before it writes; /proc/locks (world-readable)
+# shows that wait; the user renames the parent and lets the lock go.  The
+# record must not name the old path: the mount is undone as above.  Should
+# the child's 1.5 s run out first (the mount stays, unrecorded: no lie),
+# the round is done again, at most three times.
+moved_lm_round() { # N: 0 done, 2 too slow
+	local n=$1 id
+	u_mkdir "$H/p$n/m"
+	[ -e "$UTAB.lock" ] || install -m 0644 /dev/null "$UTAB.lock"
+	id=$(lock_id "$UTAB.lock") || fail "no lock id of $UTAB.lock"
+	bg "lk$n" as_user sh -c 'exec 9<"$1" && flock -x 9 && exec sleep 40' sh "$UTAB.lock"
+	_asserted
+	poll_until 5 eval "! flock -n -x $UTAB.lock true" || fail "the lock was not taken; $(bg_log "lk$n")"
+	bg "c$n" as_user "$FM_CLIENT" --helper "$FM" --mode classic --ready-file "$UT/c$n.ready" \
+		--timeout 30 "$H/p$n/m"
+	# a waiter (" -> ") on libmount's lock file: the child in mnt_update_table
+	poll_until 10 grep -q " -> FLOCK .* $id " /proc/locks ||
+		fail "no one waits for $UTAB.lock; $(bg_log "c$n")"
+	as_user mv "$H/p$n" "$H/q$n" || fail "mv as $U"
+	kill "${BG[lk$n]}"
+	poll_until 10 eval "[ -e $UT/c$n.ready ] || ! alive c$n"
+	if [ -e "$UT/c$n.ready" ]; then	# mounted: unrecorded, or a lie
+		echo "round $n: mounted; $(bg_log "c$n"); utab: '$(head -c 600 "$UTAB")'"
+		if grep -qF "$NOTREC_MSG" "$T/c$n.err"; then
+			echo "round $n: the child's time ran out first"
+			assert_exit 0 as_user "$FM" -u "$H/q$n/m"
+			wait_exit "c$n" 5
+			return 2
+		fi
+		assert_utab_hasnt "$H/p$n/m"
+	fi
+	wait_exit "c$n" 10
+	echo "round $n: fmclient exit $BG_RC; $(bg_log "c$n")"
+	assert_eq 1 "$BG_RC" "fmclient exit status"
+	assert_match "$(cat "$T/c$n.err")" "^fusermount3: mountpoint $(re "$H/p$n/m") moved before the mount was recorded in $(re "$UTAB"); mount undone\$" "helper stderr"
+	assert_not_mounted "$H/q$n/m"
+	assert_utab_empty
+}
+test_utab_moved_in_libmount_lock_wait() {
+	local n
+	need_client
+	for n in 1 2 3; do
+		moved_lm_round "$n" && return 0
+		[ "$n" = 3 ] && fail "the child's time limit ran out before the test could rename, three times"
+	done
+}
+
 # ---------------------------------------------------------------- timing
 
 # A mount's record is finished by the helper's child after the fd went to
