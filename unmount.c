@@ -790,6 +790,15 @@ enum um_status unmount_run(struct um_req *q, int *err)
 	*err = 0;
 	if (!q->pv->can_mount)
 		return plain_umount(q, err);
+	/* By name, no look before umount2 is worth anything: the caller can
+	 * rename a directory that is a mount point here from a mount
+	 * namespace of its own where it is not one (the kernel checks only
+	 * the renamer's), and the mounts on it go with it; so another mount
+	 * can be at the name by the time umount2 looks it up (t_identity.sh,
+	 * test_id_rename_exchange_unmount).  Every unmount goes through the
+	 * checked mount's fd, detached as -z does: one still in use is
+	 * detached, no longer refused as busy. */
+	q->lazy = true;
 	pfd = open_parent(q, err);
 	if (pfd < 0)
 		return UM_PARENT;
