@@ -27,6 +27,16 @@
  *   (This one umount2 necessarily follows the /proc magic link: with
  *   UMOUNT_NOFOLLOW the kernel would look at the link itself and refuse.
  *   Without /proc the helper refuses rather than use the name.)
+ * - Every unmount of a privileged helper is lazy (unmount_run): by name
+ *   no look before umount2 is worth anything, since the caller can
+ *   rename a directory that is a mount point here from a mount namespace
+ *   of its own where it is not one (the kernel checks only the renamer's
+ *   namespace; the mounts follow the directory), and so put another
+ *   mount at the name between the look and umount2's own lookup
+ *   (t_identity.sh, test_id_rename_exchange_unmount: root's tmpfs was
+ *   removed).  A filesystem in use is detached, not refused as busy.
+ *   What follows about the non-lazy way describes code kept for a
+ *   caller of act_locked with no fd, which unmount_run no longer makes.
  * - A non-lazy unmount cannot hold that fd across umount2 (the mount
  *   would be busy), so it unmounts by name, with UMOUNT_NOFOLLOW, right
  *   after seeing that the checked mount is still the one at the name.
