@@ -1465,6 +1465,29 @@ test_t22_fuse_conf_directory() {
 	atk_post
 }
 
+# fuse.conf that is a FIFO or a character device (an admin's slip, e.g. a
+# link to /dev/zero): opening a FIFO waits for a writer and /dev/zero never
+# ends, so the helper hung (--check with no bound at all, a mount until its
+# alarm).  Now: refused at once, one line, nothing mounted.
+test_t22_fuse_conf_not_a_file() {
+	local kind
+	u_mkdir "$H/mnt"
+	mkfifo -m 0644 "$T/conf.fifo" || fail "mkfifo"
+	for kind in fifo zero; do
+		umount /etc/fuse.conf || fail "umount fuse.conf"
+		if [ $kind = fifo ]; then
+			mount --bind "$T/conf.fifo" /etc/fuse.conf
+		else
+			mount --bind /dev/zero /etc/fuse.conf
+		fi || fail "bind $kind over /etc/fuse.conf"
+		FM_CMD_TIMEOUT=10 assert_exit 1 as_user "$FM" --check "$H/mnt"
+		assert_eq "deny: reading /etc/fuse.conf: not a regular file" "$OUT" "--check with a $kind"
+		atk_refused "^$ANYP: reading /etc/fuse.conf: not a regular file\$" --mode classic "$H/mnt"
+		assert_eq 1 "$(grep -c . <<<"$ERR")" "lines on stderr with a $kind ($ERR)"
+		atk_refused "^$ANYP: reading /etc/fuse.conf: not a regular file\$" --mode sync-init "$H/mnt"
+	done
+}
+
 # ================================================================= T23
 
 MAX_RE="too many FUSE filesystems mounted; mount_max=N can be set in /etc/fuse.conf"
