@@ -614,6 +614,7 @@ t11_check() { # RESULTS-FILE
 
 # 1000 runs of -u and -u -z (two at a time) while $H/d keeps changing
 # fm-timeout: test_t11_unmount_race_parent_swap 90
+# fm-timeout: test_t19_commfd_send_blocked 120
 test_t11_unmount_race_parent_swap() {
 	t11_setup
 	bg swap as_user bash -c '
@@ -1082,6 +1083,31 @@ test_t19_commfd_dgram_pair() {
 	assert_user_fuse_mount "$H/mnt"
 	assert_exit 0 as_user "$FM" -u "$H/mnt"
 	atk_post
+}
+
+# A comm socket that cannot take the fd (or, in sync-init, the status): the
+# caller filled the helper's end through a copy of it it kept.  sendmsg
+# waited for good: in classic mode after the mount was attached, in
+# sync-init after the mount and its record (no alarm runs then).  Now the
+# send gives up within its bound and the mount is undone.
+test_t19_commfd_send_blocked() {
+	local mode
+	need_py
+	u_mkdir "$H/mnt"
+	for mode in classic sync-init; do
+		FM_CMD_TIMEOUT=40 assert_exit 0 as_user /usr/bin/python3 "$ATK_DIR/full_sndbuf.py" "$FM" "$mode" "$H/mnt"
+		assert_match "$OUT" '^filled True$' "full_sndbuf.py ($mode)"
+		assert_no_match "$OUT" '^helper-running$' "helper still sending after 20 s ($mode): $OUT"
+		assert_match "$OUT" '^helper-exit=1$' "helper's exit ($mode): $OUT"
+		if [ $mode = classic ]; then
+			assert_match "$OUT" '^stderr=sending file descriptor: Connection timed out$' "message ($mode)"
+		else
+			assert_match "$OUT" "^stderr=$ANYP: failed to send mount status: Connection timed out\$" "message ($mode)"
+		fi
+		assert_eq 1 "$(grep -c . <<<"${OUT#*stderr=}")" "lines on stderr ($mode): $OUT"
+		assert_not_mounted "$H/mnt"
+		assert_eq 0 "$(fuse_mount_count)" "FUSE mounts after the refusal ($mode)"
+	done
 }
 
 # ================================================================= T20
