@@ -95,6 +95,13 @@ static void conf_diag(void *arg, enum conf_diag d, int line, const char *text)
 	}
 }
 
+/* Only a regular file is read to its end: a FIFO or a device (a link to
+ * /dev/zero) would never end.  A directory fails at its first read. */
+static bool conf_kind_ok(const struct stat *st)
+{
+	return S_ISREG(st->st_mode) || S_ISDIR(st->st_mode);
+}
+
 /* Parses an open fuse.conf; the file's owner and mode say whether the
  * new keys may be trusted. */
 static struct verdict parse_conf_file(struct mctx *c, FILE *f, conf_diag_fn diag)
@@ -102,7 +109,14 @@ static struct verdict parse_conf_file(struct mctx *c, FILE *f, conf_diag_fn diag
 	struct stat st;
 	int e;
 
-	e = fstat(fileno(f), &st) ? -errno : conf_parse(f, &c->conf, diag, c);
+	e = fstat(fileno(f), &st) ? -errno : 0;
+	if (!e && !conf_kind_ok(&st)) {
+		fclose(f);
+		return verdict_refuse(EINVAL, 0, "reading %s: not a regular file",
+				      FUSE_CONF);
+	}
+	if (!e)
+		e = conf_parse(f, &c->conf, diag, c);
 	fclose(f);
 	if (e)
 		return verdict_refuse(e < 0 ? -e : EIO, 0, "reading %s: read failed",
@@ -114,13 +128,19 @@ static struct verdict parse_conf_file(struct mctx *c, FILE *f, conf_diag_fn diag
 
 /* fuse.conf for reading, with buf (BUFSIZ bytes, to outlive the stream)
  * as its buffer: stdio then does not fstat(2) the file to size one of its
- * own (parse_conf_file takes the one fstat that is needed). */
+ * own (parse_conf_file takes the one fstat that is needed).  O_NONBLOCK:
+ * opening a FIFO must not wait for a writer (conf_kind_ok refuses it). */
 static FILE *conf_open(char *buf)
 {
-	FILE *f = fopen(FUSE_CONF, "re");
+	int fd = open(FUSE_CONF, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "r");
+	int e = errno;
 
 	if (f)
 		setvbuf(f, buf, _IOFBF, BUFSIZ);
+	else if (fd >= 0)
+		close(fd);
+	errno = e;
 	return f;
 }
 
@@ -140,7 +160,8 @@ enum conf_log prepare_log_level(void)
 	if (!f)
 		return level;
 	conf_defaults(&k);
-	if (fstat(fileno(f), &st) == 0 && conf_parse(f, &k, quiet_diag, NULL) == 0 &&
+	if (fstat(fileno(f), &st) == 0 && conf_kind_ok(&st) &&
+	    conf_parse(f, &k, quiet_diag, NULL) == 0 &&
 	    conf_file_trusted(st.st_uid, st.st_mode))
 		level = k.log;
 	fclose(f);

@@ -33,6 +33,58 @@ int proto_check_fd(int fd)
 	return S_ISSOCK(st.st_mode) ? 0 : -ENOTSOCK;
 }
 
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Waits for events (POLLIN, POLLOUT) until the deadline; 0, -ETIMEDOUT
+ * or -errno. */
+static int wait_for(int sock, short events, long long deadline)
+{
+	struct pollfd p = { .fd = sock, .events = events };
+
+	for (;;) {
+		long long left = deadline - now_ms();
+		int r;
+
+		if (left <= 0)
+			return -ETIMEDOUT;
+		r = poll(&p, 1, left > INT_MAX ? INT_MAX : (int)left);
+		if (r > 0)
+			return 0;
+		if (r == 0)
+			return -ETIMEDOUT;
+		if (errno != EINTR)
+			return -errno;
+	}
+}
+
+/* sendmsg, waiting for room at most FM_SEND_TIMEOUT_MS: bytes sent or
+ * -errno (-ETIMEDOUT). */
+static ssize_t send_bounded(int sock, const struct msghdr *msg)
+{
+	long long deadline = now_ms() + FM_SEND_TIMEOUT_MS;
+	ssize_t r;
+	int e;
+
+	for (;;) {
+		r = sendmsg(sock, msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (r >= 0)
+			return r;
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN && errno != EWOULDBLOCK)
+			return -errno;
+		e = wait_for(sock, POLLOUT, deadline);
+		if (e)
+			return e;
+	}
+}
+
 int proto_send_fd(int sock, int fd)
 {
 	char byte = 0;
@@ -54,41 +106,10 @@ int proto_send_fd(int sock, int fd)
 	c->cmsg_type = SCM_RIGHTS;
 	c->cmsg_len = CMSG_LEN(sizeof(int));
 	memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	do
-		r = sendmsg(sock, &msg, MSG_NOSIGNAL);
-	while (r == -1 && errno == EINTR);
-	if (r == -1)
-		return -errno;
+	r = send_bounded(sock, &msg);
+	if (r < 0)
+		return (int)r;
 	return r == 1 ? 0 : -EIO;
-}
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Waits for readability until the deadline; 0, -ETIMEDOUT or -errno. */
-static int wait_readable(int sock, long long deadline)
-{
-	struct pollfd p = { .fd = sock, .events = POLLIN };
-
-	for (;;) {
-		long long left = deadline - now_ms();
-		int r;
-
-		if (left <= 0)
-			return -ETIMEDOUT;
-		r = poll(&p, 1, left > INT_MAX ? INT_MAX : (int)left);
-		if (r > 0)
-			return 0;
-		if (r == 0)
-			return -ETIMEDOUT;
-		if (errno != EINTR)
-			return -errno;
-	}
 }
 
 int proto_wait_proceed(int sock, int timeout_sec)
@@ -99,7 +120,7 @@ int proto_wait_proceed(int sock, int timeout_sec)
 	int e;
 
 	for (;;) {
-		e = wait_readable(sock, deadline);
+		e = wait_for(sock, POLLIN, deadline);
 		if (e)
 			return e;
 		r = recv(sock, &byte, 1, MSG_DONTWAIT);
@@ -114,13 +135,12 @@ int proto_wait_proceed(int sock, int timeout_sec)
 
 int proto_send_status(int sock, int32_t status)
 {
-	ssize_t r;
+	struct iovec iov = { .iov_base = &status, .iov_len = sizeof(status) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	ssize_t r = send_bounded(sock, &msg);
 
-	do
-		r = send(sock, &status, sizeof(status), MSG_NOSIGNAL);
-	while (r == -1 && errno == EINTR);
-	if (r == -1)
-		return -errno;
+	if (r < 0)
+		return (int)r;
 	return r == (ssize_t)sizeof(status) ? 0 : -EIO;
 }
 

@@ -10,7 +10,9 @@
  *   auto-unmount lib keeps its end open; EOF means the daemon is gone.
  *
  * Every send uses MSG_NOSIGNAL and every wait is bounded by the caller's
- * timeout, so a vanished peer can neither kill nor park the helper.
+ * timeout, so a vanished peer can neither kill nor park the helper.  A
+ * send waits at most FM_SEND_TIMEOUT_MS for room: whoever keeps a copy of
+ * the helper's end can fill its send buffer (-ETIMEDOUT then).
  */
 #ifndef FM_PROTO_H
 #define FM_PROTO_H
@@ -18,6 +20,7 @@
 #include <stdint.h>
 
 #define FM_PROCEED_TIMEOUT_SEC 300
+#define FM_SEND_TIMEOUT_MS 5000	/* a library waiting in recv takes at once */
 
 /* Parses the fd number like strtol(3) base 10; -EINVAL when malformed. */
 int proto_parse_fd(const char *s, long *fd);

@@ -614,6 +614,7 @@ t11_check() { # RESULTS-FILE
 
 # 1000 runs of -u and -u -z (two at a time) while $H/d keeps changing
 # fm-timeout: test_t11_unmount_race_parent_swap 90
+# fm-timeout: test_t19_commfd_send_blocked 120
 test_t11_unmount_race_parent_swap() {
 	t11_setup
 	bg swap as_user bash -c '
@@ -1084,6 +1085,31 @@ test_t19_commfd_dgram_pair() {
 	atk_post
 }
 
+# A comm socket that cannot take the fd (or, in sync-init, the status): the
+# caller filled the helper's end through a copy of it it kept.  sendmsg
+# waited for good: in classic mode after the mount was attached, in
+# sync-init after the mount and its record (no alarm runs then).  Now the
+# send gives up within its bound and the mount is undone.
+test_t19_commfd_send_blocked() {
+	local mode
+	need_py
+	u_mkdir "$H/mnt"
+	for mode in classic sync-init; do
+		FM_CMD_TIMEOUT=40 assert_exit 0 as_user /usr/bin/python3 "$ATK_DIR/full_sndbuf.py" "$FM" "$mode" "$H/mnt"
+		assert_match "$OUT" '^filled True$' "full_sndbuf.py ($mode)"
+		assert_no_match "$OUT" '^helper-running$' "helper still sending after 20 s ($mode): $OUT"
+		assert_match "$OUT" '^helper-exit=1$' "helper's exit ($mode): $OUT"
+		if [ $mode = classic ]; then
+			assert_match "$OUT" '^stderr=sending file descriptor: Connection timed out$' "message ($mode)"
+		else
+			assert_match "$OUT" "^stderr=$ANYP: failed to send mount status: Connection timed out\$" "message ($mode)"
+		fi
+		assert_eq 1 "$(grep -c . <<<"${OUT#*stderr=}")" "lines on stderr ($mode): $OUT"
+		assert_not_mounted "$H/mnt"
+		assert_eq 0 "$(fuse_mount_count)" "FUSE mounts after the refusal ($mode)"
+	done
+}
+
 # ================================================================= T20
 
 # RLIMIT_FSIZE too small for utab (seeded with 3 KB of foreign records) and
@@ -1463,6 +1489,29 @@ test_t22_fuse_conf_directory() {
 	atk_refused "^$ANYP: (reading /etc/fuse.conf: read failed|failed to open /etc/fuse.conf: Is a directory|.*fuse.conf.*)\$" \
 		--mode classic "$H/mnt"
 	atk_post
+}
+
+# fuse.conf that is a FIFO or a character device (an admin's slip, e.g. a
+# link to /dev/zero): opening a FIFO waits for a writer and /dev/zero never
+# ends, so the helper hung (--check with no bound at all, a mount until its
+# alarm).  Now: refused at once, one line, nothing mounted.
+test_t22_fuse_conf_not_a_file() {
+	local kind
+	u_mkdir "$H/mnt"
+	mkfifo -m 0644 "$T/conf.fifo" || fail "mkfifo"
+	for kind in fifo zero; do
+		umount /etc/fuse.conf || fail "umount fuse.conf"
+		if [ $kind = fifo ]; then
+			mount --bind "$T/conf.fifo" /etc/fuse.conf
+		else
+			mount --bind /dev/zero /etc/fuse.conf
+		fi || fail "bind $kind over /etc/fuse.conf"
+		FM_CMD_TIMEOUT=10 assert_exit 1 as_user "$FM" --check "$H/mnt"
+		assert_eq "deny: reading /etc/fuse.conf: not a regular file" "$OUT" "--check with a $kind"
+		atk_refused "^$ANYP: reading /etc/fuse.conf: not a regular file\$" --mode classic "$H/mnt"
+		assert_eq 1 "$(grep -c . <<<"$ERR")" "lines on stderr with a $kind ($ERR)"
+		atk_refused "^$ANYP: reading /etc/fuse.conf: not a regular file\$" --mode sync-init "$H/mnt"
+	done
 }
 
 # ================================================================= T23

@@ -3,7 +3,7 @@
  * test_prepare.c - prepare.c's verdicts: every refusal the prepare phase
  * can give, with its exact text, errno and fuse.conf line, and the notes
  * it says on the way.  No root and no fork: fuse.conf is a file of the
- * test's own (fopen of FUSE_CONF is redirected to it), the device is
+ * test's own (open of FUSE_CONF is redirected to it), the device is
  * /dev/null, the mountpoint a temp dir; what the test cannot arrange as
  * an unprivileged user (a failed open, access(2) saying no, the
  * filesystem type, the mount count, the trust in fuse.conf's owner, root's
@@ -39,7 +39,7 @@
 
 static struct {
 	char conf[256];		/* fuse.conf's stand-in; "" = none (ENOENT) */
-	int conf_errno[2];	/* the 1st/2nd fopen of FUSE_CONF fails so */
+	int conf_errno[2];	/* the 1st/2nd open of FUSE_CONF fails so */
 	int conf_opens;
 	int trusted;		/* conf_file_trusted(): -1 real, else this */
 	const char *fail_open;	/* open() of this path fails with ... */
@@ -57,22 +57,21 @@ static struct {
 	bool fail_realloc;
 } mk;
 
-FILE *__real_fopen(const char *path, const char *mode);
-FILE *__wrap_fopen(const char *path, const char *mode);
-FILE *__wrap_fopen(const char *path, const char *mode)
+int __real_open(const char *path, int flags, ...);
+
+/* prepare.c opens FUSE_CONF with open(2) (O_NONBLOCK) and fdopen(3) */
+static int open_conf(int flags)
 {
-	if (strcmp(path, FUSE_CONF) != 0)
-		return __real_fopen(path, mode);
 	if (mk.conf_opens < 2 && mk.conf_errno[mk.conf_opens]) {
 		errno = mk.conf_errno[mk.conf_opens++];
-		return NULL;
+		return -1;
 	}
 	mk.conf_opens++;
 	if (!mk.conf[0]) {
 		errno = ENOENT;
-		return NULL;
+		return -1;
 	}
-	return __real_fopen(mk.conf, mode);
+	return __real_open(mk.conf, flags);
 }
 
 bool __real_conf_file_trusted(uid_t owner, mode_t mode);
@@ -84,13 +83,14 @@ bool __wrap_conf_file_trusted(uid_t owner, mode_t mode)
 	return __real_conf_file_trusted(owner, mode);
 }
 
-int __real_open(const char *path, int flags, ...);
 int __wrap_open(const char *path, int flags, ...);
 int __wrap_open(const char *path, int flags, ...)
 {
 	mode_t m = 0;
 	va_list ap;
 
+	if (strcmp(path, FUSE_CONF) == 0)
+		return open_conf(flags);
 	if (mk.fail_open && strcmp(path, mk.fail_open) == 0) {
 		errno = mk.fail_open_errno;
 		return -1;
@@ -226,7 +226,7 @@ static void write_conf(const char *text)
 	FILE *f;
 
 	snprintf(mk.conf, sizeof(mk.conf), "%s/fuse.conf", dir);
-	f = __real_fopen(mk.conf, "w");
+	f = fopen(mk.conf, "w");
 	assert_non_null(f);
 	fputs(text, f);
 	fclose(f);

@@ -23,6 +23,6 @@ UNIT_SRCS_test_utab := utab.c mounts.c privs.c lockfile.c libmount_dl.c
 # calls the test cannot arrange replaced (see the test's header)
 UNIT_SRCS_test_prepare := prepare.c verdict.c mctx.c policy.c mountdir.c mounts.c privs.c \
 	libmount_dl.c log.c esc.c
-UNIT_WRAPS_test_prepare := -Wl,--wrap=fopen,--wrap=conf_file_trusted,--wrap=open,--wrap=access \
+UNIT_WRAPS_test_prepare := -Wl,--wrap=conf_file_trusted,--wrap=open,--wrap=access \
 	-Wl,--wrap=fstatfs,--wrap=mounts_id_at,--wrap=mounts_info,--wrap=mounts_count_fuse,--wrap=mounts_count_all \
 	-Wl,--wrap=privs_fsroot_begin,--wrap=privs_fsroot_end,--wrap=mountdir_find,--wrap=realloc
