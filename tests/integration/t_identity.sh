@@ -58,28 +58,34 @@ test_id_stalled_probe_sync_init() { id_stalled_probe sync-init; }
 
 # ------------------------------------------------ F1: the race
 
+# Waits (3 s at most) for a helper process of this namespace held in
+# umount2 (CAP_SYS_ADMIN is effective only around it), prints its pid;
+# fails the test if none gets there.
+held_in_umount2() {
+	local p
+	for _ in $(seq 60); do
+		for p in $(helper_pids); do
+			grep -qE '^CapEff:\s+0000000000200000$' "/proc/$p/status" 2>/dev/null &&
+				{ echo "$p"; return 0; }
+		done
+		sleep 0.05
+	done
+	fail "the helper never reached umount2; $(bg_log u)"
+}
+
 # A -u that has checked the user's mount and is about to unmount it, while
 # the user detaches that mount with -u -z: a -u that unmounts by name then
 # removes root's tmpfs underneath.  Made deterministic by strace, which
 # holds the helper 1.2 s in umount2 (for the fixed helper: in its locked
 # child, within the 2 s it may hold the lock; the -u -z waits for it).
 id_race_traced() { # -u ARGS of the held helper
-	local p held=
 	need_strace
 	id_root_tmpfs "$H/rt"
 	start_client c --mode classic "$H/rt"
 	bg u strace -f -qq -o /dev/null -e trace=umount2 -e inject=umount2:delay_enter=1200000 \
 		"${AS_USER[@]}" ASAN_OPTIONS=detect_leaks=0 "$FM" "$@" "$H/rt"
 	_asserted
-	# CAP_SYS_ADMIN is effective only around umount2
-	for _ in $(seq 60); do
-		for p in $(helper_pids); do
-			grep -qE '^CapEff:\s+0000000000200000$' "/proc/$p/status" 2>/dev/null && held=$p
-		done
-		[ -n "$held" ] && break
-		sleep 0.05
-	done
-	[ -n "$held" ] || fail "the helper never reached umount2; $(bg_log u)"
+	held_in_umount2 >/dev/null
 	timeout -k 2 20 "${AS_USER[@]}" "$FM" -u -z "$H/rt" >"$T/z.out" 2>&1
 	echo "the user's -u -z meanwhile: exit $?: $(cat "$T/z.out")"
 	wait_exit u 10
@@ -924,7 +930,6 @@ with open(done, "w") as f:
     f.write("%d %d\n" % (r, ctypes.get_errno()))
 '
 id_swap_round() { # -u ARGS
-	local p held=
 	need_strace
 	u_mkdir "$H/m" "$H/rt"
 	bg sw as_user unshare -Urm --propagation private /usr/bin/python3 -c "$ID_SWAP_PY" \
@@ -935,14 +940,7 @@ id_swap_round() { # -u ARGS
 	bg u strace -f -qq -o /dev/null -e trace=umount2 -e inject=umount2:delay_enter=1200000 \
 		"${AS_USER[@]}" ASAN_OPTIONS=detect_leaks=0 "$FM" "$@" "$H/m"
 	_asserted
-	for _ in $(seq 60); do
-		for p in $(helper_pids); do
-			grep -qE '^CapEff:\s+0000000000200000$' "/proc/$p/status" 2>/dev/null && held=$p
-		done
-		[ -n "$held" ] && break
-		sleep 0.05
-	done
-	[ -n "$held" ] || fail "the helper never reached umount2; $(bg_log u)"
+	held_in_umount2 >/dev/null
 	touch "$UT/go"
 	wait_exit sw 10
 	echo "swap (renameat2 result, errno): $(cat "$UT/swapped")"
