@@ -4,7 +4,6 @@
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <linux/magic.h>
-#include <linux/openat2.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +11,6 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -28,19 +26,16 @@
 #endif
 
 #define FM_ALIVE_CHECK_SEC 10	/* the watcher: finding the mount, probing it */
-#define FM_LOOKUP_SEC 10	/* the locked child: the name looked up again */
-#define FM_LOCK_HOLD_SEC 2	/* ... holding the lock: last look and umount2 */
-#define FM_CACHED_TRIES 5	/* ... finding the name in the dcache */
+#define FM_LOCK_HOLD_SEC 2	/* the locked child, holding the lock: the look
+				 * at what is on the mount, and umount2 */
 
 /* How a locked unmount ended, besides 0 and an errno of umount2. */
 enum {
 	UMC_GONE = 250,		/* not the checked mount any more */
-	UMC_AGAIN,		/* the name never stayed in the dcache */
 	UMC_LOCK_TIMEOUT,	/* the lock was not had in time */
 	UMC_SETUP,		/* the child could not open the lock file or put
 				 * itself out of reach */
 	UMC_KILLED,		/* its time ran out (SIGALRM) */
-	UMC_PRIVATE,		/* the child may not look into the parent */
 	UMC_CHILD = 1000,	/* act_here: go the child's way after all
 				 * (never an exit status) */
 };
@@ -49,14 +44,10 @@ enum {
 struct um_act {
 	int pfd;		/* the opened parent directory, or -1 */
 	const char *last;	/* the name in it */
-	int mfd;		/* lazy: the mount itself (O_PATH); else -1 */
+	int mfd;		/* the mount itself (O_PATH) */
 	struct mnt_ref ref;	/* the checked mount */
-	uint64_t old_id;	/* ... and its old (32-bit) mount ID */
 	uid_t owner;		/* ... its user_id= (FUSE), else 0: whose
 				 * unmount byte of the lock guards it */
-	bool here;		/* the helper holds the lock itself: the
-				 * name from the dcache only, the parent
-				 * entered before (act_here) */
 };
 
 /* SIGALRM with its default action ends the process, also in a wait for
@@ -105,26 +96,8 @@ static enum um_status check_fd(struct um_req *q, int pfd, int mfd,
 	return ok ? UM_OK : UM_NOT_FOUND;
 }
 
-/*
- * The old mount ID of the mount open as fd, from statx asking for nothing:
- * that even a FUSE mount answers to a process that is not its owner (the
- * locked child is not: its real uid is 0), and it never asks the server.
- */
-static int old_id_of(int fd, uint64_t *id)
-{
-	struct statx sx;
-
-	if (statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW | AT_STATX_DONT_SYNC,
-		  0, &sx))
-		return -errno;
-	if (!(sx.stx_mask & STATX_MNT_ID))
-		return -ENOSYS;
-	*id = sx.stx_mnt_id;
-	return 0;
-}
-
-/* Takes the mount at pfd/last once (a->mfd) and checks it; a non-lazy
- * unmount lets the fd go again (it would make the mount busy). */
+/* Takes the mount at pfd/last once (a->mfd) and checks it; the fd is
+ * let go again unless the mount is the one to remove. */
 static enum um_status take_mount(struct um_req *q, int pfd,
 				 struct um_act *a)
 {
@@ -135,60 +108,15 @@ static enum um_status take_mount(struct um_req *q, int pfd,
 	a->ref.id = 0;
 	a->ref.unique = false;
 	a->owner = 0;
-	a->here = false;
 	a->mfd = openat(pfd, q->last, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (a->mfd < 0)
 		return UM_NOT_FOUND;
 	st = check_fd(q, pfd, a->mfd, &a->ref, &a->owner);
-	if (st == UM_OK && old_id_of(a->mfd, &a->old_id))
-		st = UM_NOT_FOUND;
-	if (st != UM_OK || !q->lazy) {
+	if (st != UM_OK) {
 		close(a->mfd);
 		a->mfd = -1;
 	}
 	return st;
-}
-
-/* Opens what is at pfd/last (O_PATH), cached: from the dcache alone,
- * asking no filesystem (EAGAIN when the name is not validly cached). */
-static int open_at_name(const struct um_act *a, bool cached)
-{
-	struct open_how how = {
-		.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
-		.resolve = RESOLVE_CACHED | RESOLVE_NO_MAGICLINKS,
-	};
-	int fd = -1;
-
-	if (cached)
-		fd = (int)syscall(SYS_openat2, a->pfd, a->last, &how, sizeof(how));
-	/* no RESOLVE_CACHED before Linux 5.12: the filesystem may be asked */
-	if (!cached || (fd < 0 && (errno == ENOSYS || errno == EINVAL)))
-		fd = openat(a->pfd, a->last, how.flags);
-	return fd;
-}
-
-static bool still_mounted(const struct mnt_ref *ref);
-
-/*
- * Is the checked mount the one at the name now?  0, -ESTALE (another
- * one, or none), -EAGAIN (cached only, and not in the dcache), -EACCES
- * (the parent is a FUSE filesystem that only its owner may enter, and
- * this is the locked child, whose real uid is 0).  Old IDs are unique
- * among live mounts: the one at the name is kept alive by the open fd,
- * and the checked one must be alive too (by its unique ID).
- */
-static int still_at_name(const struct um_act *a, bool cached)
-{
-	int fd = open_at_name(a, cached), e;
-	uint64_t id;
-
-	if (fd < 0)
-		return errno == EAGAIN || errno == EACCES ? -errno : -ESTALE;
-	e = old_id_of(fd, &id);
-	if (!e && (id != a->old_id || !still_mounted(&a->ref)))
-		e = -ESTALE;
-	close(fd);
-	return e ? -ESTALE : 0;
 }
 
 /*
@@ -265,81 +193,44 @@ static int child_setup(const struct privs *pv)
 
 /* ------------------------------------------------------- the unmount */
 
-/* Best effort: nothing depends on the cwd once umount2 returned. */
-static void leave_parent(void)
-{
-	if (chdir("/") != 0)
-		return;
-}
-
-/* umount2 of the checked mount: through its fd (lazy), or by name in the
- * parent with UMOUNT_NOFOLLOW.  0, or umount2's errno or a UMC_ code. */
+/* umount2 of the checked mount, through its fd.  0, or umount2's errno
+ * or a UMC_ code. */
 static int umount_act(const struct um_act *a)
 {
 	char path[64];
 	int r, e;
 
-	if (a->mfd >= 0)
-		snprintf(path, sizeof(path), "/proc/self/fd/%d", a->mfd);
-	else if (!a->here && fchdir(a->pfd))
-		return errno;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", a->mfd);
 	if (privs_raise(CAP_SYS_ADMIN)) {
 		privs_lower();
 		return EPERM;
 	}
-	r = a->mfd >= 0 ? umount2(path, MNT_DETACH)
-			: umount2(a->last, UMOUNT_NOFOLLOW);
+	r = umount2(path, MNT_DETACH);
 	e = r ? errno : 0;
 	privs_lower();
-	if (a->mfd < 0 && !a->here)
-		leave_parent();
 	/* EINVAL through the fd: that mount is no longer attached */
-	return a->mfd >= 0 && e == EINVAL ? UMC_GONE : e;
+	return e == EINVAL ? UMC_GONE : e;
 }
 
-/*
- * The locked part: the last look at the name (non-lazy), then umount2,
- * with the lock held from that look on (lockfd -1: no lock).  A name that
- * is not in the dcache is looked up normally first, under the lock too:
- * that lookup may ask the parent's filesystem, whose server can keep the
- * child for good; the lock lets only one child per owner wait there (the
- * children are root's, not counted in the caller's RLIMIT_NPROC).
- */
+/* The locked part: the lock (lockfd -1: no lock), the look at what is on
+ * the checked mount, then umount2, with the lock held from that look on. */
 static int act_locked_timed(const struct um_act *a, int lockfd)
 {
-	int e = 0;
+	int e;
 
-	for (int i = 0; i < FM_CACHED_TRIES; i++) {
-		if (lockfd >= 0) {
-			/* bounded from before the take: a holder frozen right
-			 * after it (the cgroup v2 freezer of a subtree delegated
-			 * to the caller reaches uid 0 too) ends by SIGALRM */
-			bound(FM_LOCK_TIMEOUT_MS / 1000 + FM_LOCK_HOLD_SEC);
-			e = lock_take(lockfd, lock_unmount_off(a->owner), 1,
-				      lock_deadline(FM_LOCK_TIMEOUT_MS));
-			if (e)
-				return e == -ETIMEDOUT ? UMC_LOCK_TIMEOUT : -e;
-		}
-		if (a->mfd < 0 && !a->here) {
-			bound(FM_LOOKUP_SEC);
-			e = still_at_name(a, false);
-			if (e)	/* the child's end lets its lock go */
-				return e == -EACCES ? UMC_PRIVATE : UMC_GONE;
-		}
-		bound(FM_LOCK_HOLD_SEC);
-		e = a->mfd >= 0 ? 0 : still_at_name(a, true);
-		if (e != -EAGAIN || a->here)
-			break;
-		if (lockfd >= 0)	/* let go before the bound goes */
-			lock_release(lockfd, lock_unmount_off(a->owner), 1);
-		alarm(0);
+	if (lockfd >= 0) {
+		/* bounded from before the take: a holder frozen right after
+		 * it (the cgroup v2 freezer of a subtree delegated to the
+		 * caller reaches uid 0 too) ends by SIGALRM */
+		bound(FM_LOCK_TIMEOUT_MS / 1000 + FM_LOCK_HOLD_SEC);
+		e = lock_take(lockfd, lock_unmount_off(a->owner), 1,
+			      lock_deadline(FM_LOCK_TIMEOUT_MS));
+		if (e)
+			return e == -ETIMEDOUT ? UMC_LOCK_TIMEOUT : -e;
 	}
-	if (!e && a->mfd >= 0)
-		e = nothing_on_top(a) ? -ESTALE : 0;
-	if (e && a->here && (e == -EAGAIN || e == -EACCES))
-		return UMC_CHILD;	/* not cached, or a FUSE parent's */
-	if (e)
-		return e == -EAGAIN ? UMC_AGAIN : UMC_GONE;
+	bound(FM_LOCK_HOLD_SEC);
+	if (nothing_on_top(a))
+		return UMC_GONE;
 	return umount_act(a);
 }
 
@@ -540,35 +431,21 @@ static void tty_signals(sigset_t *s)
 	sigaddset(s, SIGHUP);
 }
 
-/* May the helper itself do this unmount?  Lazy: through its fd, nothing
- * is looked up.  By name: not in a FUSE directory (entering it asks the
- * server, and a private one is closed to real uid 0). */
-static bool here_possible(const struct um_act *a)
-{
-	struct statfs s;
-
-	if (a->mfd >= 0)
-		return true;
-	return fstatfs(a->pfd, &s) == 0 && s.f_type != FUSE_SUPER_MAGIC;
-}
-
 /*
- * The locked part in the helper itself, with no child: the same look,
- * lock and umount2 as the child's (act_locked), from the dcache only.
- * Before the lock, out of the caller's reach: real and saved uid 0 (the
- * caller's kill, SIGSTOP included, fails with EPERM from then on) and the
- * terminal's signals blocked (the kernel sends them to the foreground
- * group unchecked; the helper may lead its group, so it cannot setsid);
- * a stop signal sent before is taken at the return of that setresuid,
- * before the lock file is even opened.  The parent is entered before, as
- * the caller, so under the lock nothing asks a filesystem but umount2's
- * own walk.  Afterwards: the lock let go, then the caller's ids, then the
- * signals (a ^Z typed meanwhile stops the helper now, holding nothing).
- * The code of act_locked; UMC_CHILD when only the child can do it (not
- * in the dcache, a utab record to remove); -errno when the lock file
- * cannot be opened (*lock false: a root caller, who goes without).
+ * The locked part in the helper itself, with no child: the same lock,
+ * look and umount2 as the child's (act_locked).  Before the lock, out of
+ * the caller's reach: real and saved uid 0 (the caller's kill, SIGSTOP
+ * included, fails with EPERM from then on) and the terminal's signals
+ * blocked (the kernel sends them to the foreground group unchecked; the
+ * helper may lead its group, so it cannot setsid); a stop signal sent
+ * before is taken at the return of that setresuid, before the lock file
+ * is even opened.  Afterwards: the lock let go, then the caller's ids,
+ * then the signals (a ^Z typed meanwhile stops the helper now, holding
+ * nothing).  The code of act_locked; UMC_CHILD when only the child can do
+ * it (a utab record to remove); -errno when the lock file cannot be
+ * opened (*lock false: a root caller, who goes without).
  */
-static int act_here(struct um_act *a, const struct privs *pv,
+static int act_here(const struct um_act *a, const struct privs *pv,
 		    enum um_rec want, bool *lock, bool *rec)
 {
 	sigset_t tty, old;
@@ -577,9 +454,6 @@ static int act_here(struct um_act *a, const struct privs *pv,
 	*lock = true;
 	if (rec)
 		*rec = false;
-	if (a->mfd < 0 && fchdir(a->pfd))
-		return errno;
-	a->here = true;
 	tty_signals(&tty);
 	sigprocmask(SIG_BLOCK, &tty, &old);
 	setup = privs_hold_begin(pv);
@@ -601,9 +475,6 @@ static int act_here(struct um_act *a, const struct privs *pv,
 		close(fd);	/* the lock is let go */
 	privs_hold_end(pv);
 	sigprocmask(SIG_SETMASK, &old, NULL);
-	a->here = false;
-	if (a->mfd < 0)
-		leave_parent();
 	return code;
 }
 
@@ -638,16 +509,10 @@ static enum um_status verdict(int code, const struct um_act *a, int *err)
 	case UMC_LOCK_TIMEOUT:
 		*err = ETIMEDOUT;
 		return UM_LOCK;
-	case UMC_AGAIN:
-		*err = EAGAIN;
-		return UM_UMOUNT;
 	case UMC_SETUP:
 		*err = EPERM;
 		return UM_UMOUNT;
-	case UMC_PRIVATE:
-		*err = EACCES;
-		return UM_UMOUNT;
-	case UMC_KILLED:	/* in a lookup, or just after the unmount */
+	case UMC_KILLED:	/* before, or just after, the unmount */
 		if (!still_mounted(&a->ref))
 			return UM_OK;
 		*err = ETIMEDOUT;
@@ -682,36 +547,11 @@ static void forget_in_utab(struct um_req *q, const struct um_act *a)
 	q->utab_err = e;
 }
 
-/* Is the parent directory on a FUSE filesystem (as the caller sees it)? */
-static bool parent_is_fuse(const struct um_act *a)
-{
-	struct mnt_ref r;
-	struct mnt_info mi;
-	bool fuse;
-
-	if (mounts_id_at(a->pfd, "", &r) || mounts_info(&r, &mi))
-		return false;
-	fuse = mounts_is_fuse(&mi);
-	mounts_info_free(&mi);
-	return fuse;
-}
-
-/*
- * The unmount, locked in a child where the lock can be had.  A parent
- * directory in a FUSE filesystem that only its owner may enter (FUSE
- * checks the real and saved uids too) is closed to that child; the caller
- * could look into it, so the caller owns it, and nobody else can look up
- * a name there to mount on it: every mount at that name is the caller's.
- * Such an unmount goes without the lock, as the caller.
- */
+/* The unmount, locked in a child where the lock can be had. */
 static int act(const struct um_act *a, const struct privs *pv, bool lock,
 	       struct um_utab *u)
 {
-	int code = lock ? act_in_child(a, pv, u) : act_locked(a, -1);
-
-	if (code == UMC_PRIVATE && parent_is_fuse(a))
-		code = act_locked(a, -1);
-	return code;
+	return lock ? act_in_child(a, pv, u) : act_locked(a, -1);
 }
 
 static enum um_status remove_mount(struct um_req *q, struct um_act *a,
@@ -723,13 +563,12 @@ static enum um_status remove_mount(struct um_req *q, struct um_act *a,
 	bool lock, rec;
 	int e;
 
-	if (a->mfd >= 0 && !proc_usable())
+	if (!proc_usable())
 		return UM_NO_PROC;
 	q->utab_err = 0;
 	want = !utab_wanted(q) ? REC_NONE : q->pv->root ? REC_ANY : REC_USER;
 	/* a record seen at once (read without byte 1): the child's way */
-	if (q->pv->can_fsroot && (want == REC_NONE || utab_reads_none(want)) &&
-	    here_possible(a)) {
+	if (q->pv->can_fsroot && (want == REC_NONE || utab_reads_none(want))) {
 		e = act_here(a, q->pv, want, &lock, &rec);
 		if (e < 0 && lock) {	/* the lock file cannot be opened */
 			*err = -e;
@@ -796,9 +635,9 @@ enum um_status unmount_run(struct um_req *q, int *err)
 	 * the renamer's), and the mounts on it go with it; so another mount
 	 * can be at the name by the time umount2 looks it up (t_identity.sh,
 	 * test_id_rename_exchange_unmount).  Every unmount goes through the
-	 * checked mount's fd, detached as -z does: one still in use is
-	 * detached, no longer refused as busy. */
-	q->lazy = true;
+	 * checked mount's fd, detached as -z does (q->lazy counts only in
+	 * plain_umount): one still in use is detached, no longer refused as
+	 * busy. */
 	pfd = open_parent(q, err);
 	if (pfd < 0)
 		return UM_PARENT;
@@ -863,7 +702,6 @@ enum um_status unmount_if_dead(struct um_req *q, int *err)
 	enum um_status st;
 
 	*err = 0;
-	q->lazy = true;
 	bound(FM_ALIVE_CHECK_SEC);	/* the parent may be a hung filesystem */
 	st = take_mount(q, q->pfd, &a);
 	if (st == UM_OK && !fs_is_dead(a.mfd))
