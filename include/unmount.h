@@ -35,44 +35,23 @@
  *   mount at the name between the look and umount2's own lookup
  *   (t_identity.sh, test_id_rename_exchange_unmount: root's tmpfs was
  *   removed).  A filesystem in use is detached, not refused as busy.
- *   What follows about the non-lazy way describes code kept for a
- *   caller of act_locked with no fd, which unmount_run no longer makes.
- * - A non-lazy unmount cannot hold that fd across umount2 (the mount
- *   would be busy), so it unmounts by name, with UMOUNT_NOFOLLOW, right
- *   after seeing that the checked mount is still the one at the name.
- *   That second look opens the name from the dcache only (openat2
- *   RESOLVE_CACHED, Linux 5.12+; a plain lookup before), so no filesystem,
- *   and no caller's server, is asked in between; it compares the old mount
- *   ID of what it opened (statx asking for nothing, which a FUSE mount
- *   answers even to a process that is not its owner, without its server)
- *   with the checked mount's, and sees the checked mount still attached
- *   by its unique ID: old IDs are unique among live mounts, and the open
- *   fd keeps the one at the name alive.  Before it, the child looks the
- *   name up normally, under the lock too (this may ask the parent's
- *   filesystem, whose server can then keep that child for good: the lock
- *   lets one child per owner wait there, not one per -u; children of real
- *   uid 0 do not count against the caller's RLIMIT_NPROC; t_identity.sh,
- *   test_id_lock_children_pile_up).  If the name is then not cached the
- *   lock is let go and the whole is tried again (5 times at most).
  * - Every unmount the helper makes holds one exclusive lock (a byte of
  *   /run/fusermount3.lock per owner of the mount: 2^33 + its user_id=, 0
- *   for a mount that is not FUSE; see lockfile.h) from that last look
- *   through umount2, so no other helper unmount can change what is
- *   mounted at the name in between: what is at the name is the checked
- *   mount, and only its owner's helpers and root's can remove it, all of
- *   them under that byte (a lazy unmount of a mount under it could take
- *   it along, but is refused while anything is on that mount, see
- *   above).  The lock is held by a process whose real and saved uids are
- *   0 (the caller cannot stop it), out of reach of the caller's terminal,
- *   which opened the lock file itself (its lock ends with it), and it is
- *   bounded: 5 s to get it
- *   (then the unmount is refused), 10 s for the lookup and 2 s from the
- *   last look to umount2 (the child dies by
- *   SIGALRM, which ends a task in a frozen cgroup v2 and a wait for a FUSE
- *   request the server has not read yet, but not one it has read).  No
- *   moment of holding the byte is without that alarm: it is set before
- *   the take (5 + 2 s), and the byte is let go before the caller's own
- *   bound (or, in the child, none) comes back.  The caller can freeze the
+ *   for a mount that is not FUSE; see lockfile.h) from its look at what
+ *   is on the checked mount through umount2, so no other helper unmount
+ *   removes the checked mount, or anything on it, in between: only its
+ *   owner's helpers and root's can, all of them under that byte (a lazy
+ *   unmount of a mount under it could take it along, but is refused
+ *   while anything is on that mount, see above).  The lock is held by a
+ *   process whose real and saved uids are 0 (the caller cannot stop it),
+ *   out of reach of the caller's terminal, which opened the lock file
+ *   itself (its lock ends with it), and it is bounded: 5 s to get it
+ *   (then the unmount is refused) and 2 s from then through umount2 (the
+ *   child dies by SIGALRM, which ends a task in a frozen cgroup v2 and a
+ *   wait for a FUSE request the server has not read yet, but not one it
+ *   has read).  No moment of holding the byte is without that alarm: it
+ *   is set before the take (5 + 2 s), and the byte is let go before the
+ *   caller's own bound (or, in the child, none) comes back.  The caller can freeze the
  *   holder at any system call (the cgroup v2 freezer of a subtree
  *   delegated to it moves and freezes processes of any uid, and thawing
  *   and freezing again steps it; t_identity.sh, id_lock_holder_frozen).  Once
@@ -87,13 +66,10 @@
  *   byte 1 of the lock file, and read so again after its umount2: a
  *   mount's record written in between, by a child that took byte 1
  *   after the look, is then removed the child's way; a root caller: no
- *   record at all), and the
- *   unmount is lazy or its parent is not on FUSE (entering a FUSE
- *   directory asks its server; one without allow_other is closed to real
- *   uid 0).  It enters the parent first, as the caller; blocks SIGINT,
- *   SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU and SIGHUP (the terminal sends
- *   them to its foreground group with no permission check, and the
- *   helper may lead its group: no setsid); then setresuid(0, caller, 0).
+ *   record at all).  It blocks SIGINT, SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU
+ *   and SIGHUP (the terminal sends them to its foreground group with no
+ *   permission check, and the helper may lead its group: no setsid);
+ *   then setresuid(0, caller, 0).
  *   A SIGSTOP (or any signal) the caller sent while it still could is
  *   pending by the time that setresuid returns and is taken on that
  *   return to user space, before the lock file is opened: the helper
@@ -104,18 +80,12 @@
  *   child's own uid change has; its 2 s SIGALRM ends a stopped holder.
  *   Then the lock file, with fsuid/fsgid 0 just for the open (one
  *   capset up, one down; fsuid 0 allowed by the real uid 0 already),
- *   the look at the name from the dcache only (not cached: the child's
- *   way after all), umount2; the lock let go, the caller's uids
- *   (PR_SET_KEEPCAPS, so the permitted set stays) and signal mask come
- *   back: a ^Z or ^C typed meanwhile takes effect then, and messages,
- *   the log record (its SCM credentials: the caller's uid again) and
- *   the exit status are as before.  Under the lock nothing asks a
- *   filesystem but umount2's own walk of the name, if its dcache entry
- *   expired in the microseconds since the look (see below): a holder
- *   killed by its 2 s SIGALRM there dies without a message, where the
- *   child's helper would report; so every path that can wait for a
- *   server (a lookup outside the dcache, a FUSE parent, the utab
- *   removal with libmount) stays a child's.
+ *   the look at what is on the checked mount, umount2; the lock let go,
+ *   the caller's uids (PR_SET_KEEPCAPS, so the permitted set stays) and
+ *   signal mask come back: a ^Z or ^C typed meanwhile takes effect
+ *   then, and messages, the log record (its SCM credentials: the
+ *   caller's uid again) and the exit status are as before.  The utab
+ *   removal with libmount, which can wait for a server, stays a child's.
  * - The watcher pins the mountpoint's parent directory before it starts
  *   waiting (a renamed parent cannot hide the mount) and, once the daemon
  *   is gone, takes the mount from it as above, probes it through that fd
@@ -125,38 +95,19 @@
  *   the user's own plain -u fail as busy.
  *
  * What remains, and why it is acceptable:
- * - Entering the parent (fchdir: FUSE_ACCESS) and the lookup inside
- *   umount2 (non-lazy only; it revalidates `last` if its cache entry
- *   expired in the microseconds since the dcache look) ask the parent
- *   directory's filesystem.  A FUSE server there (with allow_other, else
- *   the child goes without the lock, see below) that reads such a request
- *   and never answers keeps the child, and its lock byte, until the
- *   connection ends: no signal ends that wait.  That byte is the mount
- *   owner's, who chose to mount in that filesystem; nobody else's
- *   unmounts wait for it (t_identity.sh, test_id_lock_starvation).  What
- *   is mounted at the name cannot change meanwhile.
- * - Mounts are not made under the lock: a mount racing a non-lazy -u of
- *   the same name can only put a new mount on top, which the kernel then
- *   unmounts instead, and only if nothing uses it.  Through the helper,
- *   that is a FUSE mount the caller made.
+ * - Mounts are not made under the lock: a mount put on the checked
+ *   mount between the look at what is on it and umount2 is what umount2
+ *   then detaches instead (the kernel follows the mounts on the last
+ *   component, see above).
  * - Where the caller holds CAP_SYS_ADMIN over the mount namespace (its
  *   own user namespace) it can call umount2 itself, without the lock, and
  *   the setuid bit is not honoured there: the helper has no more power
- *   than the caller.  Lazy unmounts stay exact (by fd); a non-lazy one
- *   racing the caller's own umount2 can at worst remove a mount the
- *   caller could remove itself (a mount inherited from a more privileged
- *   namespace is locked: the kernel refuses to unmount it alone).
- * - A parent directory in a FUSE filesystem mounted without allow_other
- *   is closed to the locked child (FUSE wants real, effective and saved
- *   uid to be the owner's).  The caller could open the name there, so the
- *   filesystem is the caller's, and nobody else can look up a name in it
- *   to mount on: every mount at that name is the caller's own.  Such an
- *   unmount goes on without the lock, as the caller.
+ *   than the caller.  The helper's unmounts stay exact (by fd).
  * - Installed with CAP_SYS_ADMIN alone (no CAP_SETUID/CAP_SETGID), the
  *   helper can neither open the root-only lock file nor make the child
- *   unreachable: it unmounts without the lock (the checks, the dcache
- *   look and the by-fd detach are unchanged).  So does a root caller who
- *   cannot open the lock file (root inside a user namespace).
+ *   unreachable: it unmounts without the lock (the checks and the by-fd
+ *   detach are unchanged).  So does a root caller who cannot open the
+ *   lock file (root inside a user namespace).
  */
 #ifndef FM_UNMOUNT_H
 #define FM_UNMOUNT_H
@@ -184,7 +135,9 @@ struct um_req {
 	const char *abs;		/* resolved mountpoint, for messages */
 	const char *parent;		/* resolved parent directory */
 	const char *last;		/* last component, not resolved */
-	bool lazy;
+	bool lazy;			/* -z; counts only where the helper
+					 * is not installed privileged: every
+					 * privileged unmount is lazy */
 	const struct mnt_ref *expect;	/* only this very mount, or NULL */
 	int pfd;			/* the opened parent (watcher), or -1 */
 	/* unmount_run: called with the checked mount, before it is removed
