@@ -36,8 +36,8 @@
  *                       mount's user_id=, 0 for any other mount), held by
  *                       every unmount the helper makes (-u, -u -z, the
  *                       auto_unmount watcher, undoing a mount) from its
- *                       looks at the mount through umount2 (unmount.c,
- *                       unmount.h).
+ *                       look at what is on the mount through umount2
+ *                       (unmount.c, unmount.h).
  *   2^34 + ns<<44 + uid<<12 + k
  *                       FM_LOCK_SLOT_OFF: attach slots, k < 4096 of them
  *                       per user and mount namespace (ns: 16 bits of the
@@ -57,18 +57,16 @@
  * signals a terminal sends unchecked: unmount.c, act_here), it opens the
  * file itself (no other descriptor keeps its
  * lock alive once it is gone) and it ends itself by SIGALRM (default
- * action) after 12 s at most, which a task in a frozen cgroup v2 obeys too
- * (a fatal signal ends a frozen task; the caller can freeze its holder,
- * uid 0 or not, in a cgroup v2 subtree delegated to it, at any system
- * call, so that alarm runs from before the byte is taken until after it
- * is let go).  Only the cgroup v1 freezer, a
- * root-owned hierarchy, could hold it longer; and so can a FUSE server
- * that has read a request of the child and never answers (no signal ends
- * that wait): the parent directory's filesystem may be the caller's own,
- * asked when the child enters it.  That parks only the byte of the
- * mount's owner, who chose to mount there: the unmount lock is per owner
- * for that reason (tests/integration/t_identity.sh,
- * test_id_lock_starvation).
+ * action) after holding it 2 s at most, which a task in a frozen cgroup
+ * v2 obeys too (a fatal signal ends a frozen task; the caller can freeze
+ * its holder, uid 0 or not, in a cgroup v2 subtree delegated to it, at
+ * any system call, so that alarm runs from before the byte is taken until
+ * after it is let go).  Only the cgroup v1 freezer, a root-owned
+ * hierarchy, could hold it longer.  (So could a FUSE server that had read
+ * a request of the child and never answered, while the child entered the
+ * parent directory to unmount by name; the unmount lock is per owner for
+ * that reason: tests/integration/t_identity.sh, test_id_lock_starvation.
+ * Every unmount now goes through the checked mount's fd.)
  *
  * No wait on a lock is unbounded: lock_take() polls until a deadline.
  */
